@@ -1,0 +1,81 @@
+// swift-tools-version: 6.1
+//
+// Candor: a survey analytics engine for psychological safety, relational trust,
+// values and retention. See README.md ("Architecture") for the module table.
+
+import PackageDescription
+
+let package = Package(
+  name: "candor",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "candor", targets: ["CandorCLI"]),
+    .library(name: "Candor", targets: ["Candor"]),
+  ],
+  dependencies: [
+    // CLI parsing, help text and the exit-status contract.
+    .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    // Codebook v1 is YAML.
+    .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+    // .xlsx containers are ZIP archives of XML parts.
+    .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+  ],
+  targets: [
+    // MARK: - C boundary (implementation details, no stable Swift API)
+
+    // CBLAS + LAPACKE from Debian's libopenblas-dev and liblapacke-dev. Only
+    // CandorNumerics imports it, with `internal import`.
+    .systemLibrary(
+      name: "CLAPACK",
+      providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+    ),
+    // libreadstat (Debian libreadstat-dev) for SPSS .sav files.
+    .systemLibrary(
+      name: "CReadStat",
+      providers: [.apt(["libreadstat-dev"])]
+    ),
+
+    // MARK: - Public API
+
+    // Matrix, BLAS/LAPACK wrappers, co-moment accumulators, distributions.
+    .target(name: "CandorNumerics", dependencies: ["CLAPACK"]),
+    // Readers (CSV, xlsx, SPSS), codebook v1, instruments, record decoding.
+    .target(
+      name: "CandorData",
+      dependencies: [
+        "CandorNumerics", "CReadStat",
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+      ]
+    ),
+    // Pure statistics: scoring, reliability, factor analysis, correlations,
+    // models, aggregation.
+    .target(name: "CandorPsychometrics", dependencies: ["CandorNumerics"]),
+    // Result envelope, confidentiality filter, renderers, atomic output writer.
+    .target(name: "CandorReport", dependencies: ["CandorNumerics", "CandorPsychometrics"]),
+    // Umbrella + analysis plan + pipeline runner.
+    .target(
+      name: "Candor",
+      dependencies: ["CandorNumerics", "CandorData", "CandorPsychometrics", "CandorReport"]
+    ),
+
+    // MARK: - Command-line tool
+
+    .executableTarget(
+      name: "CandorCLI",
+      dependencies: [
+        "Candor",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+
+    // MARK: - Tests
+
+    .target(name: "_CandorTestSupport", dependencies: ["CandorNumerics"], path: "Tests/_CandorTestSupport"),
+    .testTarget(name: "CandorNumericsTests", dependencies: ["CandorNumerics", "_CandorTestSupport"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "CandorDataTests", dependencies: ["CandorData", "_CandorTestSupport"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "CandorPsychometricsTests", dependencies: ["CandorPsychometrics", "_CandorTestSupport"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "CandorReportTests", dependencies: ["CandorReport", "_CandorTestSupport"]),
+    .testTarget(name: "CandorCLITests", dependencies: ["Candor", "_CandorTestSupport"]),
+  ]
+)
