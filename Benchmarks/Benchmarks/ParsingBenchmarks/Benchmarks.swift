@@ -1,0 +1,5 @@
+import Benchmark
+import Candor
+
+let benchmarks: @Sendable () -> Void = {
+}
