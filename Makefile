@@ -1,0 +1,46 @@
+# Candor — the two set-up commands of the README, and a few more.
+#
+#   make demo    install missing system packages, build in release, run the main job
+#                (candor analyze) on the shipped demo export
+#   make test    install what the tests need, run the whole test suite
+#
+# Neither needs R or Python: reference values are committed fixtures.
+
+SWIFT ?= swift
+CANDOR := .build/release/candor
+DEMO_DATA := datasets/demo/demo.csv
+DEMO_CODEBOOK := datasets/demo/codebook.yaml
+DEMO_OUT := out/demo
+
+.PHONY: demo test deps build release benchmarks peers browser-check clean
+
+deps:
+	@scripts/install-deps.sh
+
+release: deps
+	$(SWIFT) build -c release --product candor
+
+build: deps
+	$(SWIFT) build
+
+demo: release
+	$(CANDOR) analyze $(DEMO_DATA) --codebook $(DEMO_CODEBOOK) --output $(DEMO_OUT) --format table --format json --format csv --format markdown --format html
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# Benchmarks (nested package, ordo-one/benchmark); see BENCHMARKS.md for the figures.
+benchmarks: deps
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+# Peers timed in the same run (installs R and Python tools; not part of `make test`).
+peers: release
+	Benchmarks/peers/peers.sh
+
+# Headless-browser check of the HTML report (Chromium, ~290 MB; not part of `make test`).
+browser-check: demo
+	scripts/browser-check.sh $(DEMO_OUT)/report.html
+
+clean:
+	rm -rf .build out
