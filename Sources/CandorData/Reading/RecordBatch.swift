@@ -1,0 +1,192 @@
+/// A run of consecutive records: the records' UTF-8 bytes plus, per field, its start and end
+/// offset — no `String` per cell.
+///
+/// Field `c` of record `r` is field number `r * fieldsPerRecord + c`. Quoted fields are stored
+/// without their outer quotes; a field that contained doubled quotes (`""`) is flagged
+/// (``needsUnescape(_:_:)``) and its raw bytes still hold the doubled quotes — ``string(_:_:)``
+/// and ``unescapedBytes(_:_:)`` undo them. Number parsing reads the raw bytes directly
+/// (``number(_:_:)``, or ``withUnsafeView(_:)`` in hot loops).
+///
+/// Positions: inside the parallel `map` stage positions are not yet known (earlier chunks may
+/// still be parsing); report bad cells with ``error(_:record:column:)``, which the reader
+/// rebases to file line and record numbers when it delivers results in file order. In the
+/// in-order `consume` stage ``recordNumber(_:)`` and ``line(_:)`` are final.
+public struct RecordBatch: @unchecked Sendable {
+  let storage: BatchStorage
+  /// Records in the batch.
+  public var count: Int { storage.recordCount }
+  /// Fields in every record (the header's column count).
+  public var fieldsPerRecord: Int { storage.fieldsPerRecord }
+  /// Whether cells may use `,` as the decimal point (delimiter `;` or tab).
+  public let decimalComma: Bool
+  /// 0-based position of this batch in the file.
+  public let sequence: Int
+  /// Data records before this batch (header rows not counted); final in `consume`.
+  public internal(set) var recordBase: Int
+  /// Physical lines before this batch's first line; final in `consume`.
+  public internal(set) var lineBase: Int
+
+  init(storage: BatchStorage, decimalComma: Bool, sequence: Int, recordBase: Int = 0, lineBase: Int = 0) {
+    self.storage = storage; self.decimalComma = decimalComma; self.sequence = sequence
+    self.recordBase = recordBase; self.lineBase = lineBase
+  }
+
+  /// The 1-based data record number of record `r` (final in the `consume` stage).
+  public func recordNumber(_ r: Int) -> Int { recordBase + r + 1 }
+
+  /// The 1-based physical line on which record `r` starts (final in the `consume` stage).
+  public func line(_ r: Int) -> Int { lineBase + Int(storage.recordLines[r]) + 1 }
+
+  /// The raw bytes of field `c` of record `r` (doubled quotes not undone).
+  public func withField<R>(_ r: Int, _ c: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    try withUnsafeView { try body($0.field(r, c)) }
+  }
+
+  /// Whether field `c` of record `r` contains doubled quotes that ``string(_:_:)`` undoes.
+  public func needsUnescape(_ r: Int, _ c: Int) -> Bool {
+    storage.ends[r * storage.fieldsPerRecord + c] & BatchStorage.escapedFlag != 0
+  }
+
+  /// Whether field `c` of record `r` is empty.
+  public func isEmpty(_ r: Int, _ c: Int) -> Bool {
+    let k = r * storage.fieldsPerRecord + c
+    return storage.starts[k] == storage.ends[k] & BatchStorage.offsetMask
+  }
+
+  /// The number in field `c` of record `r` (see ``NumberParser``), or nil.
+  public func number(_ r: Int, _ c: Int) -> Double? {
+    withUnsafeView { $0.number(r, c) }
+  }
+
+  /// The cell's bytes with doubled quotes undone.
+  public func unescapedBytes(_ r: Int, _ c: Int) -> [UInt8] {
+    withField(r, c) { raw in
+      var out = [UInt8](); out.reserveCapacity(raw.count)
+      var i = 0
+      let escaped = needsUnescape(r, c)
+      while i < raw.count {
+        out.append(raw[i])
+        i += (escaped && raw[i] == 0x22 && i + 1 < raw.count && raw[i + 1] == 0x22) ? 2 : 1
+      }
+      return out
+    }
+  }
+
+  /// The cell as a `String`, doubled quotes undone.
+  public func string(_ r: Int, _ c: Int) -> String {
+    if !needsUnescape(r, c) { return withField(r, c) { String(decoding: $0, as: UTF8.self) } }
+    return String(decoding: unescapedBytes(r, c), as: UTF8.self)
+  }
+
+  /// All fields of record `r` as strings (for tests and small tools).
+  public func strings(_ r: Int) -> [String] { (0..<fieldsPerRecord).map { string(r, $0) } }
+
+  /// An error about field `column` of batch record `record`, positioned when delivered.
+  ///
+  /// Throw it from the `map` stage; the reader fills in the file, line, record number,
+  /// column name and — if the column's text may be shown — the shortened cell text.
+  public func error(_ kind: ReadError.Kind, record: Int, column: Int?) -> ReadError {
+    var e = ReadError(kind, file: "", line: Int(storage.recordLines[record]) + lineBase + 1,
+                      record: recordBase + record + 1)
+    e.pending = PendingPosition(sequence: sequence, columnIndex: column,
+                                text: column.map { string(record, $0) })
+    return e
+  }
+
+  /// Calls `body` with an unsafe view for tight decoding loops.
+  public func withUnsafeView<R>(_ body: (UnsafeView) throws -> R) rethrows -> R {
+    try storage.bytes.withUnsafeBufferPointer { b in
+      try body(UnsafeView(base: b.baseAddress ?? UnsafePointer(bitPattern: 1)!, starts: UnsafePointer(storage.starts),
+                          ends: UnsafePointer(storage.ends), fieldsPerRecord: storage.fieldsPerRecord,
+                          count: storage.recordCount, decimalComma: decimalComma))
+    }
+  }
+
+  /// Pointer access to a batch's fields; valid only inside ``RecordBatch/withUnsafeView(_:)``.
+  public struct UnsafeView {
+    public let base: UnsafePointer<UInt8>
+    @usableFromInline let starts: UnsafePointer<UInt32>
+    @usableFromInline let ends: UnsafePointer<UInt32>
+    public let fieldsPerRecord: Int
+    public let count: Int
+    public let decimalComma: Bool
+
+    @usableFromInline init(base: UnsafePointer<UInt8>, starts: UnsafePointer<UInt32>, ends: UnsafePointer<UInt32>,
+                           fieldsPerRecord: Int, count: Int, decimalComma: Bool) {
+      self.base = base; self.starts = starts; self.ends = ends
+      self.fieldsPerRecord = fieldsPerRecord; self.count = count; self.decimalComma = decimalComma
+    }
+
+    /// Raw bytes of field `c` of record `r`.
+    @inlinable @inline(__always)
+    public func field(_ r: Int, _ c: Int) -> UnsafeRawBufferPointer {
+      let k = r &* fieldsPerRecord &+ c
+      let s = Int(starts[k]), e = Int(ends[k] & 0x3FFF_FFFF)
+      return UnsafeRawBufferPointer(start: base + s, count: e - s)
+    }
+
+    /// The number in field `c` of record `r`, or nil (empty or not a number).
+    @inlinable @inline(__always)
+    public func number(_ r: Int, _ c: Int) -> Double? {
+      let k = r &* fieldsPerRecord &+ c
+      let s = Int(starts[k]), e = Int(ends[k] & 0x3FFF_FFFF)
+      if e == s { return nil }
+      return NumberParser.parse(base + s, count: e - s, decimalComma: decimalComma)
+    }
+  }
+}
+
+/// Where a decoder's error sits inside a batch, until the reader knows the batch's position.
+struct PendingPosition: Sendable, Equatable {
+  var sequence: Int
+  var columnIndex: Int?
+  var text: String?
+}
+
+/// Owned storage of a batch: bytes and per-field offsets (manually managed for speed).
+final class BatchStorage: @unchecked Sendable {
+  static let escapedFlag: UInt32 = 0x8000_0000
+  static let offsetMask: UInt32 = 0x3FFF_FFFF
+  var bytes: [UInt8]
+  var starts: UnsafeMutablePointer<UInt32>
+  var ends: UnsafeMutablePointer<UInt32>
+  var fieldCount = 0
+  var capacity: Int
+  var recordLines: [Int32] = []
+  var recordFieldStart: [Int32] = []
+  var recordCount = 0
+  var fieldsPerRecord = 0
+
+  init(bytes: [UInt8], fieldCapacity: Int) {
+    self.bytes = bytes
+    capacity = max(fieldCapacity, 16)
+    starts = .allocate(capacity: capacity)
+    ends = .allocate(capacity: capacity)
+  }
+
+  deinit { starts.deallocate(); ends.deallocate() }
+
+  @inline(__always)
+  func append(start: Int, end: Int, escaped: Bool) {
+    if fieldCount == capacity { grow() }
+    starts[fieldCount] = UInt32(truncatingIfNeeded: start)
+    ends[fieldCount] = UInt32(truncatingIfNeeded: end) | (escaped ? Self.escapedFlag : 0)
+    fieldCount += 1
+  }
+
+  func grow() {
+    let newCapacity = capacity * 2
+    let s = UnsafeMutablePointer<UInt32>.allocate(capacity: newCapacity)
+    let e = UnsafeMutablePointer<UInt32>.allocate(capacity: newCapacity)
+    s.update(from: starts, count: fieldCount); e.update(from: ends, count: fieldCount)
+    starts.deallocate(); ends.deallocate()
+    starts = s; ends = e; capacity = newCapacity
+  }
+
+  /// Appends one cell's text to `bytes` (for .xlsx and .sav sources).
+  func appendCell(_ text: some Collection<UInt8>) {
+    let s = bytes.count
+    bytes.append(contentsOf: text)
+    append(start: s, end: bytes.count, escaped: false)
+  }
+}
