@@ -285,6 +285,7 @@ struct CodebookReader {
       case "id": book.id = optionalString(value, path: path)
       case "group":
         sawGroup = true
+        lines["groups"] = lines["group"]
         if let s = optionalString(value, path: path) { book.groups = [s] }
       case "groups":
         sawGroups = true
@@ -348,6 +349,7 @@ struct CodebookReader {
   }
 
   mutating func readScale(_ node: Node, path: String) -> ScaleSpec {
+    if let line = node.mark?.line { lines[path] = line }
     var scale = ScaleSpec()
     var sawName = false
     for (key, value, child) in entries(node, path: path, allowed: Self.scaleKeys, what: "a mapping of scale keys") {
@@ -392,6 +394,7 @@ struct CodebookReader {
   }
 
   mutating func readOutcome(_ node: Node, path: String) -> OutcomeSpec {
+    if let line = node.mark?.line { lines[path] = line }
     var outcome = OutcomeSpec()
     for (key, value, child) in entries(node, path: path, allowed: Self.outcomeKeys, what: "a mapping of outcome keys") {
       switch key {
