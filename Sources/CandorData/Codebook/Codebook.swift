@@ -72,12 +72,6 @@ public enum ExportLayout: String, Sendable, CaseIterable, Codable {
   case spss
 }
 
-/// `sheet:` — an .xlsx sheet by name or 1-based index.
-public enum SheetSelector: Sendable, Equatable {
-  case name(String)
-  case index(Int)
-}
-
 /// `delimiter:`.
 public enum DelimiterSetting: Sendable, Equatable {
   case auto
