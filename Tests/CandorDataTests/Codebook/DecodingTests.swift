@@ -211,3 +211,14 @@ let decodingHeader = ["id", "ps1", "ps2", "ps3", "v1", "v2", "t1", "t2", "status
     for bad in ["", "-", ".", "1e", "abc", "1,5", "nan", "inf", "0x10", "1 2"] { #expect(parse(bad) == nil, "\(bad)") }
   }
 }
+
+@Suite struct DecimalCommaTests {
+  @Test func decimalCommaCells() throws {
+    let book = try Codebook.parse("scales:\n  - name: s\n    items: [a]\n    range: [0, 10]\n    reverse: [a]\n")
+    let p = try DecodingPlan(codebook: book, header: ["a"], decimalComma: true)
+    #expect(try p.decodeCell("3,5", variable: 0) == 6.5)
+    #expect(try p.decodeCell("4", variable: 0) == 6)
+    let dot = try DecodingPlan(codebook: book, header: ["a"])
+    #expect(throws: DecodeError.self) { try dot.decodeCell("3,5", variable: 0) }
+  }
+}
