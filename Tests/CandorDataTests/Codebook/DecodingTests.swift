@@ -222,3 +222,34 @@ let decodingHeader = ["id", "ps1", "ps2", "ps3", "v1", "v2", "t1", "t2", "status
     #expect(throws: DecodeError.self) { try dot.decodeCell("3,5", variable: 0) }
   }
 }
+
+@Suite struct ValueScoreTests {
+  @Test func mratCentringOnPVQ21() throws {
+    let items = (1...21).map { "v\($0)" }
+    let book = try Codebook.parse("scales:\n  - name: ess\n    instrument: pvq-21\n    items: [\(items.joined(separator: ", "))]\n")
+    let p = try DecodingPlan(codebook: book, header: items)
+    // Raw ESS answers (1 = very much like me): item k answers ((k − 1) mod 6) + 1.
+    let raw = (1...21).map { String(($0 - 1) % 6 + 1) }
+    let row = try raw.enumerated().map { try p.decodeCell($0.element, variable: $0.offset) }
+    #expect(row[0] == 6 && row[5] == 1)
+    let scores = try #require(p.layouts[0].valueScores(row))
+    let mrat = row.reduce(0, +) / 21
+    #expect(scores.mrat == mrat)
+    // Universalism = items 3, 8, 19.
+    let un = (row[2] + row[7] + row[18]) / 3
+    let u = try #require(scores.ids.firstIndex(of: "universalism"))
+    #expect(scores.values[u] == un)
+    #expect(scores.centred[u] == un - mrat)
+    // Self-transcendence = mean(benevolence, universalism).
+    let b = try #require(scores.ids.firstIndex(of: "benevolence"))
+    #expect(scores.higherOrder[3] == (scores.values[b] + scores.values[u]) / 2)
+    // 17 of 21 answered (81 %) keeps MRAT; 16 (76 %) drops it.
+    var partial = row
+    for i in 0..<4 { partial[i] = .nan }
+    #expect(!(p.layouts[0].valueScores(partial)!.mrat.isNaN))
+    partial[4] = .nan
+    #expect(p.layouts[0].valueScores(partial)!.mrat.isNaN)
+    // Straight-lining looks at the answers as given, before keying.
+    #expect(p.responseAnswers(row)[0] == raw.map { Double($0)! })
+  }
+}
