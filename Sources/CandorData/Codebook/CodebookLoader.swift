@@ -69,6 +69,12 @@ extension Codebook {
     case .composer(_, let problem, let mark, _):
       line = mark.line
       text = problem
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
+      return CodebookProblem(
+        .error, code: "duplicate-key",
+        message: "key \(keys) appears more than once in the mapping that starts on this line; keep one",
+        fileName: fileName, line: context.mark.line)
     default: break
     }
     return CodebookProblem(

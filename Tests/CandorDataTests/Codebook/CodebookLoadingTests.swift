@@ -194,3 +194,15 @@ func loadProblems(_ text: String, file: String = "cb.yaml") -> [String] {
     #expect(throws: CodebookError.self) { try Codebook.loadValidated(contentsOf: dir) }
   }
 }
+
+@Suite struct CodebookDuplicateKeyTests {
+  @Test func duplicateKeysAreReported() {
+    let found = loadProblems("id: a\nscales:\n  - name: s\n    items: [a]\n    name: t\n")
+    #expect(found == ["cb.yaml:3: key \"name\" appears more than once in the mapping that starts on this line; keep one"])
+  }
+
+  @Test func emptyCodebook() {
+    #expect(loadProblems("") == ["cb.yaml: the codebook is empty; start from `candor init FILE` or design.md §4"])
+    #expect(loadProblems("- a\n- b\n") == ["cb.yaml:1: the codebook must be a mapping of codebook keys, got a list"])
+  }
+}
