@@ -75,9 +75,9 @@ public struct DecodingPlan: Sendable {
     /// Item range, if any.
     public var range: ResponseRange?
     /// True when `direction: descending` recodes the item.
-    public var descending: Bool
+    public var isDescending: Bool
     /// True when the item is reverse-keyed.
-    public var reversed: Bool
+    public var isReversed: Bool
     /// Label map name applied to text answers, if any.
     public var labelMapName: String?
     // Compiled rules.
@@ -155,7 +155,7 @@ public struct DecodingPlan: Sendable {
         let mapName = scale.itemLabels[item] ?? scale.labels
         var v = Variable(
           name: item, role: .item(scale: s), column: column, columnName: header[column], range: range,
-          descending: descending, reversed: reverse.contains(item), labelMapName: mapName)
+          isDescending: descending, isReversed: reverse.contains(item), labelMapName: mapName)
         if let mapName, let map = codebook.labelMap(named: mapName) {
           for e in map.entries where v.labels[e.text] == nil { v.labels[e.text] = e.value }
         }
@@ -174,7 +174,7 @@ public struct DecodingPlan: Sendable {
       let column = index(outcome.column)
       var v = Variable(
         name: outcome.name, role: .outcome, column: column, columnName: header[column], range: nil,
-        descending: false, reversed: false, labelMapName: nil)
+        isDescending: false, isReversed: false, labelMapName: nil)
       compile(&v, codes: global)
       if let event = outcome.event {
         v.eventTexts = []
@@ -189,7 +189,7 @@ public struct DecodingPlan: Sendable {
       let column = index(name)
       var v = Variable(
         name: name, role: .covariate, column: column, columnName: header[column], range: nil,
-        descending: false, reversed: false, labelMapName: nil)
+        isDescending: false, isReversed: false, labelMapName: nil)
       compile(&v, codes: global)
       variables.append(v)
     }
@@ -267,7 +267,7 @@ public struct DecodingPlan: Sendable {
       return .nan
     }
     // Descending and reverse-keyed: two flips cancel (exactly, not by arithmetic).
-    if v.descending != v.reversed { x = range.min + range.max - x }
+    if v.isDescending != v.isReversed { x = range.min + range.max - x }
     return x
   }
 
@@ -275,7 +275,7 @@ public struct DecodingPlan: Sendable {
   /// (for straight-lining). Identity for non-items.
   public func unkeyed(_ value: Double, variable: Int) -> Double {
     let v = variables[variable]
-    guard let r = v.range, v.descending != v.reversed else { return value }
+    guard let r = v.range, v.isDescending != v.isReversed else { return value }
     return r.min + r.max - value
   }
 
@@ -345,7 +345,7 @@ private struct FastRule {
       isItem = true
       min = r.min
       max = r.max
-      flip = v.descending != v.reversed
+      flip = v.isDescending != v.isReversed
     } else if case .item = v.role {
       return  // an item without a range: never simple
     }
