@@ -24,6 +24,12 @@ extension Codebook {
 
   /// Parses codebook text (YAML, or the same structure as JSON).
   public static func parse(_ text: String, fileName: String = "codebook.yaml") throws -> Codebook {
+    var text = text
+    // JSON allows tabs as whitespace, YAML does not; raw tabs in valid JSON occur only
+    // between tokens (inside strings they are escaped), so they can become spaces.
+    if text.drop(while: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\u{FEFF}" }).first == "{" {
+      text = text.replacingOccurrences(of: "\t", with: " ")
+    }
     let root: Node?
     do {
       root = try Yams.compose(yaml: text)
@@ -44,6 +50,15 @@ extension Codebook {
     return book
   }
 
+  /// Loads a codebook and runs ``validate()``: throws ``CodebookError`` when any error is
+  /// found, and returns the warnings (e.g. `reverse-differs-from-instrument`) otherwise.
+  public static func loadValidated(contentsOf url: URL) throws -> (codebook: Codebook, warnings: [CodebookProblem]) {
+    let book = try load(contentsOf: url)
+    let problems = book.validate()
+    if problems.contains(where: { $0.severity == .error }) { throw CodebookError(problems: problems) }
+    return (book, problems)
+  }
+
   static func yamlProblem(_ error: YamlError, fileName: String) -> CodebookProblem {
     var line: Int?
     var text = "\(error)"
@@ -54,6 +69,12 @@ extension Codebook {
     case .composer(_, let problem, let mark, _):
       line = mark.line
       text = problem
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
+      return CodebookProblem(
+        .error, code: "duplicate-key",
+        message: "key \(keys) appears more than once in the mapping that starts on this line; keep one",
+        fileName: fileName, line: context.mark.line)
     default: break
     }
     return CodebookProblem(

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What an out-of-range item value does (`--out-of-range`).
 public enum OutOfRangeHandling: String, Sendable, CaseIterable {
   /// A typed ``DecodeError/outOfRange(variable:column:text:range:row:)``.
@@ -73,9 +75,9 @@ public struct DecodingPlan: Sendable {
     /// Item range, if any.
     public var range: ResponseRange?
     /// True when `direction: descending` recodes the item.
-    public var descending: Bool
+    public var isDescending: Bool
     /// True when the item is reverse-keyed.
-    public var reversed: Bool
+    public var isReversed: Bool
     /// Label map name applied to text answers, if any.
     public var labelMapName: String?
     // Compiled rules.
@@ -89,6 +91,10 @@ public struct DecodingPlan: Sendable {
   }
 
   public private(set) var variables: [Variable] = []
+  /// Plain-old-data copy of each variable's rules for the numeric fast path.
+  private var fast: [FastRule] = []
+  /// Accept `3,5` as 3.5 (files with `;` or tab delimiters from decimal-comma locales).
+  public let decimalComma: Bool
   public private(set) var layouts: [ScaleLayout] = []
   public let outOfRange: OutOfRangeHandling
   /// Column index of the respondent id, groups, cuts, Status and Finished (nil when absent).
@@ -106,12 +112,15 @@ public struct DecodingPlan: Sendable {
   ///   - headerRows: every header row (aliases match any); empty = `[header]`.
   ///   - fileMissingCodes: the file's own missing codes per column index (SPSS user-missing).
   ///   - outOfRange: what an out-of-range value does.
+  ///   - decimalComma: accept a comma as the decimal separator in numeric cells.
   /// - Throws: ``CodebookError`` with every codebook or column problem found.
   public init(
     codebook: Codebook, header: [String], headerRows: [[String]] = [],
-    fileMissingCodes: [Int: [String]] = [:], outOfRange: OutOfRangeHandling = .error
+    fileMissingCodes: [Int: [String]] = [:], outOfRange: OutOfRangeHandling = .error,
+    decimalComma: Bool = false
   ) throws {
     self.outOfRange = outOfRange
+    self.decimalComma = decimalComma
     let problems = (codebook.validate() + codebook.validate(againstColumns: header, headerRows: headerRows))
       .filter { $0.severity == .error }
     if !problems.isEmpty { throw CodebookError(problems: problems) }
@@ -146,7 +155,7 @@ public struct DecodingPlan: Sendable {
         let mapName = scale.itemLabels[item] ?? scale.labels
         var v = Variable(
           name: item, role: .item(scale: s), column: column, columnName: header[column], range: range,
-          descending: descending, reversed: reverse.contains(item), labelMapName: mapName)
+          isDescending: descending, isReversed: reverse.contains(item), labelMapName: mapName)
         if let mapName, let map = codebook.labelMap(named: mapName) {
           for e in map.entries where v.labels[e.text] == nil { v.labels[e.text] = e.value }
         }
@@ -165,7 +174,7 @@ public struct DecodingPlan: Sendable {
       let column = index(outcome.column)
       var v = Variable(
         name: outcome.name, role: .outcome, column: column, columnName: header[column], range: nil,
-        descending: false, reversed: false, labelMapName: nil)
+        isDescending: false, isReversed: false, labelMapName: nil)
       compile(&v, codes: global)
       if let event = outcome.event {
         v.eventTexts = []
@@ -180,10 +189,11 @@ public struct DecodingPlan: Sendable {
       let column = index(name)
       var v = Variable(
         name: name, role: .covariate, column: column, columnName: header[column], range: nil,
-        descending: false, reversed: false, labelMapName: nil)
+        isDescending: false, isReversed: false, labelMapName: nil)
       compile(&v, codes: global)
       variables.append(v)
     }
+    fast = variables.map(FastRule.init)
   }
 
   /// The index of a variable by name (first match).
@@ -215,14 +225,24 @@ public struct DecodingPlan: Sendable {
   private func decode(
     _ raw: UnsafeRawBufferPointer, variable index: Int, row: Int?, counts: inout DecodeCounts, counting: Bool
   ) throws -> Double {
-    let v = variables[index]
     var lo = 0, hi = raw.count
     while lo < hi, raw[lo] == 0x20 || raw[lo] == 0x09 || raw[lo] == 0x0D || raw[lo] == 0x0A { lo += 1 }
     while hi > lo, raw[hi - 1] == 0x20 || raw[hi - 1] == 0x09 || raw[hi - 1] == 0x0D || raw[hi - 1] == 0x0A { hi -= 1 }
     if lo == hi { return .nan }
     let bytes = UnsafeRawBufferPointer(rebasing: raw[lo..<hi])
+    let parsed = Self.parseNumber(bytes, decimalComma: decimalComma)
+    // Fast path: a number, no recode or event list, few missing codes, in range.
+    if let number = parsed {
+      let f = fast[index]
+      if f.simple {
+        if f.missing(number) { return .nan }
+        if !f.isItem { return number }
+        if number >= f.min && number <= f.max { return f.flip ? f.min + f.max - number : number }
+      }
+    }
+    let v = variables[index]
     var x: Double
-    if let number = Self.parseNumber(bytes) {
+    if let number = parsed {
       if v.missingNumbers.contains(number) { return .nan }
       x = number
       if v.role == .outcome, let _ = v.eventTexts { return v.eventNumbers.contains(number) ? 1 : 0 }
@@ -246,8 +266,8 @@ public struct DecodingPlan: Sendable {
       if counting { counts.outOfRange[index] += 1 }
       return .nan
     }
-    if v.descending { x = range.min + range.max - x }
-    if v.reversed { x = range.min + range.max - x }
+    // Descending and reverse-keyed: two flips cancel (exactly, not by arithmetic).
+    if v.isDescending != v.isReversed { x = range.min + range.max - x }
     return x
   }
 
@@ -255,14 +275,15 @@ public struct DecodingPlan: Sendable {
   /// (for straight-lining). Identity for non-items.
   public func unkeyed(_ value: Double, variable: Int) -> Double {
     let v = variables[variable]
-    guard let r = v.range, v.descending != v.reversed else { return value }
+    guard let r = v.range, v.isDescending != v.isReversed else { return value }
     return r.min + r.max - value
   }
 
   /// A tiny decimal parser: `[+-]digits[.digits][(e|E)[+-]digits]`. Exact for integers and
   /// short decimals (digits accumulated as an integer, then scaled by a power of ten).
   /// Returns nil for anything else (texts, `inf`, `nan`, hex).
-  static func parseNumber(_ b: UnsafeRawBufferPointer) -> Double? {
+  static func parseNumber(_ b: UnsafeRawBufferPointer, decimalComma: Bool = false) -> Double? {
+    let point = decimalComma ? UInt8(ascii: ",") : UInt8(ascii: ".")
     var i = 0
     let n = b.count
     var negative = false
@@ -273,7 +294,7 @@ public struct DecodingPlan: Sendable {
       i += 1
     }
     var fractionDigits = 0
-    if i < n, b[i] == UInt8(ascii: ".") {
+    if i < n, b[i] == point {
       i += 1
       while i < n, b[i] &- 48 < 10 {
         if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(b[i] &- 48); digits += 1; scale -= 1 }
@@ -299,13 +320,47 @@ public struct DecodingPlan: Sendable {
         x = scale < 0 ? x / p : x * p  // exact: both operands exact, one rounding
       } else {
         // Rare long or exponent forms: let the standard library round correctly.
-        return Double(String(decoding: b, as: UTF8.self))
+        var text = String(decoding: b, as: UTF8.self)
+        if decimalComma { text = text.replacingOccurrences(of: ",", with: ".") }
+        return Double(text)
       }
     }
     return negative ? -x : x
   }
 
   private static let pow10: [Double] = (0...22).map { p in (0..<p).reduce(1.0) { r, _ in r * 10 } }
+}
+
+/// A variable's rules as plain data, for numeric cells that need no lookup tables.
+private struct FastRule {
+  var min = -Double.infinity, max = Double.infinity
+  var flip = false, isItem = false
+  /// No recode, no event list, at most 4 numeric missing codes.
+  var simple = false
+  var missingCount = 0
+  var m0 = Double.nan, m1 = Double.nan, m2 = Double.nan, m3 = Double.nan
+
+  init(_ v: DecodingPlan.Variable) {
+    if case .item = v.role, let r = v.range {
+      isItem = true
+      min = r.min
+      max = r.max
+      flip = v.isDescending != v.isReversed
+    } else if case .item = v.role {
+      return  // an item without a range: never simple
+    }
+    let codes = Array(v.missingNumbers)
+    simple = v.recode.isEmpty && v.recodeToMissing.isEmpty && v.eventTexts == nil && codes.count <= 4
+    missingCount = codes.count
+    if codes.count > 0 { m0 = codes[0] }
+    if codes.count > 1 { m1 = codes[1] }
+    if codes.count > 2 { m2 = codes[2] }
+    if codes.count > 3 { m3 = codes[3] }
+  }
+
+  @inline(__always) func missing(_ x: Double) -> Bool {
+    missingCount > 0 && (x == m0 || x == m1 || x == m2 || x == m3)
+  }
 }
 
 /// What the scorer needs to know about one scale.

@@ -38,7 +38,8 @@ public struct SyntheticExportOptions: Sendable, Equatable {
 ///   `shift·(wave − 1)`;
 /// - trust T = ρ·θ + √(1 − ρ²)·(v_s + w)/√(1 + τ_T²); facet f_k = γ·T + √(1 − γ²)·δ_k;
 /// - an item's latent response y = λ·(its factor) + √(1 − λ²)·z, cut at `thresholds`
-///   into 1…k (reverse-keyed items use −y, so the raw answer runs the other way);
+///   into 1…k; a reverse-keyed item is written as (1 + k) − category, so after keying
+///   every item has the same distribution;
 /// - PVQ-40: y = g·scaleUse + c·(a·cos φ_v + b·sin φ_v) + μ_v + e·z with (a, b) ~ N(0, I₂)
 ///   (the circle), φ_v the value's angle;
 /// - intent_stay: y = 0.45·T + 0.25·θ + √(1 − Var)·z, 5 points;
@@ -432,7 +433,8 @@ struct Generator {
         if i < 7 {
           let l = loadings[i]
           let v = l * theta + uniqueness[i] * z
-          c = Self.category(reversed[i] ? -v : v, SyntheticExport.thresholds5)
+          c = Self.category(v, SyntheticExport.thresholds5)
+          if reversed[i] { c = 6 - c }  // agreeing with a negatively worded item = less safe
         } else if i < 19 {
           let facet = i < 11 ? f0 : i < 15 ? f1 : f2
           c = Self.category(loadings[i] * facet + uniqueness[i] * z, SyntheticExport.thresholds4)

@@ -174,3 +174,35 @@ func loadProblems(_ text: String, file: String = "cb.yaml") -> [String] {
     #expect(book.analyses?.factors.map(\.n) == [.fixed(2), .parallel])
   }
 }
+
+@Suite struct CodebookJSONTests {
+  @Test func tabIndentedJSON() throws {
+    let book = try Codebook.parse("{\n\t\"id\": \"rid\",\n\t\"scales\": [{\"name\": \"s\", \"items\": [\"a\", \"b\"], \"range\": [1, 4]}]\n}\n", fileName: "cb.json")
+    #expect(book.id == "rid")
+    #expect(book.scales[0].range == ResponseRange(1, 4))
+  }
+
+  @Test func loadValidatedSeparatesWarnings() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cb-\(UUID().uuidString).yaml")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try "scales:\n  - name: t\n    instrument: edmondson-tps7\n    items: [a, b, c, d, e, f, g]\n    reverse: [a]\n"
+      .write(to: dir, atomically: true, encoding: .utf8)
+    let (book, warnings) = try Codebook.loadValidated(contentsOf: dir)
+    #expect(book.scales.count == 1)
+    #expect(warnings.map(\.code) == ["reverse-differs-from-instrument"])
+    try "scales:\n  - name: t\n    items: []\n    range: [1, 5]\n".write(to: dir, atomically: true, encoding: .utf8)
+    #expect(throws: CodebookError.self) { try Codebook.loadValidated(contentsOf: dir) }
+  }
+}
+
+@Suite struct CodebookDuplicateKeyTests {
+  @Test func duplicateKeysAreReported() {
+    let found = loadProblems("id: a\nscales:\n  - name: s\n    items: [a]\n    name: t\n")
+    #expect(found == ["cb.yaml:3: key \"name\" appears more than once in the mapping that starts on this line; keep one"])
+  }
+
+  @Test func emptyCodebook() {
+    #expect(loadProblems("") == ["cb.yaml: the codebook is empty; start from `candor init FILE` or design.md §4"])
+    #expect(loadProblems("- a\n- b\n") == ["cb.yaml:1: the codebook must be a mapping of codebook keys, got a list"])
+  }
+}
