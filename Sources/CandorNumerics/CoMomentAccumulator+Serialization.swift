@@ -45,7 +45,7 @@ extension CoMomentAccumulator {
   ///            p, rows, completeRows,
   ///            exact: pairCount, pairSum, pairSquares, cross [p² each],
   ///                   completeCount, completeSum[p], completeCross[p²],
-  ///            centred: pairCount, pairMean, pairM2, cross [p² each],
+  ///            centred: offset[p], pairCount, pairMean, pairM2, cross [p² each],
   ///                   completeCount, completeMean[p], completeCross[p²]
   ///
   /// Doubles are stored as their bit patterns, so a round trip is exact.
@@ -53,7 +53,7 @@ extension CoMomentAccumulator {
   public func serialized() -> [UInt8] {
     var payload = [UInt8]()
     let p = variables
-    payload.reserveCapacity(8 * (3 + 2 * (5 * p * p + 1 + p)))
+    payload.reserveCapacity(8 * (3 + 2 * (5 * p * p + 1 + p) + p))
     func int(_ v: Int) { withUnsafeBytes(of: Int64(v).littleEndian) { payload.append(contentsOf: $0) } }
     func ints(_ v: [Int]) { for x in v { int(x) } }
     func doubles(_ v: [Double]) {
@@ -62,7 +62,7 @@ extension CoMomentAccumulator {
     int(p); int(rows); int(completeRows)
     ints(exact.pairCount); ints(exact.pairSum); ints(exact.pairSquares); ints(exact.cross)
     int(exact.completeCount); ints(exact.completeSum); ints(exact.completeCross)
-    ints(centred.pairCount); doubles(centred.pairMean); doubles(centred.pairM2); doubles(centred.cross)
+    doubles(centred.offset); ints(centred.pairCount); doubles(centred.pairMean); doubles(centred.pairM2); doubles(centred.cross)
     int(centred.completeCount); doubles(centred.completeMean); doubles(centred.completeCross)
 
     var out = Self.serializationMagic
@@ -115,7 +115,7 @@ extension CoMomentAccumulator {
     guard length >= 24 else { throw SerializationError.malformed("payload of \(length) bytes is shorter than its 3-word preamble") }
     let p = int()
     guard p >= 1, p <= 1 << 20 else { throw SerializationError.malformed("variable count \(p) is out of range") }
-    let words = 3 + 2 * (4 * p * p + 1 + p + p * p)
+    let words = 3 + 2 * (4 * p * p + 1 + p + p * p) + p
     guard Int(length) == 8 * words else {
       throw SerializationError.malformed("payload has \(length) bytes, \(p) variables need \(8 * words)")
     }
@@ -124,7 +124,7 @@ extension CoMomentAccumulator {
     let pp = p * p
     exact.pairCount = ints(pp); exact.pairSum = ints(pp); exact.pairSquares = ints(pp); exact.cross = ints(pp)
     exact.completeCount = int(); exact.completeSum = ints(p); exact.completeCross = ints(pp)
-    centred.pairCount = ints(pp); centred.pairMean = doubles(pp); centred.pairM2 = doubles(pp)
+    centred.offset = doubles(p); centred.pairCount = ints(pp); centred.pairMean = doubles(pp); centred.pairM2 = doubles(pp)
     centred.cross = doubles(pp)
     centred.completeCount = int(); centred.completeMean = doubles(p); centred.completeCross = doubles(pp)
     if rows < 0 || completeRows < 0 || completeRows > rows {

@@ -141,6 +141,7 @@ public struct CoMomentAccumulator: Sendable, Equatable {
       return
     }
     var block = CentredMoments(variables: p)
+    block.offset = s.shift
     for k in 0..<p {
       for j in 0..<p {
         let a = j + k * p, b = k + j * p
@@ -148,7 +149,7 @@ public struct CoMomentAccumulator: Sendable, Equatable {
         block.pairCount[a] = n
         if n == 0 { continue }
         let dn = Double(n)
-        block.pairMean[a] = s.shift[j] + s.pairSum[a] / dn
+        block.pairMean[a] = s.pairSum[a] / dn
         block.pairM2[a] = max(0, s.pairSquares[a] - s.pairSum[a] * s.pairSum[a] / dn)
         block.cross[a] = s.cross[a] - s.pairSum[a] * s.pairSum[b] / dn
       }
@@ -158,7 +159,7 @@ public struct CoMomentAccumulator: Sendable, Equatable {
     block.completeCount = nc
     if nc > 0 {
       let dn = Double(nc)
-      for j in 0..<p { block.completeMean[j] = s.shift[j] + s.completeSum[j] / dn }
+      for j in 0..<p { block.completeMean[j] = s.completeSum[j] / dn }
       for k in 0..<p {
         for j in 0..<p {
           block.completeCross[j + k * p] = s.completeCross[j + k * p] - s.completeSum[j] * s.completeSum[k] / dn
@@ -181,8 +182,10 @@ public struct CoMomentAccumulator: Sendable, Equatable {
   /// - Complexity: O(p²).
   public func moments(_ policy: MissingDataPolicy) -> CoMoments {
     let p = variables
-    var total = exact.centred(variables: p)
-    total.merge(centred)
+    // Centred part first: its per-column offsets are kept and the exact part is rebased.
+    // With integer data only, `total` is the exact part alone (bit-identical).
+    var total = centred
+    total.merge(exact.centred(variables: p))
 
     var counts = [Int](repeating: 0, count: p)
     var means = [Double](repeating: .nan, count: p)
@@ -214,7 +217,7 @@ public struct CoMomentAccumulator: Sendable, Equatable {
       let n = pairwiseCounts[j + j * p]
       counts[j] = n
       if n > 0 {
-        means[j] = policy == .pairwise ? total.pairMean[j + j * p] : total.completeMean[j]
+        means[j] = total.offset[j] + (policy == .pairwise ? total.pairMean[j + j * p] : total.completeMean[j])
       }
       if n >= 2 { sds[j] = covariance[j, j].squareRoot() }
     }
@@ -299,9 +302,16 @@ func exactDifference(_ a: Int, _ b: Int, _ c: Int, _ d: Int) -> Double {
 
 /// Centred moments merged with Chan, Golub & LeVeque's pairwise update.
 /// `pairMean[j + k·p]` is the mean of x_j over the rows where j and k are present,
-/// `pairM2` its centred sum of squares, `cross` the symmetric co-moment C_jk
-/// (diagonal = M2_j). Listwise: one count, p means, p×p co-moments.
+/// **minus `offset[j]`**, `pairM2` its centred sum of squares, `cross` the symmetric
+/// co-moment C_jk (diagonal = M2_j). Listwise: one count, p means (minus the
+/// offsets), p×p co-moments.
+///
+/// The offsets (a column's first observed value) keep the stored means small, so the
+/// mean difference δ in the update is computed without cancellation even when all
+/// values share a large offset (1e7 + noise): δ = (o_b − o_a) + (m_b − m_a), where
+/// o_b − o_a is exact for nearby offsets (Sterbenz).
 struct CentredMoments: Sendable, Equatable {
+  var offset: [Double]
   var pairCount: [Int]
   var pairMean: [Double]
   var pairM2: [Double]
@@ -315,6 +325,7 @@ struct CentredMoments: Sendable, Equatable {
     pairMean = .init(repeating: 0, count: p * p)
     pairM2 = pairMean; cross = pairMean; completeCross = pairMean
     completeMean = .init(repeating: 0, count: p)
+    offset = completeMean
   }
 
   var isEmpty: Bool { completeCount == 0 && !pairCount.contains { $0 != 0 } }
@@ -323,6 +334,11 @@ struct CentredMoments: Sendable, Equatable {
     let p = completeMean.count
     if o.isEmpty { return }
     if isEmpty { self = o; return }
+    // shift[j] = o.offset[j] − offset[j]; a column without data here adopts o's offset.
+    var shift = [Double](repeating: 0, count: p)
+    for j in 0..<p where o.pairCount[j + j * p] > 0 {
+      if pairCount[j + j * p] == 0 { offset[j] = o.offset[j] } else { shift[j] = o.offset[j] - offset[j] }
+    }
     for k in 0..<p {
       for j in 0...k {
         let a = j + k * p, b = k + j * p
@@ -331,15 +347,15 @@ struct CentredMoments: Sendable, Equatable {
         let na = pairCount[a]
         if na == 0 {
           pairCount[a] = nb; pairCount[b] = nb
-          pairMean[a] = o.pairMean[a]; pairMean[b] = o.pairMean[b]
+          pairMean[a] = o.pairMean[a] + shift[j]; pairMean[b] = o.pairMean[b] + shift[k]
           pairM2[a] = o.pairM2[a]; pairM2[b] = o.pairM2[b]
           cross[a] = o.cross[a]; cross[b] = o.cross[b]
           continue
         }
         let n = na + nb
         let dn = Double(n), wb = Double(nb) / dn, f = Double(na) * Double(nb) / dn
-        let dj = o.pairMean[a] - pairMean[a]
-        let dk = o.pairMean[b] - pairMean[b]
+        let dj = shift[j] + (o.pairMean[a] - pairMean[a])
+        let dk = shift[k] + (o.pairMean[b] - pairMean[b])
         let c = cross[a] + o.cross[a] + dj * dk * f
         cross[a] = c; cross[b] = c
         pairM2[a] += o.pairM2[a] + dj * dj * f
@@ -355,11 +371,12 @@ struct CentredMoments: Sendable, Equatable {
     if nb == 0 { return }
     let na = completeCount
     if na == 0 {
-      completeCount = nb; completeMean = o.completeMean; completeCross = o.completeCross
+      completeCount = nb; completeCross = o.completeCross
+      for j in 0..<p { completeMean[j] = o.completeMean[j] + shift[j] }
       return
     }
     let dn = Double(na + nb), wb = Double(nb) / dn, f = Double(na) * Double(nb) / dn
-    let delta = (0..<p).map { o.completeMean[$0] - completeMean[$0] }
+    let delta = (0..<p).map { shift[$0] + (o.completeMean[$0] - completeMean[$0]) }
     for k in 0..<p {
       for j in 0..<p { completeCross[j + k * p] += o.completeCross[j + k * p] + delta[j] * delta[k] * f }
     }
