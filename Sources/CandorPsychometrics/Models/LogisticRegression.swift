@@ -184,11 +184,18 @@ public enum LogisticRegression {
     var converged = false, iterations = 0
     var previousDeviance = Double.infinity
     var coefficientHistory: [[Double]] = []
+    var weightsCollapsed = false
     while iterations < options.maxIterations {
       let (a, b, deviance, _) = pass(beta)
       let next: [Double]
       do { next = try LinearAlgebra.solveSPD(a, Matrix(rows: k, columns: 1, columnMajor: b)).storage }
-      catch { throw LogisticRegressionError.collinearPredictors(names: names) }
+      catch {
+        // At the start XᵀWX is well scaled, so failure means collinear predictors;
+        // later it means the weights collapsed (fitted probabilities → 0/1).
+        if beta == nil { throw LogisticRegressionError.collinearPredictors(names: names) }
+        weightsCollapsed = true
+        break
+      }
       iterations += 1
       if let old = beta {
         var change = 0.0
@@ -205,15 +212,17 @@ public enum LogisticRegression {
     // Final pass at the estimate: information matrix, deviance, fitted extremes.
     let final = pass(estimate)
     let inverse: Matrix
-    do { inverse = try LinearAlgebra.inverseSPD(final.a) }
-    catch { throw LogisticRegressionError.collinearPredictors(names: names) }
+    if let v = try? LinearAlgebra.inverseSPD(final.a) { inverse = v } else {
+      if !weightsCollapsed && !final.extreme { throw LogisticRegressionError.collinearPredictors(names: names) }
+      inverse = Matrix(rows: k, columns: k, repeating: .nan)
+    }
 
     var warnings: [AnalysisWarning] = []
     if !converged {
       warnings.append(AnalysisWarning(code: "not-converged", message:
         "The logistic model of '\(outcomeName)' did not converge in \(iterations) iterations; estimates are unreliable."))
     }
-    if final.extreme {
+    if final.extreme || weightsCollapsed {
       warnings.append(AnalysisWarning(code: "separation", message:
         "Fitted probabilities of 0 or 1 occurred in the model of '\(outcomeName)': a predictor (quasi-)separates the outcome, so its odds ratio and CI are not meaningful."))
     } else if !converged, coefficientHistory.count >= 3 {

@@ -72,8 +72,13 @@ put("partial.r", pr); put("partial.n", np); put("partial.t", tp); put("partial.p
 put("partial.ci", tanh(atanh(pr) + c(-1, 1) * qnorm(0.975) / sqrt(np - 3 - kk)))
 
 # 5. logistic regression, tightly converged, model and CR1 SEs
-fit <- glm(left ~ trust + safety + tenure, family = binomial, data = d,
+# glm's SEs use the IRLS weights of the iteration *before* its last update;
+# restarting at the converged coefficients makes them the weights at the MLE.
+fit0 <- glm(left ~ trust + safety + tenure, family = binomial, data = d,
+            control = glm.control(epsilon = 1e-14, maxit = 100))
+fit <- glm(left ~ trust + safety + tenure, family = binomial, data = d, start = coef(fit0),
            control = glm.control(epsilon = 1e-14, maxit = 100))
+put("glm.defaultSE", summary(glm(left ~ trust + safety + tenure, family = binomial, data = d))$coefficients[, 2])
 s <- summary(fit)$coefficients
 put("glm.coef", s[, 1]); put("glm.se", s[, 2]); put("glm.z", s[, 3]); put("glm.p", s[, 4])
 put("glm.deviance", fit$deviance); put("glm.nullDeviance", fit$null.deviance)
@@ -83,6 +88,7 @@ put("glm.clusterSE", sqrt(diag(V)))
 zc <- coef(fit) / sqrt(diag(V)); put("glm.clusterP", 2 * pnorm(-abs(zc)))
 # the same fit with missing predictors (listwise)
 fit2 <- glm(left ~ trust_na + safety_na, family = binomial, data = d, control = glm.control(epsilon = 1e-14, maxit = 100))
+fit2 <- glm(left ~ trust_na + safety_na, family = binomial, data = d, start = coef(fit2), control = glm.control(epsilon = 1e-14, maxit = 100))
 put("glm2.coef", coef(fit2)); put("glm2.se", summary(fit2)$coefficients[, 2]); put("glm2.n", nobs(fit2))
 
 # 6. relative weights (Johnson 2000) by hand from the complete-case correlation matrix
