@@ -35,14 +35,14 @@ public struct GroupResult: Codable, Sendable, Equatable {
 
   /// A suppressed entry: the name only.
   public static func suppressedEntry(_ group: String) -> GroupResult {
-    var r = GroupResult(group: group, n: 0, mean: .nan, ci95: nil, sd: nil, rwgj: nil, favourable: nil, responseRate: nil)
+    var r = GroupResult(group: group, n: 0, mean: 0, ci95: nil, sd: nil, rwgj: nil, favourable: nil, responseRate: nil)
     r.suppress()
     return r
   }
 
   /// Marks the entry suppressed and erases every statistic.
   public mutating func suppress() {
-    suppressed = true; n = 0; mean = .nan; ci95 = nil; sd = nil; rwgj = nil; favourable = nil
+    suppressed = true; n = 0; mean = 0; ci95 = nil; sd = nil; rwgj = nil; favourable = nil
     responseRate = nil; neutral = nil; unfavourable = nil; headcount = nil
   }
 
