@@ -24,6 +24,8 @@ public struct GroupResult: Codable, Sendable, Equatable {
   public var neutral: Double?
   public var unfavourable: Double?
   public var headcount: Int?
+  /// Share of the group's respondents with the retention event (e.g. left), when given.
+  public var retentionRate: Double?
 
   public init(group: String, n: Int, mean: Double, ci95: [Double]?, sd: Double?, rwgj: Double?,
               favourable: Double?, responseRate: Double?, neutral: Double? = nil,
@@ -43,11 +45,12 @@ public struct GroupResult: Codable, Sendable, Equatable {
   /// Marks the entry suppressed and erases every statistic.
   public mutating func suppress() {
     suppressed = true; n = 0; mean = 0; ci95 = nil; sd = nil; rwgj = nil; favourable = nil
-    responseRate = nil; neutral = nil; unfavourable = nil; headcount = nil
+    responseRate = nil; neutral = nil; unfavourable = nil; headcount = nil; retentionRate = nil
   }
 
   enum CodingKeys: String, CodingKey {
     case group, suppressed, n, mean, ci95, sd, rwgj, favourable, responseRate, neutral, unfavourable, headcount
+    case retentionRate
   }
 
   public func encode(to encoder: Encoder) throws {
@@ -64,6 +67,7 @@ public struct GroupResult: Codable, Sendable, Equatable {
     try c.encodeIfPresent(neutral, forKey: .neutral)
     try c.encodeIfPresent(unfavourable, forKey: .unfavourable)
     try c.encodeIfPresent(headcount, forKey: .headcount)
+    try c.encodeIfPresent(retentionRate, forKey: .retentionRate)
   }
 
   public init(from decoder: Decoder) throws {
@@ -83,6 +87,7 @@ public struct GroupResult: Codable, Sendable, Equatable {
     neutral = try c.decodeIfPresent(Double.self, forKey: .neutral)
     unfavourable = try c.decodeIfPresent(Double.self, forKey: .unfavourable)
     headcount = try c.decodeIfPresent(Int.self, forKey: .headcount)
+    retentionRate = try c.decodeIfPresent(Double.self, forKey: .retentionRate)
   }
 }
 
@@ -171,6 +176,9 @@ public struct AggregationResult: Codable, Sendable, Equatable {
   public var rwgjMean: Double?
   public var rwgjMedian: Double?
   public var rwgjAtLeast70: Double?
+  /// Size-weighted correlation of group means with group retention rates, when
+  /// retention was given (``Aggregation/groupRetentionCorrelation(scores:retention:)``).
+  public var retentionCorrelation: Double?
 }
 
 /// Builds aggregation tables from per-group sufficient statistics.
@@ -186,11 +194,13 @@ public enum Aggregation {
   ///   - favourability: per-group band counts of keyed item responses.
   ///   - headcounts: invited staff per group index (nil = unknown).
   ///   - respondents: respondents per group for response rates (default: scale n).
+  ///   - retention: per-group moments of a 0/1 retention outcome (rates per group and
+  ///     their size-weighted correlation with the group means).
   /// - Complexity: O(groups · items).
   public static func analyze(scale: String, by: String, groupNames: [String], scores: GroupMoments,
                              items: ItemGroupMoments? = nil, responseOptions: Int? = nil,
                              favourability: FavourabilityCounts? = nil, headcounts: [Int?]? = nil,
-                             respondents: [Int]? = nil) -> AggregationResult {
+                             respondents: [Int]? = nil, retention: GroupMoments? = nil) -> AggregationResult {
     precondition(groupNames.count >= scores.groupCount,
                  "\(groupNames.count) group names for \(scores.groupCount) group indices")
     let anova = GroupVarianceDecomposition(scores)
@@ -218,6 +228,9 @@ public enum Aggregation {
                                  favourable: shares?.favourable, responseRate: rate,
                                  neutral: shares?.neutral, unfavourable: shares?.unfavourable,
                                  headcount: headcount))
+      if let retention, g < retention.groupCount, retention.counts[g] > 0 {
+        entries[entries.count - 1].retentionRate = retention.mean(g)
+      }
     }
     let sorted = rwgs.sorted()
     let median: Double? = sorted.isEmpty ? nil
@@ -230,7 +243,8 @@ public enum Aggregation {
       msw: anova.msw, dfBetween: anova.dfBetween, dfWithin: anova.dfWithin,
       rwgNullVariance: items == nil ? nil : nullVariance,
       rwgjMean: rwgs.isEmpty ? nil : rwgs.reduce(0, +) / Double(rwgs.count), rwgjMedian: median,
-      rwgjAtLeast70: rwgs.isEmpty ? nil : Double(rwgs.filter { $0 >= 0.7 }.count) / Double(rwgs.count))
+      rwgjAtLeast70: rwgs.isEmpty ? nil : Double(rwgs.filter { $0 >= 0.7 }.count) / Double(rwgs.count),
+      retentionCorrelation: retention.map { groupRetentionCorrelation(scores: scores, retention: $0).r })
   }
 
   /// Size-weighted Pearson correlation of group means with group retention

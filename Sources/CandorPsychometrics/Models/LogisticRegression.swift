@@ -108,6 +108,26 @@ public enum LogisticRegression {
   public static func fit(outcome: [Double], outcomeName: String, predictors: [[Double]], names: [String],
                          cluster: [Int32]? = nil, clusterName: String? = nil,
                          options: Options = Options()) throws -> RetentionResult {
+    try fitColumns(outcome: outcome, outcomeName: outcomeName, predictors: predictors, names: names,
+                   cluster: cluster, clusterName: clusterName, options: options)
+  }
+
+  /// The same fit on compact single-precision columns (half the memory at 5M
+  /// rows); all arithmetic is in Double.
+  @_disfavoredOverload
+  public static func fit(outcome: [Float], outcomeName: String, predictors: [[Float]], names: [String],
+                         cluster: [Int32]? = nil, clusterName: String? = nil,
+                         options: Options = Options()) throws -> RetentionResult {
+    try fitColumns(outcome: outcome, outcomeName: outcomeName, predictors: predictors, names: names,
+                   cluster: cluster, clusterName: clusterName, options: options)
+  }
+
+  static func fitColumns<C: BinaryFloatingPoint>(
+    outcome column: [C], outcomeName: String, predictors columns: [[C]], names: [String],
+    cluster: [Int32]?, clusterName: String?, options: Options
+  ) throws -> RetentionResult {
+    let outcome = DoubleView(column)
+    let predictors = columns.map(DoubleView.init)
     precondition(predictors.count == names.count, "\(names.count) names for \(predictors.count) predictors")
     let rows = outcome.count
     for (c, name) in zip(predictors, names) where c.count != rows {
@@ -276,4 +296,12 @@ public enum LogisticRegression {
                            iterations: iterations, deviance: final.deviance, nullDeviance: nullDeviance,
                            clusters: clusters, standardErrors: cluster == nil ? "model" : "CR1", warnings: warnings)
   }
+}
+
+/// A read-only Double view of a Float or Double column (no copy).
+struct DoubleView<C: BinaryFloatingPoint> {
+  let base: [C]
+  init(_ base: [C]) { self.base = base }
+  var count: Int { base.count }
+  @inline(__always) subscript(i: Int) -> Double { Double(base[i]) }
 }

@@ -23,6 +23,8 @@ public enum CorrelationError: Error, Equatable, Sendable, CustomStringConvertibl
   case notBinary(variable: String, value: Double)
   /// The correlation matrix of x, y and the covariates cannot be inverted.
   case singularCovariates(variables: [String])
+  /// Polychoric coefficients are estimated from contingency tables elsewhere.
+  case polychoricNeedsEstimates
 
   public var description: String {
     switch self {
@@ -30,6 +32,8 @@ public enum CorrelationError: Error, Equatable, Sendable, CustomStringConvertibl
       return "the two columns must have one value per respondent, got \(x) and \(y) values"
     case .notBinary(let v, let value):
       return "point-biserial r needs '\(v)' coded 0/1, found \(value); recode it or use --method pearson"
+    case .polychoricNeedsEstimates:
+      return "polychoric r is estimated from the items' contingency tables; pass the estimates to CorrelationTable.fromCoefficients"
     case .singularCovariates(let vs):
       return "the correlation matrix of \(vs.joined(separator: ", ")) is singular: a covariate is a linear function of the others; drop it"
     }

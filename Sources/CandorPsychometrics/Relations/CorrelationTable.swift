@@ -95,6 +95,14 @@ public enum CorrelationTable {
                                  pairs: [VariablePair]? = nil) throws -> [CorrelationResult] {
     precondition(names.count == columns.count, "\(names.count) names for \(columns.count) columns")
     let pairs = pairs ?? VariablePair.allPairs(names.count)
+    if method == .polychoric { throw CorrelationError.polychoricNeedsEstimates }
+    // Columns without missing values are ranked once, not once per pair.
+    var ranks: [Int: [Double]] = [:]
+    if method == .spearman {
+      for j in Set(pairs.flatMap { [$0.x, $0.y] }) where !columns[j].contains(where: \.isNaN) {
+        ranks[j] = Correlation.averageRanks(columns[j])
+      }
+    }
     var results: [CorrelationResult] = []
     for pair in pairs {
       let x = columns[pair.x], y = columns[pair.y]
@@ -102,13 +110,33 @@ public enum CorrelationTable {
       switch method {
       case .pearson: estimate = try Correlation.pearson(x, y)
       case .pointBiserial: estimate = try Correlation.pointBiserial(x, binary: y, name: names[pair.y])
-      case .spearman: estimate = try Correlation.spearman(x, y)
+      case .spearman:
+        if let rx = ranks[pair.x], let ry = ranks[pair.y] {
+          precondition(rx.count == ry.count, "columns \(names[pair.x]) and \(names[pair.y]) differ in length")
+          estimate = (Correlation.pearsonComplete(rx, ry), rx.count)
+        } else {
+          estimate = try Correlation.spearman(x, y)
+        }
       case .kendall: estimate = try Correlation.kendall(x, y)
-      case .polychoric:
-        preconditionFailure("polychoric tables come from the factor-analysis module's polychoric estimates")
+      case .polychoric: throw CorrelationError.polychoricNeedsEstimates
       }
       results.append(CorrelationResult(x: names[pair.x], y: names[pair.y], method: method,
                                        test: Correlation.test(r: estimate.r, n: estimate.n)))
+    }
+    adjust(&results)
+    return results
+  }
+
+  /// Table from coefficients estimated elsewhere (e.g. polychoric r from the
+  /// factor-analysis module) with their N: adds the t test, Fisher-z CI and
+  /// the within-table adjustments.
+  public static func fromCoefficients(names: [String], pairs: [VariablePair], r: [Double], n: [Int],
+                                      method: CorrelationMethod) -> [CorrelationResult] {
+    precondition(pairs.count == r.count && r.count == n.count,
+                 "\(pairs.count) pairs, \(r.count) coefficients and \(n.count) counts")
+    var results = pairs.indices.map { k in
+      CorrelationResult(x: names[pairs[k].x], y: names[pairs[k].y], method: method,
+                        test: Correlation.test(r: r[k], n: n[k]))
     }
     adjust(&results)
     return results

@@ -71,6 +71,10 @@ import Testing
     let (r, groups) = Aggregation.groupRetentionCorrelation(scores: trustMoments(), retention: left)
     #expect(groups == 24)
     #expect(close(r, f["groupRetention.r"]))
+    let result = Aggregation.analyze(scale: "trust", by: "school", groupNames: (0..<24).map { "S\($0)" },
+                                     scores: trustMoments(), retention: left)
+    #expect(result.retentionCorrelation == r)
+    #expect(result.groupResults[3].retentionRate == left.mean(3))
   }
 
   /// domain.md §1.6: three teams of four, 7-point items 1, 3, 5 reversed.

@@ -64,6 +64,18 @@ import Testing
     }
   }
 
+  /// Float32 columns give the fit of the same values held as Double.
+  @Test func floatColumns() throws {
+    let cols = [f.column("trust"), f.column("tenure")].map { $0.map { Float($0) } }
+    let y = f.column("left").map { Float($0) }
+    let a = try LogisticRegression.fit(outcome: y, outcomeName: "left", predictors: cols, names: ["trust", "tenure"],
+                                       cluster: f.schools, clusterName: "school")
+    let b = try LogisticRegression.fit(outcome: y.map(Double.init), outcomeName: "left",
+                                       predictors: cols.map { $0.map(Double.init) }, names: ["trust", "tenure"],
+                                       cluster: f.schools, clusterName: "school")
+    #expect(a == b)
+  }
+
   @Test func separationIsWarned() throws {
     let x: [Double] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
     let y: [Double] = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]

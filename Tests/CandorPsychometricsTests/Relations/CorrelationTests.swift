@@ -112,6 +112,23 @@ import Testing
     #expect(abs(partial[0].r - f["partial.r"]) < 0.01)  // pairwise vs listwise r differ slightly
   }
 
+  /// Rank tables (ranks cached for complete columns) equal pair-by-pair estimates;
+  /// coefficients from elsewhere get the same tests and adjustments.
+  @Test func rankTablesAndExternalCoefficients() throws {
+    let names = ["tenure", "item1", "trust_na"]
+    let table = try CorrelationTable.fromColumns(names: names, columns: names.map(f.column), method: .spearman)
+    #expect(close(table[0].r, f["spearman2.r"]))
+    #expect(table[1].r == (try Correlation.spearman(f.column("tenure"), f.column("trust_na"))).r)
+    let kendall = try CorrelationTable.fromColumns(names: names, columns: names.map(f.column), method: .kendall)
+    #expect(close(kendall[0].r, f["kendall2.r"]))
+    let external = CorrelationTable.fromCoefficients(names: names, pairs: VariablePair.allPairs(3),
+                                                     r: table.map(\.r), n: table.map(\.n), method: .polychoric)
+    #expect(external.map(\.pHolm) == table.map(\.pHolm) && external[0].method == .polychoric)
+    #expect(throws: CorrelationError.polychoricNeedsEstimates) {
+      try CorrelationTable.fromColumns(names: names, columns: names.map(f.column), method: .polychoric)
+    }
+  }
+
   /// A 60-variable table (1,770 pairs) from co-moments is well under a second.
   @Test func sixtyVariableTableIsFast() throws {
     let p = 60
