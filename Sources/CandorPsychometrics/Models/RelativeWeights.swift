@@ -117,6 +117,20 @@ public enum RelativeWeights {
     return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
   }
 
+  /// Relative weights from a correlation matrix ordered [predictors…, outcome]
+  /// (e.g. listwise co-moments of one pass), without bootstrap intervals.
+  public static func analyze(correlation r: Matrix, names: [String], outcomeName: String, n: Int) throws -> DriversResult {
+    precondition(r.rows == names.count + 1, "\(names.count) names for a \(r.rows)×\(r.columns) matrix")
+    let (w, r2) = try weights(correlation: r)
+    let p = names.count
+    return DriversResult(outcome: outcomeName, method: "relativeWeights",
+                         weights: NamedValues(names: names, values: w), r2: r2,
+                         ci95: NamedValues(names: [], values: []),
+                         rescaled: NamedValues(names: names, values: w.map { $0 / r2 }),
+                         zeroOrderR: NamedValues(names: names, values: (0..<p).map { r[$0, p] }),
+                         n: n, bootstrapReplicates: 0, seed: nil)
+  }
+
   /// Relative weights of `predictors` on `outcome` from per-respondent columns
   /// (rows complete on all of them), with `replicates` bootstrap resamples drawn
   /// from `generator` (0 = no CIs).

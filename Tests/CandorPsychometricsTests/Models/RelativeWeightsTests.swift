@@ -37,6 +37,11 @@ struct SplitMix: RandomNumberGenerator {
                                             predictors: [f.column("trust"), f.column("safety"), f.column("tenure")],
                                             names: ["trust", "safety", "tenure"], replicates: 200, generator: &g2, seed: 7)
     #expect(again == d)
+    // from a correlation matrix: the same point estimates
+    let m = try RelativeWeights.analyze(correlation: RelativeWeights.correlation(
+      ["trust", "safety", "tenure", "intent"].map(f.column), counts: nil), names: ["trust", "safety", "tenure"],
+      outcomeName: "intent", n: 600)
+    #expect(m.weights == d.weights && m.r2 == d.r2 && m.ci95.names.isEmpty)
   }
 
   /// Uncorrelated predictors: each weight is its squared correlation with y.
