@@ -207,12 +207,18 @@ public enum Aggregation {
     let nullVariance = responseOptions.map { Agreement.uniformNullVariance(responseOptions: $0) }
     var entries: [GroupResult] = []
     var rwgs: [Double] = []
+    var tQuantiles: [Int: Double] = [:]
     for g in 0..<scores.groupCount where scores.counts[g] > 0 {
       let n = scores.counts[g], mean = scores.mean(g)
       var sd: Double? = nil, ci: [Double]? = nil
       if n > 1 {
         let s = scores.variance(g).squareRoot()
-        let half = Probability.tQuantile(0.975, degreesOfFreedom: Double(n - 1)) * s / Double(n).squareRoot()
+        // Groups share sizes: one t quantile per distinct n.
+        let q: Double
+        if let cached = tQuantiles[n] { q = cached } else {
+          q = Probability.tQuantile(0.975, degreesOfFreedom: Double(n - 1)); tQuantiles[n] = q
+        }
+        let half = q * s / Double(n).squareRoot()
         sd = s; ci = [mean - half, mean + half]
       }
       var rwgj: Double? = nil
