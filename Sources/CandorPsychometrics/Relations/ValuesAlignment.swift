@@ -1,0 +1,86 @@
+import Foundation
+
+/// Person–group values fit: how closely a respondent's MRAT-centred value
+/// profile matches the mean profile of the *rest* of their group.
+///
+/// For respondent i in group g with profile xᵢ (V centred value scores) and the
+/// group's profile sum S_g over n_g complete profiles, the leave-one-out mean is
+/// m₋ᵢ = (S_g − xᵢ)/(n_g − 1). Reported per respondent:
+/// - `r`: Pearson r of xᵢ and m₋ᵢ across the V values (profile similarity);
+/// - `distance`: Euclidean distance √Σᵥ(xᵢᵥ − m₋ᵢᵥ)².
+/// Both are NaN for incomplete profiles, a missing group, a group with a single
+/// complete profile, or (r only) a flat profile.
+///
+/// **Memory**: two passes over the profile columns with V doubles per group in
+/// between; outputs are two per-respondent columns (usable as predictors).
+public struct ValuesAlignment: Sendable, Equatable {
+  /// Profile correlation per respondent (NaN where undefined).
+  public var r: [Double]
+  /// Euclidean distance per respondent (NaN where undefined).
+  public var distance: [Double]
+  /// Per-group summaries, indexed by group index (groups with no complete profile have n = 0).
+  public var groups: [GroupSummary]
+
+  /// A group's alignment summary over its respondents with a defined value.
+  public struct GroupSummary: Codable, Sendable, Equatable {
+    /// Respondents with a complete profile.
+    public var n: Int
+    /// Mean of `r` over respondents where it is defined (NaN if none).
+    public var meanR: Double
+    /// Mean of `distance` over respondents where it is defined (NaN if none).
+    public var meanDistance: Double
+  }
+
+  /// Computes alignment from V profile columns (NaN = missing) and group indices.
+  /// - Complexity: O(n·V) time, O(G·V) memory beyond the outputs.
+  public static func compute(profiles: [[Double]], groups: [Int32]) -> ValuesAlignment {
+    let v = profiles.count
+    precondition(v >= 2, "a value profile needs at least 2 values, got \(v)")
+    let n = groups.count
+    for c in profiles { precondition(c.count == n, "\(c.count) profile values for \(n) respondents") }
+    let groupCount = Int((groups.max() ?? -1) + 1)
+    var sums = [Double](repeating: 0, count: groupCount * v)
+    var counts = [Int](repeating: 0, count: groupCount)
+    func complete(_ i: Int) -> Bool {
+      if groups[i] < 0 { return false }
+      for c in profiles where !c[i].isFinite { return false }
+      return true
+    }
+    for i in 0..<n where complete(i) {
+      let g = Int(groups[i])
+      counts[g] += 1
+      for k in 0..<v { sums[g * v + k] += profiles[k][i] }
+    }
+    var r = [Double](repeating: .nan, count: n), d = [Double](repeating: .nan, count: n)
+    var rSum = [Double](repeating: 0, count: groupCount), rN = [Int](repeating: 0, count: groupCount)
+    var dSum = [Double](repeating: 0, count: groupCount), dN = [Int](repeating: 0, count: groupCount)
+    var own = [Double](repeating: 0, count: v), loo = [Double](repeating: 0, count: v)
+    for i in 0..<n where complete(i) {
+      let g = Int(groups[i])
+      if counts[g] < 2 { continue }
+      let m = Double(counts[g] - 1)
+      var ownMean = 0.0, looMean = 0.0, squared = 0.0
+      for k in 0..<v {
+        own[k] = profiles[k][i]
+        loo[k] = (sums[g * v + k] - own[k]) / m
+        ownMean += own[k]; looMean += loo[k]
+        squared += (own[k] - loo[k]) * (own[k] - loo[k])
+      }
+      ownMean /= Double(v); looMean /= Double(v)
+      var sxx = 0.0, syy = 0.0, sxy = 0.0
+      for k in 0..<v {
+        let a = own[k] - ownMean, b = loo[k] - looMean
+        sxx += a * a; syy += b * b; sxy += a * b
+      }
+      d[i] = squared.squareRoot(); dSum[g] += d[i]; dN[g] += 1
+      if sxx > 0 && syy > 0 {
+        r[i] = sxy / (sxx * syy).squareRoot(); rSum[g] += r[i]; rN[g] += 1
+      }
+    }
+    let summaries = (0..<groupCount).map { g in
+      GroupSummary(n: counts[g], meanR: rN[g] > 0 ? rSum[g] / Double(rN[g]) : .nan,
+                   meanDistance: dN[g] > 0 ? dSum[g] / Double(dN[g]) : .nan)
+    }
+    return ValuesAlignment(r: r, distance: d, groups: summaries)
+  }
+}
