@@ -1,0 +1,80 @@
+import Foundation
+
+/// The F quantile that the Feldt interval needs, via the regularized incomplete
+/// beta function: if X ~ F(d₁, d₂) then B = d₁X/(d₁X + d₂) ~ Beta(d₁/2, d₂/2), so
+/// `qf(p) = d₂·b / (d₁·(1 − b))` with `b = qbeta(p, d₁/2, d₂/2)`.
+///
+/// Internal to reliability until the shared distributions module lands; the
+/// incomplete beta is the continued fraction of Numerical Recipes §6.4 (modified
+/// Lentz), inverted by bisection then Newton steps on the density.
+enum FeldtDistribution {
+  /// log B(a, b) from `lgamma`.
+  static func logBeta(_ a: Double, _ b: Double) -> Double { lgamma(a) + lgamma(b) - lgamma(a + b) }
+
+  /// The regularized incomplete beta I_x(a, b).
+  static func regularizedBeta(_ x: Double, _ a: Double, _ b: Double) -> Double {
+    if x <= 0 { return 0 }
+    if x >= 1 { return 1 }
+    let logFront = a * log(x) + b * log1p(-x) - logBeta(a, b)
+    if x < (a + 1) / (a + b + 2) {
+      return exp(logFront) * continuedFraction(x, a, b) / a
+    }
+    let logFront2 = b * log1p(-x) + a * log(x) - logBeta(b, a)
+    return 1 - exp(logFront2) * continuedFraction(1 - x, b, a) / b
+  }
+
+  /// The continued fraction of I_x(a, b) (NR `betacf`), modified Lentz.
+  private static func continuedFraction(_ x: Double, _ a: Double, _ b: Double) -> Double {
+    let tiny = 1e-300, eps = 1e-16
+    let qab = a + b, qap = a + 1, qam = a - 1
+    var c = 1.0
+    var d = 1 - qab * x / qap
+    if abs(d) < tiny { d = tiny }
+    d = 1 / d
+    var h = d
+    for m in 1...100_000 {
+      let m2 = 2.0 * Double(m), md = Double(m)
+      var aa = md * (b - md) * x / ((qam + m2) * (a + m2))
+      d = 1 + aa * d; if abs(d) < tiny { d = tiny }
+      c = 1 + aa / c; if abs(c) < tiny { c = tiny }
+      d = 1 / d; h *= d * c
+      aa = -(a + md) * (qab + md) * x / ((a + m2) * (qap + m2))
+      d = 1 + aa * d; if abs(d) < tiny { d = tiny }
+      c = 1 + aa / c; if abs(c) < tiny { c = tiny }
+      d = 1 / d
+      let del = d * c
+      h *= del
+      if abs(del - 1) < eps { break }
+    }
+    return h
+  }
+
+  /// The p-quantile of Beta(a, b).
+  static func betaQuantile(_ p: Double, _ a: Double, _ b: Double) -> Double {
+    if p <= 0 { return 0 }
+    if p >= 1 { return 1 }
+    var lo = 0.0, hi = 1.0
+    for _ in 0..<200 {
+      let mid = 0.5 * (lo + hi)
+      if regularizedBeta(mid, a, b) < p { lo = mid } else { hi = mid }
+      if hi - lo <= 1e-15 * max(mid, 1e-300) { break }
+    }
+    var x = 0.5 * (lo + hi)
+    // Newton polish on I_x − p with density x^(a−1)(1−x)^(b−1)/B(a, b).
+    for _ in 0..<3 {
+      let f = regularizedBeta(x, a, b) - p
+      let logDensity = (a - 1) * log(x) + (b - 1) * log1p(-x) - logBeta(a, b)
+      let step = f / exp(logDensity)
+      let next = x - step
+      if !(next > lo && next < hi) || !next.isFinite { break }
+      x = next
+    }
+    return x
+  }
+
+  /// The p-quantile of F(d₁, d₂) (R `qf(p, d1, d2)`).
+  static func fQuantile(_ p: Double, _ d1: Double, _ d2: Double) -> Double {
+    let b = betaQuantile(p, d1 / 2, d2 / 2)
+    return d2 * b / (d1 * (1 - b))
+  }
+}
