@@ -122,13 +122,18 @@ public enum CronbachAlpha {
 
     // C and R = cov2cor(C) of the used items.
     var cov = [Double](repeating: 0, count: k * k)
+    // Read the upper triangle (in the caller's column order of the pair) and mirror it,
+    // so C and R are exactly symmetric whatever the accumulator's rounding.
     for b in 0..<k {
-      for a in 0..<k {
-        let v = moments.covariance[columns[used[a]], columns[used[b]]]
+      for a in 0...b {
+        let (lo, hi) = columns[used[a]] <= columns[used[b]] ? (columns[used[a]], columns[used[b]])
+                                                              : (columns[used[b]], columns[used[a]])
+        let v = moments.covariance[lo, hi]
         if !v.isFinite {
           throw ReliabilityError.undefinedCovariance(scale: scale, itemA: items[used[a]], itemB: items[used[b]])
         }
         cov[a + b * k] = v
+        cov[b + a * k] = v
       }
     }
     var counts = [Int](repeating: 0, count: k * k)
@@ -250,20 +255,26 @@ struct Core {
     var r = [Double](repeating: 0, count: k * k)
     var inv = [Double](repeating: 0, count: k)
     for i in 0..<k { inv[i] = 1 / c[i + i * k].squareRoot() }
-    for j in 0..<k { for i in 0..<k { r[i + j * k] = i == j ? 1 : c[i + j * k] * inv[i] * inv[j] } }
+    for j in 0..<k {
+      r[j + j * k] = 1
+      for i in (j + 1)..<max(j + 1, k) {
+        let v = c[i + j * k] * inv[i] * inv[j]
+        r[i + j * k] = v; r[j + i * k] = v
+      }
+    }
     var rowR = [Double](repeating: 0, count: k)
     var sumR = 0.0
     for j in 0..<k { var s = 0.0; for i in 0..<k { s += r[i + j * k] }; rowR[j] = s; sumR += s }
     let rMatrix = Matrix(rows: k, columns: k, columnMajor: r)
 
     // SMCs from one inverse (psych `smc`: Pinv, clamped to [0, 1]).
-    let sInverse: [Double]
-    let invertible: Bool
-    if let s = try? LinearAlgebra.inverseSPD(rMatrix) {
-      sInverse = s.storage; invertible = true
-    } else {
-      sInverse = try Core.pseudoInverse(rMatrix).storage; invertible = false
-    }
+    // psych's Pinv drops singular values below √ε·d₁; then the block identity does not hold
+    // and each deletion gets its own pseudo-inverse (O(k³) per item, only for singular R).
+    let eigen = try LinearAlgebra.symmetricEigen(rMatrix)
+    let tolerance = Double.ulpOfOne.squareRoot() * (eigen.values.map { abs($0) }.max() ?? 0)
+    // (Pairwise R can be indefinite: singular values are |λ|.)
+    let invertible = eigen.values.allSatisfy { abs($0) > tolerance }
+    let sInverse = Core.pseudoInverse(eigen).storage
     var smc = [Double](repeating: 0, count: k)
     for i in 0..<k { smc[i] = Core.clamp01(1 - 1 / sInverse[i + i * k]) }
     let sumSMC = smc.reduce(0, +)
@@ -345,7 +356,7 @@ struct Core {
           }
         } else {
           var keep = Array(0..<k); keep.remove(at: i)
-          let sub = try Core.pseudoInverse(rMatrix.principalSubmatrix(keep))
+          let sub = Core.pseudoInverse(try LinearAlgebra.symmetricEigen(rMatrix.principalSubmatrix(keep)))
           for j in 0..<(k - 1) { sumSMC1 += Core.clamp01(1 - 1 / sub[j, j]) }
         }
         let s1 = offSum - rowOffSum[i], q1 = offSq - rowOffSq[i]
@@ -366,7 +377,8 @@ struct Core {
     self.deleted = deleted
 
     // First principal component of R (keying check), signed by majority then by sum.
-    if itemDeletion, let e = try? LinearAlgebra.symmetricEigen(rMatrix) {
+    if itemDeletion {
+      let e = eigen
       let scale = max(e.values[0], 0).squareRoot()
       var v = (0..<k).map { e.vectors[$0, 0] * scale }
       let pos = v.filter { $0 > 0 }.count, neg = v.filter { $0 < 0 }.count
@@ -403,20 +415,18 @@ struct Core {
     return (element(count / 2 - 1) + element(count / 2)) / 2
   }
 
-  /// Moore–Penrose inverse of a symmetric matrix by eigen-decomposition (psych `Pinv`:
-  /// eigenvalues below max(λ)·k·ε treated as zero).
-  static func pseudoInverse(_ a: Matrix) throws -> Matrix {
-    let e = try LinearAlgebra.symmetricEigen(a)
-    let n = a.rows
-    let tol = (e.values.first ?? 0) * Double(n) * Double.ulpOfOne
-    var out = Matrix(rows: n, columns: n)
-    for (l, lambda) in e.values.enumerated() where lambda > tol {
-      let w = 1 / lambda
-      for j in 0..<n {
-        let vj = e.vectors[j, l] * w
-        for i in 0..<n { out.storage[i + j * n] += e.vectors[i, l] * vj }
-      }
+  /// Moore–Penrose inverse of a symmetric matrix from its eigen-decomposition (psych
+  /// `Pinv`: singular values below √ε·d₁ treated as zero).
+  static func pseudoInverse(_ e: (values: [Double], vectors: Matrix)) -> Matrix {
+    let n = e.values.count
+    let tol = Double.ulpOfOne.squareRoot() * (e.values.map { abs($0) }.max() ?? 0)
+    // V·diag(1/λ)·Vᵀ over the kept eigenpairs, through dgemm.
+    var scaled = e.vectors
+    for (l, lambda) in e.values.enumerated() {
+      let w = abs(lambda) > tol ? 1 / lambda : 0
+      for i in 0..<n { scaled.storage[i + l * n] *= w }
     }
+    let out = LinearAlgebra.multiply(scaled, e.vectors, transposeB: true)
     return out
   }
 }

@@ -11,16 +11,33 @@ enum FeldtDistribution {
   /// log B(a, b) from `lgamma`.
   static func logBeta(_ a: Double, _ b: Double) -> Double { lgamma(a) + lgamma(b) - lgamma(a + b) }
 
+  /// Stirling's remainder lgamma(z) − ((z − ½)ln z − z + ½ln 2π), z ≥ 10 (error < 1e-17).
+  static func stirlingCorrection(_ z: Double) -> Double {
+    let z2 = 1 / (z * z)
+    return (1.0 / 12 - z2 * (1.0 / 360 - z2 * (1.0 / 1260 - z2 / 1680))) / z
+  }
+
+  /// log(x^a (1−x)^b / B(a, b)). For large a and b the lgamma route loses digits to
+  /// cancellation (terms of size (a+b)·ln(a+b)); there the Stirling form is used:
+  /// a·ln(x/x₀) + b·ln((1−x)/(1−x₀)) + ½ln(ab/(2π(a+b))) − Δcorr, x₀ = a/(a+b)
+  /// (the arrangement of DiDonato & Morris 1992, `brcomp`).
+  static func logFront(_ x: Double, _ a: Double, _ b: Double) -> Double {
+    if min(a, b) < 10 { return a * log(x) + b * log1p(-x) - logBeta(a, b) }
+    let s = a + b, x0 = a / s, t = x - x0
+    let main = a * log1p(t / x0) + b * log1p(-t / (b / s))
+    let half = 0.5 * (log(a) + log(b) - log(s) - log(2 * Double.pi))
+    return main + half - (stirlingCorrection(a) + stirlingCorrection(b) - stirlingCorrection(s))
+  }
+
   /// The regularized incomplete beta I_x(a, b).
   static func regularizedBeta(_ x: Double, _ a: Double, _ b: Double) -> Double {
     if x <= 0 { return 0 }
     if x >= 1 { return 1 }
-    let logFront = a * log(x) + b * log1p(-x) - logBeta(a, b)
+    let front = logFront(x, a, b)
     if x < (a + 1) / (a + b + 2) {
-      return exp(logFront) * continuedFraction(x, a, b) / a
+      return exp(front) * continuedFraction(x, a, b) / a
     }
-    let logFront2 = b * log1p(-x) + a * log(x) - logBeta(b, a)
-    return 1 - exp(logFront2) * continuedFraction(1 - x, b, a) / b
+    return 1 - exp(front) * continuedFraction(1 - x, b, a) / b
   }
 
   /// The continued fraction of I_x(a, b) (NR `betacf`), modified Lentz.
@@ -63,7 +80,7 @@ enum FeldtDistribution {
     // Newton polish on I_x − p with density x^(a−1)(1−x)^(b−1)/B(a, b).
     for _ in 0..<3 {
       let f = regularizedBeta(x, a, b) - p
-      let logDensity = (a - 1) * log(x) + (b - 1) * log1p(-x) - logBeta(a, b)
+      let logDensity = logFront(x, a, b) - log(x) - log1p(-x)
       let step = f / exp(logDensity)
       let next = x - step
       if !(next > lo && next < hi) || !next.isFinite { break }

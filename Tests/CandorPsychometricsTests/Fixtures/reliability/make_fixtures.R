@@ -146,6 +146,13 @@ write_set("worked_keyed", exk); record("worked_keyed", exk, "pairwise")
 sc_ex <- rowMeans(exk)
 for (i in seq_along(sc_ex)) emit("worked_keyed", "scores", "score", as.character(i), sc_ex[i])
 
+# F quantiles behind Feldt (qf). R's qf switches to qchisq(p, df1)/df1 when
+# df2 > 4e5 (an approximation, ~5e-5 relative off at df2 = 2e6), so large df2 is
+# checked against mpmath instead (make_qf_mpmath.py -> qf_mpmath.csv).
+for (d in list(c(11, 66), c(229, 229), c(499, 2994), c(4999, 399960), c(2, 3))) {
+  for (pr in c(0.025, 0.975)) emit("qf", paste(d, collapse = "/"), as.character(pr), "", qf(pr, d[1], d[2]))
+}
+
 res <- do.call(rbind, out)
 write.csv(res, "expected.csv", row.names = FALSE, quote = FALSE)
 cat("wrote", nrow(res), "expected values\n")
