@@ -22,7 +22,7 @@ final class Deviation: @unchecked Sendable {
   static let cases: [(set: String, mode: MissingDataPolicy)] = [
     ("onefactor7", .pairwise), ("onefactor7", .listwise), ("tenitem", .pairwise), ("tenitem", .listwise),
     ("mixedranges_keyed", .pairwise), ("mixedranges_keyed", .listwise), ("mixedranges_raw", .pairwise),
-    ("constant", .pairwise), ("twoitem", .pairwise), ("twoitem", .listwise), ("worked_keyed", .pairwise),
+    ("constant", .pairwise), ("duplicate", .pairwise), ("twoitem", .pairwise), ("twoitem", .listwise), ("worked_keyed", .pairwise),
   ]
 
   /// Every psych::alpha number on every fixture, with psych's N and with Candor's N.

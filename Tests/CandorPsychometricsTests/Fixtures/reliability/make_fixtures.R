@@ -127,6 +127,10 @@ write_set("constant", sc); record("constant", sc, "pairwise")
 s2 <- one_factor(250, c(.7, .6), 5, 5, miss = 0.04)
 write_set("twoitem", s2); record("twoitem", s2, "pairwise"); record("twoitem", s2, "listwise")
 
+# 5b. a duplicated item (i8 = i1): R is singular, psych's smc uses the pseudo-inverse
+sd8 <- na.omit(s7)[1:300, ]; sd8$i8 <- sd8$i1
+write_set("duplicate", sd8); record("duplicate", sd8, "pairwise")
+
 # 6. domain.md 1.6 worked example (items 1, 3, 5 reversed with 8 - x)
 ex <- read.csv(text = "team,ps1,ps2,ps3,ps4,ps5,ps6,ps7
 A,2,6,2,6,3,5,6
