@@ -168,6 +168,29 @@ final class Deviation: @unchecked Sendable {
     for name in ["i2", "i6"] { #expect(try #require(expected["mixedranges_raw|pairwise|pc1|\(name)"]) < 0) }
   }
 
+  /// An item whose item–rest r is positive but whose first-component loading is against
+  /// the majority: a1–a4 (r = .7), b (r = .1 with a), x (r = −.05 with a, .6 with b).
+  /// x's rest covariance is 4·(−.05) + .6 = .4 > 0, yet the a-cluster dominates the
+  /// first component, where x loads negatively.
+  @Test func oppositeComponentLoadingIsFlagged() throws {
+    let names = ["a1", "a2", "a3", "a4", "b", "x"]
+    var r = Matrix.identity(6)
+    func set(_ i: Int, _ j: Int, _ v: Double) { r[i, j] = v; r[j, i] = v }
+    for i in 0..<4 { for j in (i + 1)..<4 { set(i, j, 0.7) }; set(i, 4, 0.1); set(i, 5, -0.05) }
+    set(4, 5, 0.6)
+    let e = try LinearAlgebra.symmetricEigen(r)
+    let v = (0..<6).map { e.vectors[$0, 0] * (e.vectors[0, 0] < 0 ? -1 : 1) }
+    #expect(v[5] < 0 && v[0] > 0)  // the premise, independently of CronbachAlpha
+    let m = CoMoments(policy: .listwise, counts: Array(repeating: 200, count: 6), means: Array(repeating: 3, count: 6),
+                      standardDeviations: Array(repeating: 1, count: 6), covariance: r, correlation: r,
+                      pairwiseCounts: Array(repeating: 200, count: 36), minimumPairwiseN: 200)
+    let result = try CronbachAlpha.analyze(scale: "s", items: names, columns: Array(0..<6), moments: m)
+    #expect(result.itemStatistics[5].rDrop > 0)
+    #expect(result.warnings.map(\.code) == ["opposite-component-loading"])
+    #expect(result.warnings.first?.item == "x")
+    #expect(result.warnings.first?.message.hasPrefix("x loads \u{2212}0.") == true)
+  }
+
   /// Same results and same warnings whatever the column order.
   @Test(arguments: ["mixedranges_raw", "onefactor7", "constant"])
   func columnOrderDoesNotMatter(_ set: String) throws {
