@@ -2,4 +2,5 @@ import Benchmark
 import Candor
 
 let benchmarks: @Sendable () -> Void = {
+  registerReliabilityBenchmarks()
 }

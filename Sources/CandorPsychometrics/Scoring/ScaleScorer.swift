@@ -1,0 +1,151 @@
+import CandorNumerics
+
+/// How a scale score combines its answered (keyed) items.
+public enum ScoringMethod: String, Codable, Sendable, CaseIterable {
+  /// Mean of the answered items (the default).
+  case mean
+  /// Sum of the answered items (psych `alpha(cumulative = TRUE)`: not prorated, so only
+  /// comparable between respondents who answered the same number of items).
+  case sum
+  /// Percent of maximum possible: 100·(mean − min)/(max − min) with the scale's range.
+  case pomp
+}
+
+/// Why a score specification is unusable. Each case says what to do.
+public enum ScoringError: Error, Sendable, Equatable, CustomStringConvertible {
+  case pompNeedsRange(scale: String)
+  case invalidMinItems(scale: String, minItems: Int, items: Int)
+  case emptyScale(scale: String)
+  case columnOutOfRange(scale: String, column: Int, columns: Int)
+  case unknownValue(scale: String, value: String)
+
+  public var description: String {
+    switch self {
+    case let .pompNeedsRange(scale):
+      return "Scale \(scale) is scored as POMP but has no range; add `range: [min, max]` to the codebook."
+    case let .invalidMinItems(scale, minItems, items):
+      return "Scale \(scale) asks for min_items \(minItems) but has \(items) items; use a value between 1 and \(items)."
+    case let .emptyScale(scale):
+      return "Scale \(scale) has no items; list its items in the codebook."
+    case let .columnOutOfRange(scale, column, columns):
+      return "Scale \(scale) refers to column \(column) but the block has \(columns) columns."
+    case let .unknownValue(scale, value):
+      return "Higher-order score \(scale) names value \(value), which the instrument does not define."
+    }
+  }
+}
+
+/// One scale's scoring rule (design.md §4 `scoring`, `min_items`, `range`). Items are
+/// column indices of the blocks to score, already keyed (reversed per item range).
+public struct ScaleScoreSpec: Sendable, Equatable {
+  public var name: String
+  public var columns: [Int]
+  public var method: ScoringMethod
+  /// Fewer answered items → no score (NaN), counted in ``ScaleScores/unscored``.
+  public var minItems: Int
+  /// The response range [min, max] (needed by POMP).
+  public var range: ClosedRange<Double>?
+
+  /// - Parameter minItems: default half the items, rounded up (design.md §4).
+  public init(name: String, columns: [Int], method: ScoringMethod = .mean, minItems: Int? = nil,
+              range: ClosedRange<Double>? = nil) throws {
+    guard !columns.isEmpty else { throw ScoringError.emptyScale(scale: name) }
+    let m = minItems ?? (columns.count + 1) / 2
+    guard m >= 1 && m <= columns.count else {
+      throw ScoringError.invalidMinItems(scale: name, minItems: m, items: columns.count)
+    }
+    if method == .pomp && (range == nil || range!.upperBound <= range!.lowerBound) {
+      throw ScoringError.pompNeedsRange(scale: name)
+    }
+    self.name = name; self.columns = columns; self.method = method; self.minItems = m; self.range = range
+  }
+}
+
+/// Scores of one scale for the rows of a block.
+public struct ScaleScores: Sendable, Equatable {
+  public var name: String
+  /// One score per row; NaN = not scored.
+  public var scores: [Double]
+  /// Rows without a score (too few items answered).
+  public var unscored: Int
+}
+
+/// Per-respondent scale scores over whole ``RowBlock``s: column-at-a-time loops that
+/// accumulate a sum and an answered count per row (NaN = missing), so scoring is one
+/// sequential pass over the block's memory.
+///
+/// ```
+/// mean = Σ answered / #answered          (when #answered ≥ minItems, else NaN)
+/// sum  = Σ answered
+/// pomp = 100·(mean − min)/(max − min)
+/// ```
+public enum ScaleScorer {
+  /// Scores every row of `block`.
+  public static func score(_ block: RowBlock, _ spec: ScaleScoreSpec) throws -> ScaleScores {
+    try score(block, rows: 0..<block.rows, spec)
+  }
+
+  /// Scores the rows `rows` of `block` (a slice of a larger block).
+  public static func score(_ block: RowBlock, rows: Range<Int>, _ spec: ScaleScoreSpec) throws -> ScaleScores {
+    for c in spec.columns where c < 0 || c >= block.columns {
+      throw ScoringError.columnOutOfRange(scale: spec.name, column: c, columns: block.columns)
+    }
+    let (sums, answered) = accumulate(block, rows: rows, columns: spec.columns)
+    var scores = [Double](repeating: .nan, count: rows.count)
+    var unscored = 0
+    let lo = spec.range?.lowerBound ?? 0, width = (spec.range?.upperBound ?? 1) - lo
+    for r in 0..<rows.count {
+      let a = answered[r]
+      guard a >= spec.minItems else { unscored += 1; continue }
+      switch spec.method {
+      case .mean: scores[r] = sums[r] / Double(a)
+      case .sum: scores[r] = sums[r]
+      case .pomp: scores[r] = 100 * (sums[r] / Double(a) - lo) / width
+      }
+    }
+    return ScaleScores(name: spec.name, scores: scores, unscored: unscored)
+  }
+
+  /// Scores several scales over the same block.
+  public static func score(_ block: RowBlock, _ specs: [ScaleScoreSpec]) throws -> [ScaleScores] {
+    try specs.map { try score(block, $0) }
+  }
+
+  /// Per-row sum and count of the answered cells of `columns`.
+  static func accumulate(_ block: RowBlock, rows: Range<Int>, columns: [Int]) -> ([Double], [Int]) {
+    var sums = [Double](repeating: 0, count: rows.count)
+    var answered = [Int](repeating: 0, count: rows.count)
+    block.values.withUnsafeBufferPointer { v in
+      sums.withUnsafeMutableBufferPointer { s in
+        answered.withUnsafeMutableBufferPointer { a in
+          for c in columns {
+            let base = c * block.rows + rows.lowerBound
+            for r in 0..<rows.count {
+              let x = v[base + r]
+              if !x.isNaN { s[r] += x; a[r] += 1 }
+            }
+          }
+        }
+      }
+    }
+    return (sums, answered)
+  }
+}
+
+/// Reverse keying with a given response range: (min + max) − x (design.md §6: per scale
+/// or per item range, never psych's global min/max). The decoder applies this; it is
+/// here for scoring already-decoded blocks and for tests.
+public enum ItemKeying {
+  public static func reverse(_ x: Double, range: ClosedRange<Double>) -> Double {
+    range.lowerBound + range.upperBound - x
+  }
+
+  /// Reverses `columns` of `block` in place, each with its own range; NaN stays NaN.
+  public static func reverse(_ block: inout RowBlock, columns: [Int], ranges: [ClosedRange<Double>]) {
+    precondition(columns.count == ranges.count, "one range per reversed column")
+    for (c, range) in zip(columns, ranges) {
+      let t = range.lowerBound + range.upperBound
+      for r in 0..<block.rows { block.values[r + c * block.rows] = t - block.values[r + c * block.rows] }
+    }
+  }
+}

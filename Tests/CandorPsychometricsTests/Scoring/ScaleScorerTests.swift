@@ -1,0 +1,124 @@
+import CandorNumerics
+import Foundation
+import Testing
+import _CandorTestSupport
+@testable import CandorPsychometrics
+
+@Suite struct ScaleScorerTests {
+  /// domain.md §1.6: person scores after keying, against R's rowMeans.
+  @Test func workedExampleScores() throws {
+    let expected = try ReliabilityFixtures.expected()
+    let (names, rows) = try ReliabilityFixtures.data("worked_keyed")
+    let block = RowBlock(rowArrays: rows)
+    let s = try ScaleScorer.score(block, try ScaleScoreSpec(name: "psych_safety", columns: Array(names.indices), minItems: 4))
+    #expect(s.unscored == 0)
+    for (i, score) in s.scores.enumerated() {
+      #expect(isClose(score, try #require(expected["worked_keyed|scores|score|\(i + 1)"]), absolute: 1e-12))
+    }
+    // The document's four-decimal values: 5.7143, ..., 4.4286.
+    #expect((s.scores[0] * 10_000).rounded() == 57143 && (s.scores[11] * 10_000).rounded() == 44286)
+  }
+
+  @Test func minItemsAndEmptyRespondent() throws {
+    let nan = Double.nan
+    let block = RowBlock(rowArrays: [[1, 5, nan], [nan, nan, nan], [4, nan, nan], [2, 3, 4]])
+    let spec = try ScaleScoreSpec(name: "s", columns: [0, 1, 2], minItems: 2)
+    let mean = try ScaleScorer.score(block, spec)
+    #expect(mean.scores[0] == 3 && mean.scores[1].isNaN && mean.scores[2].isNaN && mean.scores[3] == 3)
+    #expect(mean.unscored == 2)
+    let sum = try ScaleScorer.score(block, try ScaleScoreSpec(name: "s", columns: [0, 1, 2], method: .sum, minItems: 2))
+    #expect(sum.scores[0] == 6 && sum.scores[3] == 9 && sum.unscored == 2)
+    let pomp = try ScaleScorer.score(block, try ScaleScoreSpec(name: "s", columns: [0, 1, 2], method: .pomp,
+                                                               minItems: 1, range: 1...5))
+    // 100·(mean − 1)/(5 − 1): rows 3 → 50, (none), 4 → 75, 3 → 50.
+    #expect(pomp.scores[0] == 50 && pomp.scores[1].isNaN && pomp.scores[2] == 75 && pomp.unscored == 1)
+    // Default min_items: half, rounded up (2 of 3).
+    #expect(try ScaleScoreSpec(name: "s", columns: [0, 1, 2]).minItems == 2)
+    // A row slice scores only those rows.
+    let slice = try ScaleScorer.score(block, rows: 2..<4, spec)
+    #expect(slice.scores.count == 2 && slice.scores[0].isNaN && slice.scores[1] == 3 && slice.unscored == 1)
+  }
+
+  @Test func invalidSpecsThrow() {
+    #expect(throws: ScoringError.pompNeedsRange(scale: "s")) {
+      try ScaleScoreSpec(name: "s", columns: [0, 1], method: .pomp)
+    }
+    #expect(throws: ScoringError.invalidMinItems(scale: "s", minItems: 3, items: 2)) {
+      try ScaleScoreSpec(name: "s", columns: [0, 1], minItems: 3)
+    }
+    #expect(throws: ScoringError.columnOutOfRange(scale: "s", column: 4, columns: 2)) {
+      try ScaleScorer.score(RowBlock(rowArrays: [[1, 2]]), try ScaleScoreSpec(name: "s", columns: [0, 4]))
+    }
+  }
+
+  /// Reverse-keyed items on two ranges (i2 on 1–5, i6 on 1–7): keying per item range
+  /// reproduces the hand-keyed data, and scores and alpha match R on it. psych's
+  /// `alpha(keys = ...)` reverses with the global min + max (1 + 7) and gets the mean wrong.
+  @Test func reverseKeyingWithTwoRanges() throws {
+    let expected = try ReliabilityFixtures.expected()
+    let (names, raw) = try ReliabilityFixtures.data("mixedranges_raw")
+    let (_, keyedByHand) = try ReliabilityFixtures.data("mixedranges_keyed")
+    var block = RowBlock(rowArrays: raw)
+    ItemKeying.reverse(&block, columns: [1, 5], ranges: [1...5, 1...7])
+    let hand = RowBlock(rowArrays: keyedByHand)
+    for i in 0..<block.values.count {
+      #expect(block.values[i] == hand.values[i] || (block.values[i].isNaN && hand.values[i].isNaN))
+    }
+    let s = try ScaleScorer.score(block, try ScaleScoreSpec(name: "mixed", columns: Array(names.indices), minItems: 1))
+    let answered = s.scores.filter { !$0.isNaN }
+    let mean = answered.reduce(0, +) / Double(answered.count)
+    #expect(isClose(mean, try #require(expected["mixedranges_keyed|pairwise|mean.check|"])))
+    #expect(abs(mean - (try #require(expected["mixedranges_psychkeys|pairwise|mean|"]))) > 0.2)
+    // Alpha on Candor-keyed data = R on hand-keyed data, with no keying warnings.
+    let rows = (0..<block.rows).map { r in (0..<block.columns).map { block[r, $0] } }
+    let r = try CronbachAlpha.analyze(scale: "mixed", items: names, columns: Array(names.indices),
+                                      moments: ReferenceMoments.compute(rows, policy: .pairwise))
+    #expect(isClose(r.alpha.raw, try #require(expected["mixedranges_keyed|pairwise|raw_alpha|"])))
+    #expect(r.warnings.isEmpty)
+  }
+
+  /// A constant item is dropped from alpha (see CronbachAlphaTests) but kept in the score.
+  @Test func constantItemCountsInScore() throws {
+    let (names, rows) = try ReliabilityFixtures.data("constant")
+    let s = try ScaleScorer.score(RowBlock(rowArrays: rows), try ScaleScoreSpec(name: "c", columns: Array(names.indices)))
+    for (row, score) in zip(rows, s.scores) {
+      let v = row.filter { !$0.isNaN }
+      #expect(isClose(score, v.reduce(0, +) / Double(v.count), absolute: 1e-12))
+      if v.count == row.count {  // psych: (4·mean(other items) + 3)/5 on complete rows
+        let others = [0, 1, 2, 4].map { row[$0] }
+        #expect(isClose(score, (others.reduce(0, +) + 3) / 5, absolute: 1e-12))
+      }
+    }
+  }
+
+  /// Two values (a: items 0–1, b: items 2–4), a higher-order value of both, MRAT over
+  /// all five items with mrat_min_answered 0.8 (≥ 4 of 5 answered).
+  @Test func valueScoresAndMRAT() throws {
+    let nan = Double.nan
+    let block = RowBlock(rowArrays: [
+      [6, 4, 2, 3, 4],      // a 5, b 3, MRAT 19/5, HO 19/5
+      [5, nan, 1, 2, 3],    // a 5 (1 of 2), b 2, MRAT 11/4
+      [nan, nan, 3, 3, nan],  // a none, b 3, MRAT none (2 of 5)
+      [nan, nan, nan, nan, nan],
+    ])
+    let spec = ValueInstrumentSpec(
+      name: "values", values: [ValueSpec(name: "a", columns: [0, 1]), ValueSpec(name: "b", columns: [2, 3, 4])],
+      higherOrder: [HigherOrderSpec(name: "both", values: ["a", "b"])], mratMinAnswered: 0.8)
+    let v = try ValueScorer.score(block, spec)
+    #expect(v.values.map(\.name) == ["values.a", "values.b"])
+    let a = v.values[0].scores, b = v.values[1].scores, m = v.mrat.scores
+    #expect(a[0] == 5 && a[1] == 5 && a[2].isNaN && a[3].isNaN)
+    #expect(b[0] == 3 && b[1] == 2 && b[2] == 3 && b[3].isNaN)
+    #expect(isClose(m[0], 19.0 / 5, absolute: 1e-15) && isClose(m[1], 11.0 / 4, absolute: 1e-15))
+    #expect(m[2].isNaN && m[3].isNaN && v.mrat.unscored == 2)
+    #expect(isClose(v.higherOrder[0].scores[0], 19.0 / 5, absolute: 1e-15))
+    let ca = v.centredValues[0].scores
+    #expect(isClose(ca[0], 5 - 19.0 / 5, absolute: 1e-15) && isClose(ca[1], 5 - 11.0 / 4, absolute: 1e-15))
+    #expect(ca[2].isNaN && v.centredValues[1].scores[2].isNaN)  // b answered, MRAT not
+    #expect(v.centredValues[1].unscored == 2)
+    #expect(throws: ScoringError.unknownValue(scale: "values.x", value: "c")) {
+      try ValueScorer.score(block, ValueInstrumentSpec(name: "values", values: spec.values,
+                                                       higherOrder: [HigherOrderSpec(name: "x", values: ["c"])]))
+    }
+  }
+}
