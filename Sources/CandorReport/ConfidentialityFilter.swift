@@ -1,3 +1,17 @@
+/// Why a draft cannot be published.
+public enum ConfidentialityError: Error, CustomStringConvertible, Equatable {
+  /// A plain section entry carries `groupResults`: group results must be added with
+  /// `ReportDraft.appendGrouped` so the filter can suppress them.
+  case ungatedGroupResults(section: String)
+
+  public var description: String {
+    switch self {
+    case .ungatedGroupResults(let section):
+      return "an entry of '\(section)' has groupResults added with Summary.append; add it with ReportDraft.appendGrouped so small groups are suppressed"
+    }
+  }
+}
+
 /// One group's (or cut cell's) result before the filter.
 public struct GroupResult: Sendable {
   public var cell: CellKey
@@ -56,11 +70,14 @@ public struct ReportDraft: Sendable {
   ) throws {
     let json = try OrderedJSONEncoder().encode(entry)
     grouped.append(GroupedEntry(section: section, entry: json, key: key, groups: groupResults))
-    for g in groupResults { cellCounts[g.cell] = g.n }
+    for g in groupResults where !g.cell.isWaveChange { cellCounts[g.cell] = g.n }
   }
 
   /// Records the n of a cell that is published somewhere (totals, table rows, chart points).
-  public mutating func record(_ cell: CellKey, n: Int) { cellCounts[cell] = n }
+  /// Wave-change keys are ignored: a change is hidden or shown according to its waves.
+  public mutating func record(_ cell: CellKey, n: Int) {
+    if !cell.isWaveChange { cellCounts[cell] = n }
+  }
 }
 
 /// The single gate between results and renderers (design.md §8).
@@ -82,8 +99,16 @@ public enum ConfidentialityFilter {
   public static func publish(_ draft: ReportDraft, plan: SuppressionPlan) throws -> PublishableReport {
     func hidden(_ cell: CellKey) -> Bool {
       if plan.isSuppressed(cell) { return true }
+      if cell.isWaveChange { return false }  // known and not suppressed (isSuppressed covers unknown)
       guard let n = draft.cellCounts[cell] else { return true }
       return n < plan.minGroupSize
+    }
+
+    // Group results must come through `appendGrouped`, never as plain section entries.
+    for (section, entries) in draft.summary.sections {
+      for entry in entries where entry["groupResults"] != nil {
+        throw ConfidentialityError.ungatedGroupResults(section: section.rawValue)
+      }
     }
 
     // JSON.

@@ -22,15 +22,27 @@ public struct CutCategory: Hashable, Sendable, Comparable {
 /// - `CellKey(["North", "S01"])` is school S01 in district North (`groups: [district, school]`).
 /// - `CellKey(["North"], cut: CutCategory("role", "teacher"))` is teachers in district North.
 /// - `wave: "2026Q2"` places any of these in one wave; `nil` means pooled (single-wave run).
+/// - `CellKey(["S01"]).waveChange` is the wave-over-wave change of S01 (published only when
+///   `SuppressionPlan.isChangeSuppressed` is false).
 public struct CellKey: Hashable, Sendable, Comparable, CustomStringConvertible {
   public var groupPath: [String]
   public var cut: CutCategory?
   public var wave: String?
+  /// Whether this key names the change between waves of the cell (its `wave` is `nil`).
+  public private(set) var isWaveChange = false
 
   public init(_ groupPath: [String] = [], cut: CutCategory? = nil, wave: String? = nil) {
     self.groupPath = groupPath
     self.cut = cut
     self.wave = wave
+  }
+
+  /// The key of this cell's wave-over-wave change (for table cells, chart points and JSON
+  /// entries that report a change). Its n is never recorded: it is decided by the waves.
+  public var waveChange: CellKey {
+    var k = withoutWave
+    k.isWaveChange = true
+    return k
   }
 
   /// The whole sample (pooled).
@@ -43,10 +55,12 @@ public struct CellKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     var s = groupPath.isEmpty ? "(all)" : groupPath.joined(separator: "/")
     if let cut { s += " × \(cut.name)=\(cut.category)" }
     if let wave { s += " @\(wave)" }
+    if isWaveChange { s += " (change)" }
     return s
   }
 
   public static func < (a: CellKey, b: CellKey) -> Bool {
+    if a.isWaveChange != b.isWaveChange { return !a.isWaveChange }
     if a.wave != b.wave { return (a.wave ?? "") < (b.wave ?? "") }
     if a.groupPath.count != b.groupPath.count { return a.groupPath.count < b.groupPath.count }
     if a.groupPath != b.groupPath { return a.groupPath.lexicographicallyPrecedes(b.groupPath) }
@@ -74,13 +88,22 @@ public struct SuppressionPlan: Sendable, Equatable {
   public let reasons: [CellKey: SuppressionReason]
   /// Wave-less keys whose wave-over-wave change must not be shown.
   public let suppressedChanges: Set<CellKey>
+  /// Wave-less keys of every cell seen in at least one wave (the changes the plan knows).
+  public let knownChanges: Set<CellKey>
 
   public var suppressed: Set<CellKey> { Set(reasons.keys) }
 
-  public func isSuppressed(_ cell: CellKey) -> Bool { reasons[cell] != nil }
+  /// Whether `cell` must be hidden. For a `waveChange` key this is `isChangeSuppressed`.
+  public func isSuppressed(_ cell: CellKey) -> Bool {
+    cell.isWaveChange ? isChangeSuppressed(cell) : reasons[cell] != nil
+  }
 
-  /// Whether the change between waves of `cell` (its wave is ignored) must be hidden.
-  public func isChangeSuppressed(_ cell: CellKey) -> Bool { suppressedChanges.contains(cell.withoutWave) }
+  /// Whether the change between waves of `cell` (its wave is ignored) must be hidden: it is
+  /// suppressed, or the plan saw the cell in no wave (an unknown change is never published).
+  public func isChangeSuppressed(_ cell: CellKey) -> Bool {
+    let base = cell.withoutWave
+    return suppressedChanges.contains(base) || !knownChanges.contains(base)
+  }
 }
 
 /// Decides which group and cut cells are suppressed (design.md §8, domain.md §6.1).
@@ -117,7 +140,8 @@ public struct SuppressionPlanner: Sendable {
 
   /// The suppression plan for the cells in `counts`.
   /// - Complexity: O(F · C · S) for F families, C cells, S rounds (S is small in practice).
-  public func plan(counts: [CellKey: Int]) -> SuppressionPlan {
+  public func plan(counts allCounts: [CellKey: Int]) -> SuppressionPlan {
+    let counts = allCounts.filter { !$0.key.isWaveChange }  // changes are decided by their waves
     var reasons: [CellKey: SuppressionReason] = [:]
     for (key, n) in counts where n < minGroupSize { reasons[key] = .belowThreshold }
     let families = Self.families(of: Array(counts.keys), includeWaveFamilies: true, present: Set(counts.keys))
@@ -137,7 +161,9 @@ public struct SuppressionPlanner: Sendable {
         of: Array(changeCounts.keys), includeWaveFamilies: false, present: Set(changeCounts.keys))
       Self.close(&changeReasons, families: changeFamilies, counts: changeCounts)
     }
-    return SuppressionPlan(minGroupSize: minGroupSize, reasons: reasons, suppressedChanges: Set(changeReasons.keys))
+    return SuppressionPlan(
+      minGroupSize: minGroupSize, reasons: reasons, suppressedChanges: Set(changeReasons.keys),
+      knownChanges: Set(changeCounts.keys))
   }
 
   /// A total and the cells that partition it.

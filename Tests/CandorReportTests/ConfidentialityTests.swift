@@ -286,3 +286,29 @@ func assertNoSingleHidden(_ plan: SuppressionPlan, _ counts: [CellKey: Int], sou
             "primary \(primary) complementary \(complementary) cut \(cutCells) waves \(waveChanges)")
   }
 }
+
+@Suite struct GateTests {
+  @Test func waveChangeCellsFollowTheirWaves() throws {
+    var draft = ReportDraft(summary: try Example.summary())
+    for (w, sizes) in [("w1", [4, 9, 12]), ("w2", [6, 9, 12])] {
+      draft.record(CellKey(wave: w), n: sizes.reduce(0, +))
+      for (i, n) in sizes.enumerated() { draft.record(CellKey(["T\(i)"], wave: w), n: n) }
+    }
+    draft.tables = [ReportTable(
+      id: "changes", title: "Change", columns: [.label("Team"), .init("Δ M")],
+      rows: (0..<3).map { .init([.text("T\($0)"), .number(Double($0 + 1) / 10)], group: CellKey(["T\($0)"]).waveChange) }
+        + [.init([.text("T9"), .number(0.9)], group: CellKey(["T9"]).waveChange)])]
+    let t = try ConfidentialityFilter.publish(draft).tables[0]
+    // T0 (4 → 6) and its complement T1 are hidden; T2 shown; T9 was never seen in a wave.
+    #expect(t.table.rows.map { $0.cells[1] } == [.suppressed, .suppressed, .number(0.3), .suppressed])
+    #expect(CellKey(["T0"]).waveChange.description == "T0 (change)")
+  }
+
+  @Test func groupResultsAddedAsPlainEntriesAreRefused() throws {
+    var summary = try Example.summary()
+    summary.append(.object([("scale", .string("x")), ("groupResults", .array([]))]), to: .aggregation)
+    #expect(throws: ConfidentialityError.ungatedGroupResults(section: "aggregation")) {
+      try ConfidentialityFilter.publish(ReportDraft(summary: summary))
+    }
+  }
+}
