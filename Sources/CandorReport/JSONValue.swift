@@ -99,16 +99,6 @@ public enum JSONValue: Sendable, Hashable {
     }
     return .object(members)
   }
-
-  /// Every number in this value and its descendants, depth first (used by leak tests).
-  public var allNumbers: [Double] {
-    switch self {
-    case .number(let d): return [d]
-    case .array(let a): return a.flatMap(\.allNumbers)
-    case .object(let o): return o.flatMap(\.1.allNumbers)
-    default: return []
-    }
-  }
 }
 
 // MARK: - Writing

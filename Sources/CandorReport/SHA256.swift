@@ -31,35 +31,27 @@ public struct SHA256: Sendable {
 
   /// Feeds more bytes.
   public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-    for b in bytes {
-      buffer.append(b)
-      totalBytes &+= 1
-      if buffer.count == 64 {
-        compress(buffer[...])
-        buffer.removeAll(keepingCapacity: true)
-      }
-    }
+    let array = Array(bytes)
+    array.withUnsafeBytes { update($0) }
   }
 
-  /// Feeds more bytes from a contiguous buffer (fast path: whole blocks are compressed in place).
+  /// Feeds more bytes from a contiguous buffer (whole blocks are compressed in place).
   public mutating func update(_ bytes: UnsafeRawBufferPointer) {
     var start = 0
+    totalBytes &+= UInt64(bytes.count)
     if !buffer.isEmpty {
       let take = min(64 - buffer.count, bytes.count)
       buffer.append(contentsOf: bytes[0..<take])
       start = take
-      totalBytes &+= UInt64(take)
       if buffer.count < 64 { return }
-      compress(buffer[...])
+      buffer.withUnsafeBytes { compress($0, at: 0) }
       buffer.removeAll(keepingCapacity: true)
     }
     while start + 64 <= bytes.count {
-      compress(Array(bytes[start..<start + 64])[...])
+      compress(bytes, at: start)
       start += 64
-      totalBytes &+= 64
     }
     buffer.append(contentsOf: bytes[start...])
-    totalBytes &+= UInt64(bytes.count - start)
   }
 
   /// The 32-byte digest (the hasher is consumed; make a copy to continue).
@@ -70,10 +62,12 @@ public struct SHA256: Sendable {
     tail.append(0x80)
     while tail.count % 64 != 56 { tail.append(0) }
     for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-    var i = 0
-    while i < tail.count {
-      copy.compress(tail[i..<i + 64])
-      i += 64
+    tail.withUnsafeBytes { raw in
+      var i = 0
+      while i < raw.count {
+        copy.compress(raw, at: i)
+        i += 64
+      }
     }
     var out: [UInt8] = []
     out.reserveCapacity(32)
@@ -104,32 +98,33 @@ public struct SHA256: Sendable {
     return h.hexDigest()
   }
 
-  private mutating func compress(_ block: ArraySlice<UInt8>) {
-    var w = [UInt32](repeating: 0, count: 64)
-    let base = block.startIndex
-    for t in 0..<16 {
-      let j = base + 4 * t
-      w[t] = UInt32(block[j]) << 24 | UInt32(block[j + 1]) << 16 | UInt32(block[j + 2]) << 8 | UInt32(block[j + 3])
-    }
+  /// One SHA-256 compression of the 64-byte block at `offset` (FIPS 180-4 §6.2.2).
+  private mutating func compress(_ p: UnsafeRawBufferPointer, at offset: Int) {
     @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-    for t in 16..<64 {
-      let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-      let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-      w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+      for t in 0..<16 {
+        let j = offset + 4 * t
+        w[t] = UInt32(p[j]) << 24 | UInt32(p[j + 1]) << 16 | UInt32(p[j + 2]) << 8 | UInt32(p[j + 3])
+      }
+      for t in 16..<64 {
+        let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
+        let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+        w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+      }
+      var a = state[0], b = state[1], c = state[2], d = state[3]
+      var e = state[4], f = state[5], g = state[6], h = state[7]
+      for t in 0..<64 {
+        let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+        let ch = (e & f) ^ (~e & g)
+        let t1 = h &+ s1 &+ ch &+ SHA256.k[t] &+ w[t]
+        let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+        let maj = (a & b) ^ (a & c) ^ (b & c)
+        let t2 = s0 &+ maj
+        h = g; g = f; f = e; e = d &+ t1
+        d = c; c = b; b = a; a = t1 &+ t2
+      }
+      state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
+      state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
     }
-    var a = state[0], b = state[1], c = state[2], d = state[3]
-    var e = state[4], f = state[5], g = state[6], h = state[7]
-    for t in 0..<64 {
-      let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-      let ch = (e & f) ^ (~e & g)
-      let t1 = h &+ s1 &+ ch &+ SHA256.k[t] &+ w[t]
-      let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-      let maj = (a & b) ^ (a & c) ^ (b & c)
-      let t2 = s0 &+ maj
-      h = g; g = f; f = e; e = d &+ t1
-      d = c; c = b; b = a; a = t1 &+ t2
-    }
-    state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
-    state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
   }
 }

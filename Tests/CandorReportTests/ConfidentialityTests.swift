@@ -28,15 +28,15 @@ import Testing
       CellKey(["D", "s1"]): 4, CellKey(["E", "s2"]): 26, CellKey(["F", "s3"]): 30,
     ]
     let plan = planner.plan(counts: counts)
-    // D (4) primary; s1 primary; under the whole sample E is hidden (complementary);
-    // then E's only school s2 is the single shown child of a hidden E — no rule needed;
-    // but s2 under E: E is hidden, fine. s3 stays.
+    // D and s1 are primary; under the whole sample E (next smallest) is hidden; E's own
+    // school s2 needs nothing more (E's total is hidden); F and s3 stay.
     #expect(plan.isSuppressed(CellKey(["D"])) && plan.isSuppressed(CellKey(["D", "s1"])))
     #expect(plan.reasons[CellKey(["E"])] == .complementary)
     #expect(!plan.isSuppressed(CellKey(["F"])) && !plan.isSuppressed(CellKey(["F", "s3"])))
-    // An only child under a shown parent with nothing else to hide: the parent goes.
+    // A small team beside one other team: the other team is hidden.
     let lone = planner.plan(counts: [.wholeSample: 50, CellKey(["A"]): 44, CellKey(["A", "t1"]): 40, CellKey(["A", "t2"]): 4])
     #expect(lone.reasons[CellKey(["A", "t1"])] == .complementary)
+    // An only child under a shown parent, no sibling to hide: the parent goes, then its parent.
     let onlyChild = planner.plan(counts: [.wholeSample: 50, CellKey(["A"]): 50, CellKey(["A", "t1"]): 3, CellKey(["B"]): 0].filter { $0.value > 0 })
     #expect(onlyChild.isSuppressed(CellKey(["A"])))
     #expect(onlyChild.isSuppressed(.wholeSample))
