@@ -1,1 +1,9 @@
-import CandorNumerics
+// CandorReport: result envelope (summary.json, design.md §7), confidentiality filter (§8),
+// tables and renderers (terminal, Markdown, CSV, HTML + SVG), and the atomic output writer.
+// No statistics are computed here.
+//
+// Flow: results → `ReportDraft` (whole-sample entries in `Summary`, group results keyed by
+// `CellKey`) → `ConfidentialityFilter.publish` → `PublishableReport` → renderers →
+// `OutputWriter` (staging folder, renamed into place on `commit()`).
+
+@_exported import CandorNumerics

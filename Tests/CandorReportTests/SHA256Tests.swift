@@ -1,0 +1,60 @@
+import CandorReport
+import Foundation
+import Testing
+
+@Suite struct SHA256Tests {
+  // FIPS 180-4 / NIST CSRC example values.
+  @Test func knownVectors() {
+    #expect(SHA256.hex(of: Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    #expect(SHA256.hex(of: [UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    #expect(SHA256.hex(of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+      == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+  }
+
+  @Test func oneMillionAs() {
+    // NIST: SHA-256 of 1,000,000 repetitions of "a" (also `head -c 1000000 /dev/zero | tr '\0' a | sha256sum`).
+    let bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
+    var h = SHA256()
+    bytes.withUnsafeBytes { h.update($0) }
+    #expect(h.hexDigest() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+  }
+
+  /// 1 MiB of bytes (i·31 + 7) mod 251; expected value from `sha256sum` (and Python hashlib).
+  static func mebibyte() -> [UInt8] { (0..<(1 << 20)).map { UInt8((($0 &* 31) &+ 7) % 251) } }
+
+  @Test func oneMebibyteMatchesSha256sumInAnyChunking() throws {
+    let bytes = Self.mebibyte()
+    let expected = "1c59b8670027384143781a8a8bff2f3b44bd8818d0f53b13b064c2375a1afe38"
+    #expect(SHA256.hex(of: bytes) == expected)
+    // Odd chunk sizes through the buffered path must agree.
+    var h = SHA256()
+    var i = 0
+    var step = 1
+    while i < bytes.count {
+      let end = min(i + step, bytes.count)
+      bytes[i..<end].withUnsafeBytes { h.update($0) }
+      i = end
+      step = step * 3 % 1000 + 1
+    }
+    #expect(h.hexDigest() == expected)
+
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("candor-sha-\(UUID().uuidString).bin").path
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let digest = try fileDigest(path: path)
+    #expect(digest.bytes == 1 << 20)
+    #expect(digest.sha256 == expected)
+    // And against the system tool when present.
+    if FileManager.default.isExecutableFile(atPath: "/usr/bin/sha256sum") {
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+      p.arguments = [path]
+      let pipe = Pipe()
+      p.standardOutput = pipe
+      try p.run()
+      let out = pipe.fileHandleForReading.readDataToEndOfFile()
+      p.waitUntilExit()
+      #expect(String(decoding: out, as: UTF8.self).hasPrefix(expected))
+    }
+  }
+}

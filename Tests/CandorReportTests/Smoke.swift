@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct CandorReportPlaceholder {
-  @Test func builds() { #expect(1 + 1 == 2) }
-}
