@@ -24,8 +24,9 @@ private func layOut(_ t: PublishedTable) -> [LaidOutRow] {
   }
 }
 
-/// Plain-text tables for the terminal: aligned columns, no box drawing, at most `width`
-/// columns (long label cells are shortened with "…"; notes are wrapped).
+/// Plain-text tables for the terminal: title, aligned columns, no box drawing, at most `width`
+/// columns (long cells are shortened with "…", label columns first), then the notes (the
+/// first prefixed "Note."), wrapped. A suppressed row shows its label and "suppressed (n < k)".
 public enum TerminalTableRenderer {
   public static func render(_ t: PublishedTable, width: Int = 100) -> String {
     let rows = layOut(t)
@@ -69,8 +70,8 @@ public enum TerminalTableRenderer {
       if r.suppressedFrom != nil { parts.append(t.suppressedText) }
       out += line(parts) + "\n"
     }
-    for note in t.table.notes {
-      out += wrap(note, width: width).joined(separator: "\n") + "\n"
+    for (i, note) in t.table.notes.enumerated() {
+      out += wrap(i == 0 ? "Note. " + note : note, width: width).joined(separator: "\n") + "\n"
     }
     return out
   }

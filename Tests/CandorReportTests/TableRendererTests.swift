@@ -47,6 +47,7 @@ import Testing
     #expect(lines[3].contains("3.91") && lines[3].contains("[0.78, 0.84]") && lines[3].contains("< .001"))
     #expect(lines[5] .hasPrefix("S02") && lines[5].hasSuffix("suppressed (n < 5)"))
     #expect(!lines[5].contains("4.40"))
+    #expect(lines[6] == "Note. N = 412 teachers in 38 schools.")
     // Right-aligned numeric columns end in the same column.
     let end3 = lines[3].range(of: "412")!.upperBound, end4 = lines[4].range(of: "405")!.upperBound
     #expect(lines[3].distance(from: lines[3].startIndex, to: end3) == lines[4].distance(from: lines[4].startIndex, to: end4))
