@@ -57,6 +57,20 @@ import Testing
     #expect(narrow.contains("…"))
   }
 
+  @Test func wideTablesStillFitTheTerminal() throws {
+    let factors = (1...12).map { "Factor \($0) loading" }
+    let table = ReportTable(
+      id: "loadings", title: "Pattern Matrix", columns: [.label("Item")] + factors.map { .init($0) },
+      rows: (1...5).map { i in .init([.text("pvq\(i) with a long item name")] + (1...12).map { .number(Double($0 * i) / 100, leadingZero: false) }) })
+    let text = TerminalTableRenderer.render(try Self.published(table), width: 100)
+    let lines = text.split(separator: "\n").map(String.init)
+    #expect(lines.allSatisfy { $0.count <= 100 })
+    // Panels: every header appears once in full, every value is printed in full.
+    for f in factors { #expect(lines.filter { $0.contains(f) }.count == 1, "\(f)") }
+    #expect(lines.filter { $0.hasPrefix("Item") }.count >= 2)
+    #expect(text.contains(".60") && text.contains(".05") && !text.contains("…"))
+  }
+
   @Test func markdownIsAPAStyle() throws {
     let md = MarkdownTableRenderer.render(try Self.published(Self.reliabilityTable()), number: 2)
     let lines = md.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
