@@ -24,26 +24,45 @@ private func layOut(_ t: PublishedTable) -> [LaidOutRow] {
   }
 }
 
-/// Plain-text tables for the terminal: aligned columns, no box drawing, at most `width`
-/// columns (long label cells are shortened with "…"; notes are wrapped).
+/// Plain-text tables for the terminal: title, aligned columns, no box drawing, at most `width`
+/// columns: label columns give way first, then the other columns are split into panels that
+/// repeat the labels, and only a single over-wide column is shortened with "…". Notes follow
+/// (the first prefixed "Note."), wrapped. A suppressed row shows its label and "suppressed (n < k)".
 public enum TerminalTableRenderer {
   public static func render(_ t: PublishedTable, width: Int = 100) -> String {
     let rows = layOut(t)
     let cols = t.table.columns
+    let gap = 2
     var widths = cols.map { $0.header.count }
     for r in rows {
       for (j, c) in r.cells.enumerated() where j < widths.count && (r.suppressedFrom == nil || j < r.suppressedFrom!) {
         widths[j] = max(widths[j], c.count)
       }
     }
-    let gap = 2
-    func total() -> Int { widths.reduce(0, +) + gap * max(0, widths.count - 1) }
-    // Shrink the widest label column first, then any widest column, down to 8 characters.
-    while total() > width {
-      let candidates = widths.indices.filter { widths[$0] > 8 }
-      guard let j = candidates.max(by: { (cols[$0].isLabel ? 1 : 0, widths[$0]) < (cols[$1].isLabel ? 1 : 0, widths[$1]) })
-      else { break }
-      widths[j] -= 1
+    func total(_ idx: [Int]) -> Int { idx.reduce(0) { $0 + widths[$1] } + gap * max(0, idx.count - 1) }
+    let all = Array(cols.indices)
+    // 1. Too wide: label columns give way first, down to a third of the line.
+    if total(all) > width {
+      for j in all where cols[j].isLabel { widths[j] = min(widths[j], max(12, width / 3)) }
+    }
+    // 2. Still too wide: split the other columns into panels, each repeating the labels.
+    let labels = all.filter { cols[$0].isLabel }
+    var panels: [[Int]] = []
+    var current: [Int] = []
+    for j in all where !cols[j].isLabel {
+      if !current.isEmpty && total(labels + current + [j]) > width {
+        panels.append(current)
+        current = []
+      }
+      current.append(j)
+    }
+    if !current.isEmpty || panels.isEmpty { panels.append(current) }
+    // 3. A panel that still does not fit (one very wide column): shorten its widest cells.
+    for p in panels {
+      let idx = labels + p
+      while total(idx) > width, let j = idx.filter({ widths[$0] > 4 }).max(by: { widths[$0] < widths[$1] }) {
+        widths[j] -= 1
+      }
     }
     func fit(_ s: String, _ w: Int, _ a: ReportTable.Column.Alignment) -> String {
       var s = s
@@ -57,20 +76,25 @@ public enum TerminalTableRenderer {
     }
     func line(_ parts: [String]) -> String {
       var s = parts.joined(separator: String(repeating: " ", count: gap))
+      if s.count > width { s = String(s.prefix(width - 1)) + "…" }
       while s.hasSuffix(" ") { s.removeLast() }
       return s
     }
     var out = wrap(t.table.title, width: width).joined(separator: "\n") + "\n"
-    out += line(cols.indices.map { fit(cols[$0].header, widths[$0], cols[$0].alignment) }) + "\n"
-    out += String(repeating: "-", count: min(total(), width)) + "\n"
-    for r in rows {
-      let end = r.suppressedFrom ?? cols.count
-      var parts = (0..<end).map { fit(r.cells[$0], widths[$0], cols[$0].alignment) }
-      if r.suppressedFrom != nil { parts.append(t.suppressedText) }
-      out += line(parts) + "\n"
+    for (k, p) in panels.enumerated() {
+      let idx = labels + p
+      if k > 0 { out += "\n" }
+      out += line(idx.map { fit(cols[$0].header, widths[$0], cols[$0].alignment) }) + "\n"
+      out += String(repeating: "-", count: min(total(idx), width)) + "\n"
+      for r in rows {
+        let from = r.suppressedFrom ?? cols.count
+        var parts = idx.filter { $0 < from }.map { fit(r.cells[$0], widths[$0], cols[$0].alignment) }
+        if idx.contains(where: { $0 >= from }) { parts.append(t.suppressedText) }
+        out += line(parts) + "\n"
+      }
     }
-    for note in t.table.notes {
-      out += wrap(note, width: width).joined(separator: "\n") + "\n"
+    for (i, note) in t.table.notes.enumerated() {
+      out += wrap(i == 0 ? "Note. " + note : note, width: width).joined(separator: "\n") + "\n"
     }
     return out
   }

@@ -103,6 +103,11 @@ import Testing
     }
   }
 
+  @Test func literalsKeepKeyOrder() {
+    let v: JSONValue = ["scale": "ps", "n": 412, "alpha": 0.81, "ci95": [0.7, 0.8], "omega": nil, "ok": true]
+    #expect(v.serialized(indent: nil) == #"{"scale":"ps","n":412,"alpha":0.81,"ci95":[0.7,0.8],"omega":null,"ok":true}"#)
+  }
+
   @Test func controlCharactersAreEscaped() {
     let s = JSONValue.string("a\u{01}b\tc").serialized()
     #expect(s == #""a\u0001b\tc""#)

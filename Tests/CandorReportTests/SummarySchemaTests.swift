@@ -195,3 +195,80 @@ enum Example {
     #expect(broken.validate(.null).map(\.message) == ["schema $ref '#/$defs/none' not found"])
   }
 }
+
+@Suite struct DesignExampleTests {
+  /// design.md §7's example, verbatim (placeholders "…" and zeros), with the provenance
+  /// field `missing` that the envelope always writes.
+  static let section7 = #"""
+      { "candor": {"version": "…", "schema": 1},
+        "provenance": {"startedAt": "…", "wallSeconds": 0, "threads": 2, "codebookSha256": "…"},
+        "input": {"files": [{"path": "…", "bytes": 0, "sha256": "…", "format": "qualtrics", "wave": null}],
+                  "rows": 0, "rowsUsed": 0, "rowsExcluded": [{"reason": "survey preview", "count": 0}]},
+        "warnings": [{"code": "…", "message": "…", "scale": null, "item": null}],
+        "reliability": [ { "scale": "psych_safety", "missing": "pairwise", "n": 0, "nMin": 0, "items": 7,
+            "alpha": {"raw": 0, "standardized": 0, "g6": 0, "averageR": 0, "medianR": 0,
+                      "signalToNoise": 0, "ase": 0, "feldt95": [0, 0], "duhachek95": [0, 0]},
+            "omega": {"oneFactorTotal": 0, "total": null, "hierarchical": null, "groupFactors": null},
+            "itemStatistics": [ {"item": "ps1", "n": 0, "mean": 0, "sd": 0, "rawR": 0, "stdR": 0,
+                                 "rCor": 0, "rDrop": 0, "alphaIfDeleted": 0,
+                                 "frequencies": {"1": 0, "2": 0, "missing": 0}} ] } ],
+        "factorAnalysis": [ { "scale": "…", "missing": "pairwise", "correlation": "pearson",
+            "method": "minres", "rotation": "oblimin", "factors": 4, "n": 0,
+            "kmo": {"overall": 0, "items": {"pvq1": 0}},
+            "bartlett": {"chiSquare": 0, "df": 0, "p": 0, "n": 0},
+            "eigenvalues": [0],
+            "parallelAnalysis": {"factors": 0, "components": 0, "iterations": 20, "seed": 0,
+                                 "observedFactorEigenvalues": [0], "simulated95Factor": [0],
+                                 "simulated95Component": [0]},
+            "loadings": {"pvq1": [0, 0]}, "structure": {"pvq1": [0, 0]},
+            "communalities": {"pvq1": 0}, "uniquenesses": {"pvq1": 0}, "phi": [[1, 0], [0, 1]],
+            "varianceExplained": [0], "heywood": [],
+            "fit": {"chiSquare": 0, "df": 0, "p": 0, "rmsea": 0, "rmsea90": [0, 0], "tli": 0,
+                    "bic": 0, "rmsr": 0},
+            "iterations": 0, "converged": true } ],
+        "values": [ {"scale": "values", "mrat": {"mean": 0, "sd": 0, "n": 0},
+            "valueScores": {"benevolence": {"mean": 0, "sd": 0, "alpha": 0}},
+            "mds": {"coordinates": {"benevolence": [0, 0]}, "stress": 0, "orderMatchesTheory": true} } ],
+        "correlations": [ {"x": "…", "y": "…", "method": "pearson", "n": 0, "r": 0, "ci95": [0, 0],
+            "t": 0, "p": 0, "pHolm": 0, "pBH": 0, "partialOn": []} ],
+        "retention": [ {"outcome": "left", "n": 0, "events": 0, "cluster": "school_id",
+            "terms": [{"name": "trust_principal", "oddsRatio": 0, "ci95": [0, 0], "p": 0}],
+            "converged": true} ],
+        "aggregation": [ {"scale": "…", "by": "school_id", "groups": 0, "suppressed": 0,
+            "f": 0, "p": 0, "icc1": 0, "icc1Adjusted": 0, "icc2": 0, "meanGroupSize": 0,
+            "groupResults": [ {"group": "S01", "n": 0, "mean": 0, "ci95": [0, 0], "sd": 0, "rwgj": 0,
+                               "favourable": 0, "responseRate": null},
+                              {"group": "S02", "suppressed": true} ] } ],
+        "drivers": [ {"outcome": "…", "method": "relativeWeights", "weights": {"…": 0}, "r2": 0} ],
+        "waves": [ {"scale": "…", "from": "2026Q2", "to": "2026Q3", "change": 0, "ci95": [0, 0], "p": 0,
+            "alphaDifferenceP": 0} ] }
+      """#
+
+  @Test func literalDesignExampleValidates() throws {
+    let validator = try Example.validator()
+    let doc = try JSONValue.parse(Self.section7)
+    let provenance = try #require(doc["provenance"]).setting("missing", to: .string("pairwise"))
+    let violations = validator.validate(doc.setting("provenance", to: provenance))
+    #expect(violations.isEmpty, "\(violations)")
+    // Without `missing` the only complaint is that field.
+    #expect(validator.validate(doc).map(\.description) == ["/provenance: missing required property 'missing'"])
+  }
+}
+
+@Suite struct EnvelopeHelperTests {
+  @Test func timestampIsISO8601UTC() {
+    #expect(Provenance.timestamp(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+    #expect(Provenance.timestamp(Date(timeIntervalSince1970: 1_795_000_000)) == "2026-11-18T11:06:40Z")  // date -u -d @1795000000
+  }
+
+  @Test func inputFileDescribesSizeAndHash() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("candor-in-\(UUID().uuidString).csv").path
+    try Data("id,ps1\n1,4\n".utf8).write(to: URL(fileURLWithPath: path))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let f = try InputFile.describing(path: path, format: "csv", wave: "2026Q3")
+    #expect(f.bytes == 11)
+    #expect(f.sha256 == SHA256.hex(of: Array("id,ps1\n1,4\n".utf8)))
+    #expect(try OrderedJSONEncoder().encode(f).keys == ["path", "bytes", "sha256", "format", "wave"])
+    #expect(throws: OutputError.self) { try InputFile.describing(path: path + ".missing", format: "csv") }
+  }
+}

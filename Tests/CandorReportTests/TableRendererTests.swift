@@ -47,6 +47,7 @@ import Testing
     #expect(lines[3].contains("3.91") && lines[3].contains("[0.78, 0.84]") && lines[3].contains("< .001"))
     #expect(lines[5] .hasPrefix("S02") && lines[5].hasSuffix("suppressed (n < 5)"))
     #expect(!lines[5].contains("4.40"))
+    #expect(lines[6] == "Note. N = 412 teachers in 38 schools.")
     // Right-aligned numeric columns end in the same column.
     let end3 = lines[3].range(of: "412")!.upperBound, end4 = lines[4].range(of: "405")!.upperBound
     #expect(lines[3].distance(from: lines[3].startIndex, to: end3) == lines[4].distance(from: lines[4].startIndex, to: end4))
@@ -54,6 +55,20 @@ import Testing
     let narrow = TerminalTableRenderer.render(t, width: 60)
     #expect(narrow.split(separator: "\n").allSatisfy { $0.count <= 60 })
     #expect(narrow.contains("…"))
+  }
+
+  @Test func wideTablesStillFitTheTerminal() throws {
+    let factors = (1...12).map { "Factor \($0) loading" }
+    let table = ReportTable(
+      id: "loadings", title: "Pattern Matrix", columns: [.label("Item")] + factors.map { .init($0) },
+      rows: (1...5).map { i in .init([.text("pvq\(i) with a long item name")] + (1...12).map { .number(Double($0 * i) / 100, leadingZero: false) }) })
+    let text = TerminalTableRenderer.render(try Self.published(table), width: 100)
+    let lines = text.split(separator: "\n").map(String.init)
+    #expect(lines.allSatisfy { $0.count <= 100 })
+    // Panels: every header appears once in full, every value is printed in full.
+    for f in factors { #expect(lines.filter { $0.contains(f) }.count == 1, "\(f)") }
+    #expect(lines.filter { $0.hasPrefix("Item") }.count >= 2)
+    #expect(text.contains(".60") && text.contains(".05") && !text.contains("…"))
   }
 
   @Test func markdownIsAPAStyle() throws {
