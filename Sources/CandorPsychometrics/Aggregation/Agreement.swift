@@ -120,6 +120,16 @@ public struct FavourabilityCounts: Sendable, Equatable, Codable {
     for k in other.counts.indices { counts[k] += other.counts[k] }
   }
 
+  /// Adds `other`, whose group `g` is this one's `groupMapping[g]`.
+  public mutating func merge(_ other: FavourabilityCounts, groupMapping: [Int32]) {
+    precondition(other.bands == bands && other.minimum == minimum, "cannot merge counts made with different bands")
+    if let m = groupMapping.max(), Int(m) + 1 > groupCount { counts += repeatElement(0, count: 3 * (Int(m) + 1 - groupCount)) }
+    for g in 0..<other.groupCount {
+      let t = Int(groupMapping[g])
+      for b in 0..<3 { counts[3 * t + b] += other.counts[3 * g + b] }
+    }
+  }
+
   /// Shares (favourable, neutral, unfavourable) of group `g`, nil without responses.
   public func shares(_ g: Int) -> (favourable: Double, neutral: Double, unfavourable: Double)? {
     if g >= groupCount { return nil }

@@ -50,6 +50,17 @@ public struct GroupMoments: Sendable, Equatable, Codable {
     }
   }
 
+  /// Adds the statistics of `other`, whose group `g` is this one's `groupMapping[g]`
+  /// (merging partials that interned group labels separately).
+  public mutating func merge(_ other: GroupMoments, groupMapping: [Int32]) {
+    precondition(groupMapping.count >= other.groupCount, "\(groupMapping.count) mappings for \(other.groupCount) groups")
+    if let m = groupMapping.max() { grow(to: Int(m) + 1) }
+    for g in 0..<other.groupCount {
+      let t = Int(groupMapping[g])
+      counts[t] += other.counts[g]; sums[t] += other.sums[g]; sumsOfSquares[t] += other.sumsOfSquares[g]
+    }
+  }
+
   /// Mean of group `g` (NaN when empty).
   public func mean(_ g: Int) -> Double { counts[g] > 0 ? sums[g] / Double(counts[g]) : .nan }
 
@@ -122,6 +133,19 @@ public struct ItemGroupMoments: Sendable, Equatable, Codable {
     grow(to: other.groupCount)
     for k in other.counts.indices {
       counts[k] += other.counts[k]; sums[k] += other.sums[k]; sumsOfSquares[k] += other.sumsOfSquares[k]
+    }
+  }
+
+  /// Adds `other`, whose group `g` is this one's `groupMapping[g]`.
+  public mutating func merge(_ other: ItemGroupMoments, groupMapping: [Int32]) {
+    precondition(other.items == items, "cannot merge moments of \(other.items) items into \(items)")
+    if let m = groupMapping.max() { grow(to: Int(m) + 1) }
+    for g in 0..<other.groupCount {
+      let t = Int(groupMapping[g])
+      for j in 0..<items {
+        let k = g * items + j, d = t * items + j
+        counts[d] += other.counts[k]; sums[d] += other.sums[k]; sumsOfSquares[d] += other.sumsOfSquares[k]
+      }
     }
   }
 

@@ -1,0 +1,100 @@
+import CandorData
+import CandorNumerics
+import CandorPsychometrics
+
+/// Everything one pass over an export computes, laid out from the codebook and the
+/// file's header: which decoded variables feed which scale, which scores exist, and
+/// which columns define groups.
+///
+/// Score variables (what correlations, aggregation and models see) are, in order:
+/// each ordinary scale's score (named like the scale); for a value scale
+/// (`usesMRAT`) its MRAT-centred value scores `<scale>.<value>`, its centred
+/// higher-order scores `<scale>.<higher_order>` and `<scale>.mrat`; then each outcome;
+/// then each covariate.
+public struct AnalysisLayout: Sendable {
+  /// How cells become numbers.
+  public let plan: DecodingPlan
+  /// One entry per codebook scale (same order as ``DecodingPlan/layouts``).
+  public let scales: [ScaleLayout]
+  /// Score specs of ordinary scales (nil for value scales).
+  let scoreSpecs: [ScaleScoreSpec?]
+  /// Value-instrument specs, by scale index.
+  let valueSpecs: [ValueInstrumentSpec?]
+  /// Names of the score variables.
+  public let scoreNames: [String]
+  /// For each score variable: the scale it belongs to (nil for outcomes and covariates).
+  public let scoreScale: [Int?]
+  /// Variables (indices into the plan) that are outcomes, and covariates.
+  public let outcomeVariables: [Int]
+  public let covariateVariables: [Int]
+  /// Group levels: the hierarchy of `groups` (outermost first), then each cut.
+  public let groupLevels: [GroupLevel]
+
+  /// One way of splitting respondents into groups.
+  public struct GroupLevel: Sendable {
+    /// The column name as the codebook gives it (`school_id`, `role`).
+    public var name: String
+    /// Source columns whose labels form the group key (a nested level includes its parents).
+    public var columns: [Int]
+    /// True for a cut (demographic breakdown) rather than a level of `groups`.
+    public var isCut: Bool
+  }
+
+  public init(codebook: Codebook, plan: DecodingPlan) throws {
+    self.plan = plan
+    scales = plan.layouts
+    var specs: [ScaleScoreSpec?] = []
+    var values: [ValueInstrumentSpec?] = []
+    var names: [String] = []
+    var owner: [Int?] = []
+    for (s, layout) in plan.layouts.enumerated() {
+      if layout.usesMRAT {
+        specs.append(nil)
+        let valueSpecs = layout.subscales.map { ValueSpec(name: $0.id, columns: $0.variables) }
+        let higher = layout.higherOrder.map { HigherOrderSpec(name: $0.id, values: $0.values) }
+        values.append(ValueInstrumentSpec(name: layout.name, values: valueSpecs, higherOrder: higher,
+                                          mratColumns: layout.variables,
+                                          mratMinAnswered: layout.mratMinAnswered ?? 0.8))
+        for v in layout.subscales { names.append("\(layout.name).\(v.id)"); owner.append(s) }
+        for h in layout.higherOrder { names.append("\(layout.name).\(h.id)"); owner.append(s) }
+        names.append("\(layout.name).mrat"); owner.append(s)
+      } else {
+        values.append(nil)
+        let method = CandorPsychometrics.ScoringMethod(rawValue: layout.scoring.rawValue) ?? .mean
+        specs.append(try ScaleScoreSpec(name: layout.name, columns: layout.variables, method: method,
+                                        minItems: layout.minItems,
+                                        range: layout.range.min...layout.range.max))
+        names.append(layout.name); owner.append(s)
+      }
+    }
+    var outcomes: [Int] = [], covariates: [Int] = []
+    for (i, v) in plan.variables.enumerated() {
+      switch v.role {
+      case .outcome: outcomes.append(i); names.append(v.name); owner.append(nil)
+      case .covariate: covariates.append(i)
+      case .item: break
+      }
+    }
+    for i in covariates { names.append(plan.variables[i].name); owner.append(nil) }
+    scoreSpecs = specs
+    valueSpecs = values
+    scoreNames = names
+    scoreScale = owner
+    outcomeVariables = outcomes
+    covariateVariables = covariates
+    var levels: [GroupLevel] = []
+    for (k, column) in plan.groupColumns.enumerated() {
+      levels.append(GroupLevel(name: codebook.groups[k], columns: Array(plan.groupColumns[0...k]), isCut: false))
+      _ = column
+    }
+    for (k, column) in plan.cutColumns.enumerated() {
+      levels.append(GroupLevel(name: codebook.cuts[k], columns: [column], isCut: true))
+    }
+    groupLevels = levels
+  }
+
+  /// Number of decoded variables.
+  public var variableCount: Int { plan.variables.count }
+  /// Index of a score variable by name.
+  public func scoreIndex(named name: String) -> Int? { scoreNames.firstIndex(of: name) }
+}

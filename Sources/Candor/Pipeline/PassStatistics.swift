@@ -1,0 +1,148 @@
+import CandorData
+import CandorNumerics
+import CandorPsychometrics
+
+/// Per-group sufficient statistics of one group level: labels interned to dense
+/// indices, score moments per score variable, item moments and favourability counts
+/// per scale. Memory grows with the number of groups, never with rows.
+public struct GroupLevelStatistics: Sendable {
+  /// Group labels by index (a nested level's label is its path, joined by " / ").
+  public private(set) var labels: [String] = []
+  private var index: [String: Int32] = [:]
+  /// Per score variable.
+  public var scores: [GroupMoments]
+  /// Per scale: keyed item moments (rwg, rwg(j)).
+  public var items: [ItemGroupMoments?]
+  /// Per scale: favourability band counts of keyed item responses.
+  public var favourability: [FavourabilityCounts?]
+  /// Respondents (used rows) per group.
+  public var respondents: [Int] = []
+
+  init(layout: AnalysisLayout) {
+    scores = Array(repeating: GroupMoments(), count: layout.scoreNames.count)
+    items = layout.scales.map { $0.variables.isEmpty ? nil : ItemGroupMoments(items: $0.variables.count) }
+    favourability = layout.scales.map { scale in
+      let points = scale.range.points
+      guard let bands = FavourabilityBands.fromLayout(scale, points: points) else { return nil }
+      return FavourabilityCounts(bands: bands, minimum: scale.range.min)
+    }
+  }
+
+  /// The dense index of `label`, interning it on first sight.
+  mutating func intern(_ label: String) -> Int32 {
+    if let g = index[label] { return g }
+    let g = Int32(labels.count)
+    labels.append(label)
+    index[label] = g
+    respondents.append(0)
+    return g
+  }
+
+  /// Adds `other` (with its own interning) into `self`, re-indexing its groups.
+  mutating func merge(_ other: GroupLevelStatistics) {
+    let mapping = other.labels.map { intern($0) }
+    for g in other.respondents.indices { respondents[Int(mapping[g])] += other.respondents[g] }
+    for k in scores.indices { scores[k].merge(other.scores[k], groupMapping: mapping) }
+    for k in items.indices { if let o = other.items[k] { items[k]!.merge(o, groupMapping: mapping) } }
+    for k in favourability.indices {
+      if let o = other.favourability[k] { favourability[k]!.merge(o, groupMapping: mapping) }
+    }
+  }
+}
+
+extension FavourabilityBands {
+  /// Bands from a decoded scale layout (codebook `favourable:` or design.md §6 defaults).
+  static func fromLayout(_ scale: ScaleLayout, points: Int) -> FavourabilityBands? {
+    func positions(_ values: [Double]) -> [Int] { values.map { Int(($0 - scale.range.min).rounded()) + 1 } }
+    if scale.favourable.isEmpty { return nil }
+    return FavourabilityBands(responseOptions: points, favourable: positions(scale.favourable),
+                              neutral: positions(scale.neutral), unfavourable: positions(scale.unfavourable))
+  }
+}
+
+/// Response counts of one item (keyed values), including missing.
+public struct ItemFrequencies: Sendable, Equatable {
+  /// Lowest value counted by position (the item's range minimum).
+  public let minimum: Double
+  /// Counts of integer values minimum, minimum + 1, …
+  public private(set) var counts: [Int]
+  /// Other answered values (non-integers, values outside the range).
+  public private(set) var other: [Double: Int] = [:]
+  public private(set) var missing = 0
+
+  init(range: ResponseRange?) {
+    minimum = range?.min ?? 0
+    counts = Array(repeating: 0, count: range.map { max(0, Int($0.max - $0.min) + 1) } ?? 0)
+  }
+
+  @inline(__always) mutating func add(_ x: Double) {
+    if x.isNaN { missing += 1; return }
+    let p = x - minimum
+    if p >= 0, p < Double(counts.count), p == p.rounded(.towardZero) { counts[Int(p)] += 1 } else { other[x, default: 0] += 1 }
+  }
+
+  mutating func merge(_ o: ItemFrequencies) {
+    for i in counts.indices { counts[i] += o.counts[i] }
+    for (k, v) in o.other { other[k, default: 0] += v }
+    missing += o.missing
+  }
+
+  /// Value text → count, `missing` last (the JSON `frequencies` object).
+  public var table: [String: Int] {
+    var t: [String: Int] = [:]
+    for (i, c) in counts.enumerated() where c > 0 { t[Self.text(minimum + Double(i))] = c }
+    for (k, c) in other { t[Self.text(k)] = c }
+    t["missing"] = missing
+    return t
+  }
+
+  static func text(_ x: Double) -> String {
+    x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
+  }
+}
+
+/// Everything one pass accumulates: mergeable, so threads, files and shards combine
+/// with the same ``merge(_:)``. Merging in file order makes results independent of the
+/// thread count (bit-identical for integer-coded items).
+public struct PassStatistics: Sendable {
+  /// Data rows read (after header rows).
+  public var rowsRead = 0
+  /// Rows that passed every screen.
+  public var rowsUsed = 0
+  /// Rows excluded, by reason.
+  public var exclusions = ExclusionCounts()
+  /// Cells turned missing because out of range (`--out-of-range missing`).
+  public var decodeCounts: DecodeCounts
+  /// Per scale: co-moments of its keyed items.
+  public var scaleItems: [CoMomentAccumulator]
+  /// Per decoded variable: response frequencies.
+  public var frequencies: [ItemFrequencies]
+  /// Co-moments of the score variables (scores, outcomes, covariates).
+  public var scores: CoMomentAccumulator
+  /// Per score variable: used rows without a score (too few items answered).
+  public var unscored: [Int]
+  /// Per group level.
+  public var groups: [GroupLevelStatistics]
+
+  public init(layout: AnalysisLayout) {
+    decodeCounts = DecodeCounts(variables: layout.variableCount)
+    scaleItems = layout.scales.map { CoMomentAccumulator(variables: $0.variables.count) }
+    frequencies = layout.plan.variables.map { ItemFrequencies(range: $0.range) }
+    scores = CoMomentAccumulator(variables: layout.scoreNames.count)
+    unscored = Array(repeating: 0, count: layout.scoreNames.count)
+    groups = layout.groupLevels.map { _ in GroupLevelStatistics(layout: layout) }
+  }
+
+  /// Adds another partial (exact for counts and integer sums; merge in file order).
+  public mutating func merge(_ o: PassStatistics) {
+    rowsRead += o.rowsRead
+    rowsUsed += o.rowsUsed
+    exclusions.merge(o.exclusions)
+    decodeCounts.merge(o.decodeCounts)
+    for k in scaleItems.indices { scaleItems[k].merge(o.scaleItems[k]) }
+    for k in frequencies.indices { frequencies[k].merge(o.frequencies[k]) }
+    scores.merge(o.scores)
+    for k in unscored.indices { unscored[k] += o.unscored[k] }
+    for k in groups.indices { groups[k].merge(o.groups[k]) }
+  }
+}
