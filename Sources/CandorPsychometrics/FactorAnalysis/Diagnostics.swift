@@ -72,14 +72,15 @@ public enum CorrelationSmoothing {
     return flagged.sorted()
   }
 
-  /// psych `cor.smooth`: when the smallest eigenvalue is below machine ε,
-  /// eigenvalues < 1e-12 are set to 1e-10, rescaled to sum p, and the
+  /// psych `cor.smooth`: when the smallest eigenvalue is below 1e-12 (psych:
+  /// machine ε, which misses exactly singular matrices whose computed smallest
+  /// eigenvalue lands just above ε), eigenvalues < 1e-12 are set to 1e-10, rescaled to sum p, and the
   /// reconstructed matrix is rescaled to unit diagonal. Returns nil when R
   /// needs no smoothing.
   public static func smoothed(_ r: Matrix) throws -> Matrix? {
     let p = r.rows
     var (values, vectors) = try LinearAlgebra.symmetricEigen(r)
-    guard let minimum = values.last, minimum < Double.ulpOfOne else { return nil }
+    guard let minimum = values.last, minimum < 1e-12 else { return nil }
     for i in 0..<p where values[i] < 1e-12 { values[i] = 100 * 1e-12 }
     let total = values.reduce(0, +)
     for i in 0..<p { values[i] *= Double(p) / total }
