@@ -163,38 +163,96 @@ public enum Polychoric {
   }
 
   /// Pairwise contingency tables of integer-coded columns (NaN = missing;
-  /// codes are rounded), over the global code range as psych.
+  /// codes are rounded), over the global code range as psych; `[i][j]` for
+  /// i < j holds the table of (column i, column j), other entries are empty.
   public static func tables(_ data: RowBlock) -> [[ContingencyTable]] {
     var lo = Int.max, hi = Int.min
     for v in data.values where !v.isNaN { lo = min(lo, Int(v.rounded())); hi = max(hi, Int(v.rounded())) }
     if lo > hi { lo = 0; hi = 0 }
+    var accumulator = ContingencyAccumulator(variables: data.columns, codes: lo...hi)
+    accumulator.add(data)
     let p = data.columns
-    var result = [[ContingencyTable]](repeating: [], count: p)
-    for i in 0..<p {
-      for j in 0..<p {
-        var t = ContingencyTable(rowCodes: lo...hi, columnCodes: lo...hi)
-        if i < j {
-          for r in 0..<data.rows {
-            let x = data[r, i], y = data[r, j]
-            if !x.isNaN && !y.isNaN { t.add(Int(x.rounded()), Int(y.rounded())) }
-          }
-        }
-        result[i].append(t)
-      }
-    }
-    return result
+    let empty = ContingencyTable(rowCodes: lo...hi, columnCodes: lo...hi)
+    return (0..<p).map { i in (0..<p).map { j in i < j ? accumulator.table(i, j) : empty } }
   }
 
   /// The polychoric matrix of integer-coded columns, one two-step estimate
   /// per pair, no smoothing (`polychoric(correct = .5, global = FALSE,
   /// smooth = FALSE)$rho`). Pairs without an estimate are NaN.
   public static func correlationMatrix(_ data: RowBlock, correction: Double = 0.5) -> Matrix {
-    let p = data.columns
-    let t = tables(data)
-    var m = Matrix.identity(p)
-    for i in 0..<p {
-      for j in (i + 1)..<max(i + 1, p) {
-        let rho = estimate(t[i][j], correction: correction).rho ?? .nan
+    var lo = Int.max, hi = Int.min
+    for v in data.values where !v.isNaN { lo = min(lo, Int(v.rounded())); hi = max(hi, Int(v.rounded())) }
+    if lo > hi { lo = 0; hi = 0 }
+    var accumulator = ContingencyAccumulator(variables: data.columns, codes: lo...hi)
+    accumulator.add(data)
+    return accumulator.polychoricMatrix(correction: correction)
+  }
+}
+
+/// Pairwise contingency tables of p ordinal columns, accumulated block by
+/// block in one pass (only when polychoric correlations are asked for) and
+/// mergeable across chunks.
+///
+/// - Complexity: O(n·p²) to accumulate; memory p(p − 1)/2 · c² counts for c codes.
+public struct ContingencyAccumulator: Sendable, Equatable {
+  /// Number of columns.
+  public let variables: Int
+  /// The response codes every item may take.
+  public let codes: ClosedRange<Int>
+  /// Values outside `codes` (or not integers) that were skipped.
+  public private(set) var outOfRange: Int = 0
+  private var tables: [ContingencyTable]
+
+  public init(variables: Int, codes: ClosedRange<Int>) {
+    self.variables = variables
+    self.codes = codes
+    tables = [ContingencyTable](repeating: ContingencyTable(rowCodes: codes, columnCodes: codes),
+                                count: variables * (variables - 1) / 2)
+  }
+
+  private func index(_ i: Int, _ j: Int) -> Int { j * (j - 1) / 2 + i }
+
+  /// The table of (column i, column j), rows = column i, for i ≠ j.
+  public func table(_ i: Int, _ j: Int) -> ContingencyTable {
+    precondition(i != j && i < variables && j < variables, "no table for columns \(i), \(j) of \(variables)")
+    if i < j { return tables[index(i, j)] }
+    let t = tables[index(j, i)]
+    var transposed = ContingencyTable(rowCodes: codes, columnCodes: codes)
+    for x in codes { for y in codes where t[x, y] > 0 { transposed.add(y, x, count: t[x, y]) } }
+    return transposed
+  }
+
+  /// Counts every pairwise-complete pair of a block (NaN = missing).
+  public mutating func add(_ block: RowBlock) {
+    precondition(block.columns == variables, "block has \(block.columns) columns, accumulator \(variables)")
+    var coded = [Int?](repeating: nil, count: variables)
+    for r in 0..<block.rows {
+      for c in 0..<variables {
+        let v = block[r, c]
+        if v.isNaN { coded[c] = nil; continue }
+        let code = Int(v.rounded())
+        if Double(code) == v && codes.contains(code) { coded[c] = code } else { coded[c] = nil; outOfRange += 1 }
+      }
+      for j in 1..<max(variables, 1) {
+        guard let y = coded[j] else { continue }
+        for i in 0..<j { if let x = coded[i] { tables[index(i, j)].add(x, y) } }
+      }
+    }
+  }
+
+  /// Adds another accumulator's counts (same columns and codes).
+  public mutating func merge(_ other: ContingencyAccumulator) {
+    precondition(other.variables == variables && other.codes == codes, "cannot merge accumulators of different shapes")
+    for k in tables.indices { tables[k].merge(other.tables[k]) }
+    outOfRange += other.outOfRange
+  }
+
+  /// Two-step polychoric ρ for every pair; NaN where a pair has no estimate.
+  public func polychoricMatrix(correction: Double = 0.5) -> Matrix {
+    var m = Matrix.identity(variables)
+    for j in 0..<variables {
+      for i in 0..<j {
+        let rho = Polychoric.estimate(tables[index(i, j)], correction: correction).rho ?? .nan
         m[i, j] = rho
         m[j, i] = rho
       }

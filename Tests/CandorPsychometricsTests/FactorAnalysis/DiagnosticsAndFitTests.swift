@@ -180,3 +180,26 @@ struct FactorAnalysisEntryTests {
     #expect(json.contains("\"method\":\"minres\"") && json.contains("\"rotation\":\"oblimin\""))
   }
 }
+
+@Suite("Contingency accumulator")
+struct ContingencyAccumulatorTests {
+  @Test func chunkedEqualsWholeAndTransposes() {
+    let data = PolychoricTests.ordinal()
+    var whole = ContingencyAccumulator(variables: data.columns, codes: 1...5)
+    whole.add(data)
+    let rows = FactorFixtures.rows("ordinal")
+    var a = ContingencyAccumulator(variables: data.columns, codes: 1...5)
+    var b = a
+    a.add(RowBlock(rowArrays: Array(rows[..<137])))
+    b.add(RowBlock(rowArrays: Array(rows[137...])))
+    a.merge(b)
+    #expect(a == whole)
+    let t01 = whole.table(0, 1), t10 = whole.table(1, 0)
+    for x in 1...5 { for y in 1...5 { #expect(t01[x, y] == t10[y, x]) } }
+    #expect(whole.polychoricMatrix().maxAbsDifference(Polychoric.correlationMatrix(data)) == 0)
+    var odd = ContingencyAccumulator(variables: 2, codes: 1...5)
+    odd.add(RowBlock(rowArrays: [[1, 9], [2.5, 3], [.nan, 2], [3, 3]]))
+    #expect(odd.outOfRange == 2)
+    #expect(odd.table(0, 1).total == 1)
+  }
+}
