@@ -41,20 +41,34 @@ public enum ParallelAnalysis {
   /// falls below).
   ///
   /// - Complexity: O(iterations·(n·p² + p³·optimiser steps)); the cross
-  ///   product is one BLAS `dsyrk` per data set.
+  ///   product is one BLAS `dsyrk` per data set; data sets run on all cores.
   public static func run(correlation r: Matrix, n: Int, options: ParallelAnalysisOptions = ParallelAnalysisOptions())
     throws -> ParallelAnalysisResult {
     let p = r.rows
     let observedComponents = try LinearAlgebra.symmetricEigenvalues(r)
     let observedFactors = try FactorExtractor.extract(r, factors: 1, method: .minres).commonFactorEigenvalues
-    var generator = SeededGenerator(seed: options.seed)
-    var simulatedComponents: [[Double]] = []
-    var simulatedFactors: [[Double]] = []
-    for _ in 0..<options.iterations {
-      let sim = simulatedCorrelation(rows: n, columns: p, generator: &generator)
-      simulatedComponents.append(try LinearAlgebra.symmetricEigenvalues(sim))
-      simulatedFactors.append(try FactorExtractor.extract(sim, factors: 1, method: .minres).commonFactorEigenvalues)
+    // Each simulated data set has its own generator, seeded from (seed, index),
+    // so results do not depend on how the iterations are spread over threads.
+    let store = SimulationStore(count: options.iterations)
+    let workers = max(1, min(options.iterations, ProcessInfo.processInfo.activeProcessorCount))
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      var index = worker
+      while index < options.iterations {
+        do {
+          var generator = SeededGenerator(seed: streamSeed(options.seed, index))
+          let sim = simulatedCorrelation(rows: n, columns: p, generator: &generator)
+          let components = try LinearAlgebra.symmetricEigenvalues(sim)
+          let factors = try FactorExtractor.extract(sim, factors: 1, method: .minres).commonFactorEigenvalues
+          store.set(index, components: components, factors: factors)
+        } catch {
+          store.fail(error)
+        }
+        index += workers
+      }
     }
+    if let error = store.error { throw error }
+    let simulatedComponents = store.components
+    let simulatedFactors = store.factors
     let componentQuantiles = (0..<p).map { j in quantileType7(simulatedComponents.map { $0[j] }, options.quantile) }
     let factorQuantiles = (0..<p).map { j in quantileType7(simulatedFactors.map { $0[j] }, options.quantile) }
     func count(_ observed: [Double], _ simulated: [Double]) -> Int {
@@ -65,6 +79,15 @@ public enum ParallelAnalysis {
                                   iterations: options.iterations, seed: options.seed,
                                   observedFactorEigenvalues: observedFactors,
                                   simulated95Factor: factorQuantiles, simulated95Component: componentQuantiles)
+  }
+
+  /// The seed of simulated data set `index`: SplitMix64's increment walk, so
+  /// streams of one seed do not overlap in practice.
+  static func streamSeed(_ seed: UInt64, _ index: Int) -> UInt64 {
+    var z = seed &+ UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
   }
 
   /// Pearson correlations of an n × p matrix of seeded standard normals.
@@ -91,5 +114,29 @@ public enum ParallelAnalysis {
     let lo = Int(h.rounded(.down))
     let hi = min(lo + 1, x.count - 1)
     return x[lo] + (h - Double(lo)) * (x[hi] - x[lo])
+  }
+}
+
+/// Results of the simulated data sets, filled from several threads.
+private final class SimulationStore: @unchecked Sendable {
+  private let lock = NSLock()
+  private(set) var components: [[Double]]
+  private(set) var factors: [[Double]]
+  private(set) var error: Error?
+
+  init(count: Int) {
+    components = [[Double]](repeating: [], count: count)
+    factors = [[Double]](repeating: [], count: count)
+  }
+
+  func set(_ index: Int, components c: [Double], factors f: [Double]) {
+    lock.lock(); defer { lock.unlock() }
+    components[index] = c
+    factors[index] = f
+  }
+
+  func fail(_ e: Error) {
+    lock.lock(); defer { lock.unlock() }
+    if error == nil { error = e }
   }
 }
