@@ -115,4 +115,11 @@ writeMat("mds_points", md$points)
 dh <- as.matrix(dist(md$points))
 put("mds_stress1", sqrt(sum((D - dh)^2) / sum(D^2)))
 
+# ---- factor score weights on R12 (minres, oblimin) -----------------------
+for (sc in c("regression", "Bartlett", "tenBerge")) {
+  f <- fa(R, nfactors = 3, n.obs = n, fm = "minres", rotate = "oblimin", scores = sc, warnings = FALSE)
+  writeMat(paste0("scores_", sc, "_weights"), f$weights)
+  if (sc == "regression") writeMat("scores_loadings", unclass(f$loadings))
+}
+
 writeLines(c("name,value", paste(names(scalars), fmt(unlist(scalars)), sep = ",")), "scalars.csv")
