@@ -203,3 +203,29 @@ struct ContingencyAccumulatorTests {
     #expect(odd.table(0, 1).total == 1)
   }
 }
+
+@Suite("Non-convergence is reported")
+struct NonConvergenceTests {
+  @Test func iterationCapGivesWarning() throws {
+    let r = FactorFixtures.matrix("R12")
+    var request = FactorAnalysisRequest(scale: "capped", items: (1...12).map { "i\($0)" }, factors: .fixed(3), method: .ml)
+    request.extraction.maxIterations = 2
+    let result = try FactorAnalysis.analyze(correlation: r, n: 600, request: request, runParallelAnalysis: false)
+    #expect(!result.converged)
+    #expect(result.iterations == 2)
+    #expect(result.warnings.contains { $0.code == "not-converged" })
+  }
+
+  @Test func tooFewItemsAndTooManyFactorsAreErrors() throws {
+    let r = FactorFixtures.matrix("R12")
+    #expect(throws: FactorAnalysisError.tooFewItems(scale: "s", items: 2)) {
+      _ = try FactorAnalysis.analyze(correlation: r.principalSubmatrix([0, 1]), n: 600,
+                                     request: FactorAnalysisRequest(scale: "s", items: ["a", "b"], factors: .fixed(1)))
+    }
+    #expect(throws: FactorAnalysisError.tooManyFactors(requested: 12, items: 12)) {
+      _ = try FactorAnalysis.analyze(correlation: r, n: 600,
+                                     request: FactorAnalysisRequest(scale: "s", items: (1...12).map { "i\($0)" }, factors: .fixed(12)),
+                                     runParallelAnalysis: false)
+    }
+  }
+}
