@@ -165,7 +165,7 @@ struct FactorAnalysisEntryTests {
     let result = try FactorAnalysis.analyze(correlation: r, n: 600, request: request)
     #expect(result.factors == 3)
     #expect(result.converged)
-    let keys = try KeyOrderRecorder().record(result)
+    let keys = try FactorKeyOrderRecorder().record(result)
     let topLevel = keys.filter { !$0.contains(".") }
     #expect(topLevel == ["scale", "missing", "correlation", "method", "rotation", "factors", "n", "kmo", "bartlett",
                          "eigenvalues", "parallelAnalysis", "loadings", "structure", "communalities", "uniquenesses",

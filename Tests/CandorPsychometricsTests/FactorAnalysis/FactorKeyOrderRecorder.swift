@@ -1,7 +1,7 @@
 /// An `Encoder` that records the object keys in the order `encode(to:)` emits
 /// them (Foundation's `JSONEncoder` on Linux does not keep order; CandorReport's
 /// ordered encoder does, so emission order is what must be right here).
-final class KeyOrderRecorder {
+final class FactorKeyOrderRecorder {
   var keys: [String] = []
 
   func record<T: Encodable>(_ value: T) throws -> [String] {
@@ -10,7 +10,7 @@ final class KeyOrderRecorder {
   }
 
   struct RecordingEncoder: Encoder {
-    let recorder: KeyOrderRecorder
+    let recorder: FactorKeyOrderRecorder
     let path: String
     var codingPath: [CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
@@ -22,7 +22,7 @@ final class KeyOrderRecorder {
   }
 
   struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
-    let recorder: KeyOrderRecorder
+    let recorder: FactorKeyOrderRecorder
     let path: String
     var codingPath: [CodingKey] { [] }
     func child(_ key: Key) -> String {
@@ -43,7 +43,7 @@ final class KeyOrderRecorder {
   }
 
   struct Unkeyed: UnkeyedEncodingContainer {
-    let recorder: KeyOrderRecorder
+    let recorder: FactorKeyOrderRecorder
     let path: String
     var codingPath: [CodingKey] { [] }
     var count = 0
@@ -60,7 +60,7 @@ final class KeyOrderRecorder {
   }
 
   struct Single: SingleValueEncodingContainer {
-    let recorder: KeyOrderRecorder
+    let recorder: FactorKeyOrderRecorder
     let path: String
     var codingPath: [CodingKey] { [] }
     mutating func encodeNil() throws {}
