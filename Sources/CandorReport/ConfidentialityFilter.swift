@@ -13,7 +13,7 @@ public enum ConfidentialityError: Error, CustomStringConvertible, Equatable {
 }
 
 /// One group's (or cut cell's) result before the filter.
-public struct GroupResult: Sendable {
+public struct GroupedEntry: Sendable {
   public var cell: CellKey
   /// The name shown for the group (`"S01"`, `"teacher"`).
   public var name: String
@@ -49,13 +49,13 @@ public struct ReportDraft: Sendable {
   /// cells of grouped entries, table rows and charts need not be repeated here.
   public var cellCounts: [CellKey: Int] = [:]
 
-  struct GroupedEntry: Sendable {
+  struct GatedEntry: Sendable {
     var section: Summary.Section
     var entry: JSONValue
     var key: String
-    var groups: [GroupResult]
+    var groups: [GroupedEntry]
   }
-  var grouped: [GroupedEntry] = []
+  var grouped: [GatedEntry] = []
 
   public init(summary: Summary) {
     self.summary = summary
@@ -66,10 +66,10 @@ public struct ReportDraft: Sendable {
   /// field of that name in `entry`, keeping its position) and, if `entry` has a numeric
   /// `suppressed` field, sets it to the number of suppressed groups.
   public mutating func appendGrouped<T: Encodable>(
-    _ entry: T, to section: Summary.Section, groupResults: [GroupResult], key: String = "groupResults"
+    _ entry: T, to section: Summary.Section, groupResults: [GroupedEntry], key: String = "groupResults"
   ) throws {
     let json = try OrderedJSONEncoder().encode(entry)
-    grouped.append(GroupedEntry(section: section, entry: json, key: key, groups: groupResults))
+    grouped.append(GatedEntry(section: section, entry: json, key: key, groups: groupResults))
     for g in groupResults where !g.cell.isWaveChange { cellCounts[g.cell] = g.n }
   }
 

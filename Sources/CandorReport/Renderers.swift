@@ -233,6 +233,11 @@ public struct HTMLDocument: Sendable {
     body.append("<p>\(Self.escape(text))</p>")
   }
 
+  /// Adds a bulleted list.
+  public mutating func addList(_ items: [String]) {
+    body.append("<ul>\n" + items.map { "<li>\(Self.escape($0))</li>" }.joined(separator: "\n") + "\n</ul>")
+  }
+
   /// Adds an APA-style table (number, italic title, notes below).
   public mutating func addTable(_ t: PublishedTable) {
     tableCount += 1

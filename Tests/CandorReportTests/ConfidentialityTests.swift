@@ -173,7 +173,7 @@ func assertNoSingleHidden(_ plan: SuppressionPlan, _ counts: [CellKey: Int], sou
     struct Agg: Encodable { var scale = "psych_safety"; var by = "school"; var groups: Int; var suppressed = 0 }
     try draft.appendGrouped(Agg(groups: cells.count), to: .aggregation, groupResults: cells.map { k in
       let m = Self.markers(index[k]!)
-      return try GroupResult(cell: k, name: k.description, n: s.counts[k]!,
+      return try GroupedEntry(cell: k, name: k.description, n: s.counts[k]!,
                              result: Stats(n: s.counts[k]!, mean: m.mean, ci95: [m.mean - 0.5, m.mean + 0.5], sd: m.sd))
     })
     draft.tables.append(ReportTable(

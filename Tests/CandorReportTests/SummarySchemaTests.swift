@@ -100,7 +100,7 @@ enum Example {
     try draft.appendGrouped(
       Aggregation(), to: .aggregation,
       groupResults: groups.map { name, n, mean in
-        try GroupResult(cell: CellKey([name]), name: name, n: n,
+        try GroupedEntry(cell: CellKey([name]), name: name, n: n,
                         result: GroupStats(n: n, mean: mean, ci95: [mean - 0.3, mean + 0.3], sd: 0.7, rwgj: 0.81, favourable: 0.62, responseRate: nil))
       })
     draft.record(.wholeSample, n: 412)

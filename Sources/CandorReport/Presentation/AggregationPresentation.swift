@@ -1,0 +1,222 @@
+import CandorNumerics
+import CandorPsychometrics
+
+extension ReportDraft {
+  /// Adds `aggregation[]` entries through the confidentiality gate (`appendGrouped`, each
+  /// group with its `CellKey`) and one table per entry: n, M [95 % CI], SD, rwg(j),
+  /// % favourable and response rate per group, with the one-way ANOVA F, ICC(1), ICC(1) with
+  /// k₀ and ICC(2) in the note. Every group row is keyed, so a suppressed group shows only its
+  /// name and "suppressed (n < k)".
+  public mutating func presentAggregation(_ results: [GroupedAggregation]) throws {
+    for a in results {
+      let r = a.result
+      let groups = zip(r.groupResults, a.cells).map { g, cell in
+        (try? GroupedEntry(cell: cell, name: g.group, n: g.suppressed ? 0 : g.n, result: g))
+          ?? GroupedEntry(cell: cell, name: g.group, n: 0, statistics: .object([]))
+      }
+      try appendGrouped(r, to: .aggregation, groupResults: groups)
+
+      var notes: [String] = []
+      notes.append(
+        "One-way ANOVA of \(r.scale) across \(r.groups) \(a.level) groups (N = \(r.n)): F(\(r.dfBetween), \(r.dfWithin)) = \(Present.numberText(r.f)), \(Present.pText(r.p)); ICC(1) = \(Present.boundedText(r.icc1, decimals: 3)), ICC(1) with k₀ = \(Present.boundedText(r.icc1Adjusted, decimals: 3)), ICC(2) = \(Present.boundedText(r.icc2, decimals: 3)); mean group size \(Present.numberText(r.meanGroupSize, decimals: 1))."
+      )
+      if let mean = r.rwgjMean {
+        notes.append(
+          "rwg(j) against a uniform null: mean \(Present.boundedText(mean)), median \(Present.boundedText(r.rwgjMedian)), \(Present.numberText((r.rwgjAtLeast70 ?? .nan) * 100, decimals: 0)) % of groups ≥ .70."
+        )
+      }
+      notes.append("M with its t-based 95 % CI; % fav. = share of favourable item responses; groups below the confidentiality threshold are suppressed (and, where one could be recovered by subtraction, the next smallest group too); suppressed groups still count in N, F and the ICCs.")
+      let waveText = a.wave.map { ", \($0)" } ?? ""
+      var table = ReportTable(
+        id: Present.id("aggregation", r.scale, a.level, a.wave ?? ""), title: "\(r.scale) by \(a.level)\(waveText)",
+        notes: notes,
+        columns: [
+          .label(a.level.prefix(1).uppercased() + a.level.dropFirst(), csvName: "group"), .init("n"), .init("M", csvName: "mean"),
+          .init("95% CI", csvName: "ci95"), .init("SD", csvName: "sd"), .init("rwg(j)", csvName: "rwgj"),
+          .init("% fav.", csvName: "percent_favourable"), .init("Response rate (%)", csvName: "response_rate_percent"),
+        ])
+      for (g, cell) in zip(r.groupResults, a.cells) {
+        if g.suppressed {
+          table.rows.append(.init([.text(g.group)] + Array(repeating: TableCell.suppressed, count: 7), group: cell))
+          continue
+        }
+        table.rows.append(
+          .init(
+            [
+              .text(g.group), .integer(g.n), Present.number(g.mean), Present.interval(g.ci95), Present.number(g.sd),
+              Present.bounded(g.rwgj), Present.percent(g.favourable), Present.percent(g.responseRate),
+            ], group: cell))
+      }
+      tables.append(table)
+    }
+  }
+
+  /// Adds the group charts of `results`: group means with 95 % CIs (one bar chart per table),
+  /// the group × scale heat map per level and wave, and the trust (or any scale) vs retention
+  /// scatter sized by n. `isShown` says which cells the plan publishes; it is used only for
+  /// colour-scale end points, which must not come from hidden groups. Every point carries
+  /// its `CellKey`, so the filter removes hidden ones before anything is drawn.
+  public mutating func presentAggregationCharts(_ results: [GroupedAggregation], isShown: (CellKey) -> Bool) {
+    for a in results {
+      let r = a.result
+      let bars = zip(r.groupResults, a.cells).map { g, cell in
+        BarChart.Bar(
+          label: g.group, value: g.suppressed ? .nan : g.mean, lower: g.ci95?.first, upper: g.ci95?.last, cell: cell)
+      }
+      charts.append(
+        .bar(BarChart(title: "Mean \(r.scale) by \(a.level)\(a.wave.map { ", \($0)" } ?? "") (95 % CI)", yLabel: r.scale, bars: bars)))
+    }
+
+    // Group × scale heat maps: one per (level, wave) with more than one scale or group.
+    var keys: [String] = []
+    var byKey: [String: [GroupedAggregation]] = [:]
+    for a in results {
+      let key = "\(a.level)|\(a.wave ?? "")"
+      if byKey[key] == nil { keys.append(key) }
+      byKey[key, default: []].append(a)
+    }
+    for key in keys {
+      let tablesOfLevel = byKey[key]!
+      let scales = uniqued(tablesOfLevel.map(\.result.scale))
+      var rowKeys: [CellKey] = []
+      var rowNames: [CellKey: String] = [:]
+      for a in tablesOfLevel {
+        for (g, cell) in zip(a.result.groupResults, a.cells) where rowNames[cell] == nil {
+          rowKeys.append(cell)
+          rowNames[cell] = cell.cut.map { "\(g.group) × \($0.category)" } ?? g.group
+        }
+      }
+      var values = [[Double]](repeating: [Double](repeating: .nan, count: scales.count), count: rowKeys.count)
+      var cells = [[CellKey?]](repeating: [CellKey?](repeating: nil, count: scales.count), count: rowKeys.count)
+      var shown: [Double] = []
+      for a in tablesOfLevel {
+        guard let j = scales.firstIndex(of: a.result.scale) else { continue }
+        for (g, cell) in zip(a.result.groupResults, a.cells) {
+          guard let i = rowKeys.firstIndex(of: cell) else { continue }
+          cells[i][j] = cell
+          values[i][j] = g.suppressed ? .nan : g.mean
+          if !g.suppressed && isShown(cell) && g.mean.isFinite { shown.append(g.mean) }
+        }
+      }
+      // End points from shown groups only, widened to whole numbers (no hidden mean leaks).
+      let lo = (shown.min() ?? 0).rounded(.down)
+      var hi = (shown.max() ?? 1).rounded(.up)
+      if hi <= lo { hi = lo + 1 }
+      let level = tablesOfLevel[0].level
+      let wave = tablesOfLevel[0].wave
+      charts.append(
+        .heatMap(
+          HeatMap(
+            title: "Scale Means by \(level)\(wave.map { ", \($0)" } ?? "")", rowLabels: rowKeys.map { rowNames[$0]! },
+            columnLabels: scales, values: values, cells: cells, range: lo...hi, decimals: 2)))
+    }
+
+    // Scale vs retention by group: trust scales when there are any, else every scale with rates.
+    let withRates = results.filter { a in a.result.groupResults.contains { $0.retentionRate != nil } }
+    let trust = withRates.filter { $0.result.scale.lowercased().contains("trust") }
+    for a in trust.isEmpty ? withRates : trust {
+      let points = zip(a.result.groupResults, a.cells).compactMap { g, cell -> ScatterPlot.Point? in
+        guard !g.suppressed, let rate = g.retentionRate, g.mean.isFinite else { return nil }
+        return ScatterPlot.Point(label: g.group, x: g.mean, y: rate, size: g.n, cell: cell)
+      }
+      charts.append(
+        .scatter(
+          ScatterPlot(
+            title: "\(a.result.scale) and Retention by \(a.level)\(a.wave.map { ", \($0)" } ?? "") (points sized by n)",
+            xLabel: "Mean \(a.result.scale)", yLabel: "Share with the retention event", points: points)))
+    }
+  }
+
+  /// Adds `waves[]` entries (whole-sample changes as entries; group changes gated under a
+  /// `groupChanges` list keyed by each group's `waveChange` cell), the wave-over-wave table,
+  /// and one trend chart per scale (whole sample from the comparisons' means, groups from
+  /// the per-wave aggregation tables, every group point keyed).
+  public mutating func presentWaves(_ waves: [WaveComparison], aggregation: [GroupedAggregation]) throws {
+    guard !waves.isEmpty || aggregation.contains(where: { $0.wave != nil }) else { return }
+    for w in waves where w.cell == nil { try summary.append(w, to: .waves) }
+    struct Header: Encodable {
+      var scale: String
+      var from: String
+      var to: String
+    }
+    var headerOrder: [String] = []
+    var grouped: [String: [WaveComparison]] = [:]
+    for w in waves where w.cell != nil {
+      let k = "\(w.scale)|\(w.from)|\(w.to)"
+      if grouped[k] == nil { headerOrder.append(k) }
+      grouped[k, default: []].append(w)
+    }
+    for k in headerOrder {
+      let list = grouped[k]!
+      let entries = try list.map { w in
+        try GroupedEntry(cell: w.cell!.waveChange, name: w.group ?? w.cell!.description, n: 0, result: w)
+      }
+      try appendGrouped(Header(scale: list[0].scale, from: list[0].from, to: list[0].to), to: .waves, groupResults: entries, key: "groupChanges")
+    }
+
+    if !waves.isEmpty {
+      var table = ReportTable(
+        id: "waves", title: "Change Between Waves",
+        notes: [
+          "Change = later minus earlier mean, with its 95 % CI and p (Welch's t, or paired t when respondents are linked across waves); p (α) = Feldt's test of equal α in the two waves. A group's change is shown only when the group is shown in every wave."
+        ],
+        columns: [
+          .label("Scale"), .label("Group"), .init("From", alignment: .left, csvName: "from"), .init("To", alignment: .left, csvName: "to"),
+          .init("Change"), .init("95% CI", csvName: "ci95"), .init("p"), .init("p (α)", csvName: "alpha_difference_p"),
+        ])
+      for w in waves {
+        table.rows.append(
+          .init(
+            [
+              .text(w.scale), .text(w.cell == nil ? "All respondents" : (w.group ?? w.cell!.description)), .text(w.from), .text(w.to),
+              Present.number(w.change), Present.interval(w.ci95), Present.p(w.p), Present.p(w.alphaDifferenceP),
+            ], group: w.cell?.waveChange))
+      }
+      tables.append(table)
+    }
+
+    // Trend charts.
+    var waveLabels: [String] = []
+    for w in waves { waveLabels += [w.from, w.to] }
+    for a in aggregation { if let wave = a.wave { waveLabels.append(wave) } }
+    waveLabels = uniqued(waveLabels)
+    guard waveLabels.count >= 2 else { return }
+    let scales = uniqued(waves.map(\.scale) + aggregation.filter { $0.wave != nil }.map(\.result.scale))
+    for scale in scales {
+      var series: [LineChart.Series] = []
+      var overall: [Double: Double] = [:]
+      for w in waves where w.scale == scale && w.cell == nil {
+        if let m = w.fromMean, let i = waveLabels.firstIndex(of: w.from) { overall[Double(i + 1)] = m }
+        if let m = w.toMean, let i = waveLabels.firstIndex(of: w.to) { overall[Double(i + 1)] = m }
+      }
+      if !overall.isEmpty {
+        series.append(.init(name: "All respondents", points: overall.keys.sorted().map { LineChart.Point(x: $0, y: overall[$0]!) }))
+      }
+      var groupOrder: [CellKey] = []
+      var groupPoints: [CellKey: (String, [LineChart.Point])] = [:]
+      for a in aggregation where a.result.scale == scale {
+        guard let wave = a.wave, let i = waveLabels.firstIndex(of: wave) else { continue }
+        for (g, cell) in zip(a.result.groupResults, a.cells) where !g.suppressed && g.mean.isFinite {
+          let base = cell.withoutWave
+          if groupPoints[base] == nil {
+            groupOrder.append(base)
+            groupPoints[base] = (g.group, [])
+          }
+          groupPoints[base]!.1.append(LineChart.Point(x: Double(i + 1), y: g.mean, cell: cell))
+        }
+      }
+      for base in groupOrder {
+        let (name, points) = groupPoints[base]!
+        series.append(.init(name: name, points: points.sorted { $0.x < $1.x }))
+      }
+      guard !series.isEmpty else { continue }
+      charts.append(
+        .line(LineChart(title: "Trend of \(scale) Across Waves", xLabel: "Wave", yLabel: "Mean \(scale)", xTickLabels: waveLabels, series: series)))
+    }
+  }
+}
+
+func uniqued(_ xs: [String]) -> [String] {
+  var seen = Set<String>()
+  return xs.filter { seen.insert($0).inserted }
+}

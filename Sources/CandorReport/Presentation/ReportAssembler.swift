@@ -1,0 +1,255 @@
+import CandorNumerics
+import Foundation
+
+/// An output format of `candor analyze --format` (design.md §5).
+public enum OutputFormat: String, CaseIterable, Sendable, Hashable {
+  /// Plain-text tables on stdout.
+  case table
+  /// `report.md`.
+  case markdown
+  /// One tidy `<table-id>.csv` per table.
+  case csv
+  /// `summary.json` (design.md §7).
+  case json
+  /// `report.html`: one self-contained file with the tables and SVG charts.
+  case html
+}
+
+/// Turns one run's results into every output: draft → `ConfidentialityFilter` → renderers →
+/// `OutputWriter`.
+///
+/// ```swift
+/// let assembler = ReportAssembler(header: summary, results: results, minGroupSize: 5)
+/// let stdout = try assembler.write(formats: [.table, .json, .html], to: "out")
+/// print(stdout, terminator: "")
+/// ```
+///
+/// The draft is built in two steps so that nothing derived from a hidden group leaks: first
+/// the JSON entries and tables (which record every cell's n), then the suppression plan over
+/// those cells, then the charts (whose colour scales use only cells the plan shows), and
+/// finally `ConfidentialityFilter.publish(_:plan:)` with that plan.
+public struct ReportAssembler: Sendable {
+  /// The envelope: tool, provenance, input and the run's own warnings.
+  public var header: Summary
+  public var results: AnalysisResults
+  /// The confidentiality threshold (design.md §8).
+  public var minGroupSize: Int
+  /// The report's title (Markdown `#`, HTML `<h1>`).
+  public var title: String
+  /// Line width of the terminal rendering.
+  public var terminalWidth: Int
+
+  public init(
+    header: Summary, results: AnalysisResults, minGroupSize: Int, title: String = "Candor Survey Report",
+    terminalWidth: Int = 100
+  ) {
+    self.header = header
+    self.results = results
+    self.minGroupSize = minGroupSize
+    self.title = title
+    self.terminalWidth = terminalWidth
+  }
+
+  /// Builds the draft and runs it through the confidentiality filter.
+  public func publish() throws -> AssembledReport {
+    var summary = header
+    summary.warnings = Self.mergedWarnings(header.warnings, results)
+    summary.provenance.minGroupSize = minGroupSize
+    var draft = ReportDraft(summary: summary)
+    try draft.presentReliability(results.reliability, descriptives: results.scaleDescriptives)
+    try draft.presentFactorAnalysis(results.factorAnalysis)
+    try draft.presentValues(results.values)
+    try draft.presentCorrelations(results.correlations, title: results.correlationTitle)
+    try draft.presentRetention(results.retention)
+    try draft.presentAggregation(results.aggregation)
+    try draft.presentDrivers(results.drivers)
+    try draft.presentWaves(results.waves, aggregation: results.aggregation)
+    let plan = SuppressionPlanner(minGroupSize: minGroupSize).plan(counts: draft.cellCounts)
+    let counts = draft.cellCounts
+    let threshold = minGroupSize
+    draft.presentAggregationCharts(results.aggregation) { cell in
+      !plan.isSuppressed(cell) && (counts[cell].map { $0 >= threshold } ?? false)
+    }
+    let report = try ConfidentialityFilter.publish(draft, plan: plan)
+    return AssembledReport(title: title, header: summary, report: report, terminalWidth: terminalWidth)
+  }
+
+  /// Writes `formats` into `directory` through `OutputWriter` (all files appear together on
+  /// success; nothing changes in `directory` on failure) and returns the text for stdout:
+  /// the terminal tables when `formats` contains `.table` or `directory` is nil, otherwise a
+  /// one-line list of the files written. With `directory` nil nothing is written.
+  ///
+  /// Files: `summary.json` (`.json`), `<table-id>.csv` per table (`.csv`), `report.md`
+  /// (`.markdown`), `report.html` (`.html`).
+  @discardableResult
+  public func write(formats: Set<OutputFormat>, to directory: String?) throws -> String {
+    let assembled = try publish()
+    guard let directory else { return assembled.terminalText() }
+    let writer = try OutputWriter(directory: directory)
+    do {
+      if formats.contains(.json) { try writer.write("summary.json", text: assembled.report.jsonText()) }
+      if formats.contains(.csv) {
+        for (name, text) in assembled.report.csvFiles() { try writer.write(name, text: text) }
+      }
+      if formats.contains(.markdown) { try writer.write("report.md", text: assembled.markdown()) }
+      if formats.contains(.html) { try writer.write("report.html", text: assembled.html()) }
+      try writer.commit()
+    } catch {
+      writer.discard()
+      throw error
+    }
+    if formats.contains(.table) { return assembled.terminalText() }
+    let names = writer.stagedNames
+    return "Wrote \(names.count) file\(names.count == 1 ? "" : "s") to \(directory): \(names.joined(separator: ", "))\n"
+  }
+
+  /// The header's warnings, then the results' own (`results.warnings` and the warnings carried
+  /// by reliability, factor and retention results), without duplicates, in first-seen order.
+  static func mergedWarnings(_ header: [AnalysisWarning], _ results: AnalysisResults) -> [AnalysisWarning] {
+    var all = header + results.warnings
+    all += results.reliability.flatMap(\.warnings)
+    all += results.factorAnalysis.flatMap(\.warnings)
+    all += results.retention.flatMap(\.warnings)
+    var seen = Set<AnalysisWarning>()
+    return all.filter { seen.insert($0).inserted }
+  }
+}
+
+/// A filtered report with its envelope, ready to render in every format.
+public struct AssembledReport: Sendable {
+  public let title: String
+  /// The envelope as published (warnings merged).
+  public let header: Summary
+  /// The filtered tables, charts and `summary.json` document.
+  public let report: PublishableReport
+  public let terminalWidth: Int
+
+  /// Tables left out of the terminal rendering (long detail tables; they are in every file).
+  static func isDetail(_ id: String) -> Bool {
+    id.hasPrefix("items-") || id.hasPrefix("factor-correlations-")
+  }
+
+  // MARK: Provenance text
+
+  /// The input and provenance lines shared by the Markdown and HTML reports.
+  public func provenanceLines() -> [String] {
+    let p = header.provenance
+    let input = header.input
+    var lines: [String] = []
+    lines.append(
+      "Candor \(header.candor.version) (JSON schema \(header.candor.schema)); started \(p.startedAt); wall time \(Self.seconds(p.wallSeconds)); \(p.threads) thread\(p.threads == 1 ? "" : "s").")
+    for f in input.files {
+      var s = "Input file \(f.path): \(Self.bytes(f.bytes)), SHA-256 \(f.sha256), format \(f.format)"
+      if let wave = f.wave { s += ", wave \(wave)" }
+      lines.append(s + ".")
+    }
+    if let c = p.codebookSha256 { lines.append("Codebook SHA-256 \(c).") }
+    lines.append("Rows: \(Self.rowsText(input)).")
+    lines.append(
+      "Missing data: \(p.missing.rawValue) deletion. Confidentiality: groups with fewer than \(p.minGroupSize) respondents are suppressed in every output, with complementary suppression.")
+    if !p.settings.isEmpty {
+      let settings = p.settings.map { key, value in "\(key) = \(value.stringValue ?? value.serialized(indent: nil))" }
+      lines.append("Settings: \(settings.joined(separator: ", ")).")
+    }
+    return lines
+  }
+
+  static func rowsText(_ input: InputSummary) -> String {
+    var s = "\(input.rows) read, \(input.rowsUsed) used"
+    let excluded = input.rowsExcluded.reduce(0) { $0 + $1.count }
+    if excluded > 0 || !input.rowsExcluded.isEmpty {
+      s += ", \(excluded) excluded (" + input.rowsExcluded.map { "\($0.reason): \($0.count)" }.joined(separator: "; ") + ")"
+    }
+    return s
+  }
+
+  static func seconds(_ s: Double) -> String {
+    s < 10 ? "\(CellFormat.number(s, decimals: 2)) s" : "\(CellFormat.number(s, decimals: 1)) s"
+  }
+
+  static func bytes(_ n: Int) -> String {
+    let units = ["KB", "MB", "GB", "TB"]
+    guard n >= 1000 else { return "\(n) bytes" }
+    var x = Double(n)
+    var i = -1
+    while x >= 1000 && i < units.count - 1 {
+      x /= 1000
+      i += 1
+    }
+    return "\(CellFormat.number(x, decimals: 1)) \(units[i]) (\(n) bytes)"
+  }
+
+  static func warningText(_ w: AnalysisWarning) -> String {
+    var context: [String] = []
+    if let s = w.scale { context.append("scale \(s)") }
+    if let i = w.item { context.append("item \(i)") }
+    return "[\(w.code)]" + (context.isEmpty ? "" : " (\(context.joined(separator: ", ")))") + " \(w.message)"
+  }
+
+  // MARK: Renderings
+
+  /// The terminal rendering: a one-paragraph run summary, then the tables (scale summary
+  /// first; item and factor-correlation tables are left to the files), then the warnings.
+  public func terminalText() -> String {
+    let p = header.provenance
+    let input = header.input
+    var out = "\(title)\n"
+    out += TerminalTableRenderer.wrap(
+      "Rows: \(Self.rowsText(input)). \(input.files.count) input file\(input.files.count == 1 ? "" : "s"); \(p.missing.rawValue) deletion; groups under \(p.minGroupSize) suppressed; \(p.threads) thread\(p.threads == 1 ? "" : "s"), \(Self.seconds(p.wallSeconds)).",
+      width: terminalWidth
+    ).joined(separator: "\n") + "\n"
+    let shown = report.tables.filter { !Self.isDetail($0.table.id) }
+    for t in shown {
+      out += "\n" + TerminalTableRenderer.render(t, width: terminalWidth)
+    }
+    let hidden = report.tables.count - shown.count
+    if hidden > 0 {
+      out += "\n\(hidden) more table\(hidden == 1 ? "" : "s") (item statistics, factor correlations) in report.md, report.html and the CSV files.\n"
+    }
+    if !header.warnings.isEmpty {
+      out += "\nWarnings (\(header.warnings.count))\n"
+      for w in header.warnings {
+        out += TerminalTableRenderer.wrap("- " + Self.warningText(w), width: terminalWidth).joined(separator: "\n  ") + "\n"
+      }
+    }
+    return out
+  }
+
+  /// `report.md`: title, input and provenance, the numbered APA tables, warnings.
+  public func markdown() -> String {
+    func esc(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+    var out = "# \(title)\n\n## Input and provenance\n\n"
+    out += provenanceLines().map { "- " + esc($0) }.joined(separator: "\n") + "\n\n## Results\n\n"
+    out += report.tables.enumerated().map { MarkdownTableRenderer.render($0.element, number: $0.offset + 1) }
+      .joined(separator: "\n")
+    out += "\n## Warnings\n\n"
+    if header.warnings.isEmpty {
+      out += "None.\n"
+    } else {
+      out += header.warnings.map { "- " + esc(Self.warningText($0)) }.joined(separator: "\n") + "\n"
+    }
+    return out
+  }
+
+  /// `report.html`: the same content as `report.md` plus every chart as inline SVG; one file
+  /// with inline CSS, no scripts, fonts, images or network references.
+  public func html() -> String {
+    var doc = HTMLDocument(title: title)
+    doc.addHeading(title, level: 1)
+    doc.addHeading("Input and provenance", level: 2)
+    doc.addList(provenanceLines())
+    doc.addHeading("Results", level: 2)
+    for t in report.tables { doc.addTable(t) }
+    if !report.charts.isEmpty {
+      doc.addHeading("Figures", level: 2)
+      for c in report.charts { doc.addChart(c) }
+    }
+    doc.addHeading("Warnings", level: 2)
+    if header.warnings.isEmpty {
+      doc.addParagraph("None.")
+    } else {
+      doc.addList(header.warnings.map(Self.warningText))
+    }
+    return doc.render()
+  }
+}
