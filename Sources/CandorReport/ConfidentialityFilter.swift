@@ -177,6 +177,8 @@ public enum ConfidentialityFilter {
       for i in c.series.indices {
         c.series[i].points.removeAll { $0.cell.map(hidden) == true }
       }
+      // A group series with every point hidden is dropped (its legend entry would be empty).
+      c.series.removeAll { $0.points.isEmpty }
       return .line(c)
     case .heatMap(var c):
       if let cells = c.cells {

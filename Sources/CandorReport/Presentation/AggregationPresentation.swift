@@ -22,10 +22,10 @@ extension ReportDraft {
       )
       if let mean = r.rwgjMean {
         notes.append(
-          "rwg(j) against a uniform null: mean \(Present.boundedText(mean)), median \(Present.boundedText(r.rwgjMedian)), \(Present.numberText((r.rwgjAtLeast70 ?? .nan) * 100, decimals: 0)) % of groups ≥ .70."
+          "rwg(j) against a uniform null: mean \(Present.boundedText(mean)), \(Present.numberText((r.rwgjAtLeast70 ?? .nan) * 100, decimals: 0)) % of groups ≥ .70."
         )
       }
-      notes.append("M with its t-based 95 % CI; % fav. = share of favourable item responses; groups below the confidentiality threshold are suppressed (and, where one could be recovered by subtraction, the next smallest group too); suppressed groups still count in N, F and the ICCs.")
+      notes.append("M with its t-based 95 % CI; % fav. = share of favourable item responses. Small groups, and the next smallest where one could be recovered by subtraction, are suppressed; they still count in N, F and the ICCs.")
       let waveText = a.wave.map { ", \($0)" } ?? ""
       var table = ReportTable(
         id: Present.id("aggregation", r.scale, a.level, a.wave ?? ""), title: "\(r.scale) by \(a.level)\(waveText)",
@@ -67,7 +67,7 @@ extension ReportDraft {
         .bar(BarChart(title: "Mean \(r.scale) by \(a.level)\(a.wave.map { ", \($0)" } ?? "") (95 % CI)", yLabel: r.scale, bars: bars)))
     }
 
-    // Group × scale heat maps: one per (level, wave) with more than one scale or group.
+    // Group × scale heat maps: one per (level, wave) with at least two scales.
     var keys: [String] = []
     var byKey: [String: [GroupedAggregation]] = [:]
     for a in results {
@@ -78,6 +78,7 @@ extension ReportDraft {
     for key in keys {
       let tablesOfLevel = byKey[key]!
       let scales = uniqued(tablesOfLevel.map(\.result.scale))
+      guard scales.count >= 2 else { continue }
       var rowKeys: [CellKey] = []
       var rowNames: [CellKey: String] = [:]
       for a in tablesOfLevel {

@@ -63,13 +63,14 @@ public struct ReportAssembler: Sendable {
     try draft.presentRetention(results.retention)
     try draft.presentAggregation(results.aggregation)
     try draft.presentDrivers(results.drivers)
-    try draft.presentWaves(results.waves, aggregation: results.aggregation)
     let plan = SuppressionPlanner(minGroupSize: minGroupSize).plan(counts: draft.cellCounts)
     let counts = draft.cellCounts
     let threshold = minGroupSize
     draft.presentAggregationCharts(results.aggregation) { cell in
       !plan.isSuppressed(cell) && (counts[cell].map { $0 >= threshold } ?? false)
     }
+    // Wave changes record no cells (a change is shown or hidden by its waves' plan).
+    try draft.presentWaves(results.waves, aggregation: results.aggregation)
     let report = try ConfidentialityFilter.publish(draft, plan: plan)
     return AssembledReport(title: title, header: summary, report: report, terminalWidth: terminalWidth)
   }

@@ -91,6 +91,12 @@ func numberTokens(_ text: String) -> [String] {
   @Test func writesEveryFormatAndSummaryValidatesAgainstTheSchema() throws {
     let (dir, files, stdout, report) = try Self.assembleAll()
     defer { try? FileManager.default.removeItem(at: dir) }
+    // CANDOR_REPORT_DUMP=DIR keeps a copy of the fixture's outputs for review.
+    if let keep = ProcessInfo.processInfo.environment["CANDOR_REPORT_DUMP"] {
+      try FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
+      for (name, text) in files { try text.write(toFile: keep + "/" + name, atomically: true, encoding: .utf8) }
+      try stdout.write(toFile: keep + "/stdout.txt", atomically: true, encoding: .utf8)
+    }
     #expect(files["summary.json"] != nil)
     #expect(files["report.md"] != nil)
     #expect(files["report.html"] != nil)
@@ -136,8 +142,8 @@ func numberTokens(_ text: String) -> [String] {
     let html = files["report.html"]!
     let svgCount = html.components(separatedBy: "<svg ").count - 1
     #expect(svgCount == report.report.charts.count)
-    // Scree, loadings heat map, value circle, 4 group-mean bars, 3 group × scale heat maps
-    // (pooled, 2026Q2, 2026Q3), trust vs retention, the trust trend.
+    // Scree, loadings heat map, value circle, 4 group-mean bars, the group × scale heat map
+    // (pooled: the waves have one scale), trust vs retention, the trust trend.
     let titles = report.report.charts.map(\.spec.title)
     #expect(titles.contains("Scree Plot of climate"))
     #expect(titles.contains("Factor Loadings of climate"))
@@ -146,7 +152,25 @@ func numberTokens(_ text: String) -> [String] {
     #expect(titles.contains("Mean trust by school (95 % CI)"))
     #expect(titles.contains("trust and Retention by school (points sized by n)"))
     #expect(titles.contains("Trend of trust Across Waves"))
-    #expect(report.report.charts.count == 12)
+    #expect(report.report.charts.count == 10)
+    #expect(titles.last == "Trend of trust Across Waves")
+    // The trend keeps the whole sample and the shown schools; S02 and S03 lose every point.
+    if case .line(let trend) = report.report.charts.last!.spec {
+      #expect(trend.series.map(\.name) == ["All respondents", "S01", "S04"])
+      #expect(trend.xTickLabels == ["2026Q2", "2026Q3"])
+    } else {
+      Issue.record("the last chart is not the trend line")
+    }
+    // Group means: S02 and S03 drawn as suppressed gaps; the scatter lists them as suppressed.
+    for chart in report.report.charts {
+      if case .bar(let bars) = chart.spec {
+        #expect(bars.bars.map(\.isSuppressed) == [false, true, true, false], "\(bars.title)")
+      }
+      if case .scatter(let scatter) = chart.spec {
+        #expect(scatter.points.map(\.label) == ["S01", "S04"])
+        #expect(scatter.suppressedLabels == ["S02", "S03"])
+      }
+    }
     for title in titles { #expect(html.contains("aria-label=\"\(title.replacingOccurrences(of: "&", with: "&amp;"))\"")) }
     // Self-contained: no scripts, external styles, fonts, images or URLs.
     for banned in ["<script", "<link", "<img", "@import", "url(", "src=", "href=", "http:", "https:", "//"] {
