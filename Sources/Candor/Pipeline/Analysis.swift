@@ -14,6 +14,10 @@ public struct AnalysisRequest: Sendable {
   public var outOfRange: OutOfRangeHandling = .error
   public var delimiter: Delimiter?
   public var encoding: TextEncoding?
+  /// Score variables to keep per respondent (models that need rows), and the group
+  /// level whose index is kept with them (cluster-robust errors).
+  public var respondentColumns: [String] = []
+  public var cluster: String?
 
   public init(files: [String], codebookPath: String) {
     self.files = files
@@ -52,7 +56,10 @@ public struct SurveyData: Sendable {
                                   headerRows: source.header.rows,
                                   fileMissingCodes: fileMissingCodes(source),
                                   outOfRange: request.outOfRange, decimalComma: source.decimalComma)
-      let fileLayout = try AnalysisLayout(codebook: codebook, plan: plan)
+      var fileLayout = try AnalysisLayout(codebook: codebook, plan: plan)
+      if !request.respondentColumns.isEmpty {
+        try fileLayout.keepRespondentColumns(request.respondentColumns, cluster: request.cluster)
+      }
       if layout == nil { layout = fileLayout }
       let pass = SurveyPass(layout: fileLayout, screens: codebook.screens, threads: request.threads)
       let stats = try pass.run(source, progress: progress)

@@ -120,4 +120,23 @@ extension SurveyData {
     return try RelativeWeights.analyze(correlation: r, names: predictors, outcomeName: outcome,
                                        n: index.flatMap { a in index.map { moments.pairwiseCount(a, $0) } }.min() ?? 0)
   }
+
+  /// Logistic regression of a 0/1 outcome on predictors and covariates (IRLS), with
+  /// CR1 cluster-robust errors by the request's cluster level. Uses the per-respondent
+  /// columns the pass kept (``AnalysisRequest/respondentColumns``).
+  public func retention(outcome: String, predictors: [String], covariates: [String] = []) throws -> RetentionResult {
+    guard let rows = statistics.respondents else {
+      throw AnalysisError.unknownVariable(outcome, known: [])
+    }
+    func column(_ name: String) throws -> [Float] {
+      let k = try scoreIndex(name)
+      guard let c = rows.scoreIndices.firstIndex(of: k) else { throw AnalysisError.unknownVariable(name, known: []) }
+      return rows.values[c]
+    }
+    let names = predictors + covariates
+    return try LogisticRegression.fit(
+      outcome: try column(outcome), outcomeName: outcome, predictors: try names.map(column), names: names,
+      cluster: rows.clusterLevel == nil ? nil : rows.cluster,
+      clusterName: rows.clusterLevel.map { layout.groupLevels[$0].name })
+  }
 }
