@@ -131,6 +131,15 @@ public enum RelativeWeights {
                          n: n, bootstrapReplicates: 0, seed: nil)
   }
 
+  /// Relative weights with bootstrap CIs from a `SeededGenerator(seed:)`: the
+  /// same seed gives the same intervals on every machine.
+  public static func analyze(outcome: [Double], outcomeName: String, predictors: [[Double]], names: [String],
+                             replicates: Int = 1000, seed: UInt64) throws -> DriversResult {
+    var generator = SeededGenerator(seed: seed)
+    return try analyze(outcome: outcome, outcomeName: outcomeName, predictors: predictors, names: names,
+                       replicates: replicates, generator: &generator, seed: seed)
+  }
+
   /// Relative weights of `predictors` on `outcome` from per-respondent columns
   /// (rows complete on all of them), with `replicates` bootstrap resamples drawn
   /// from `generator` (0 = no CIs).

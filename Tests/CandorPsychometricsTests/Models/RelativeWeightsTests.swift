@@ -44,6 +44,18 @@ struct SplitMix: RandomNumberGenerator {
     #expect(m.weights == d.weights && m.r2 == d.r2 && m.ci95.names.isEmpty)
   }
 
+  /// The seeded convenience: reproducible, and intervals narrow as n grows.
+  @Test func seededBootstrapIsReproducible() throws {
+    let cols = [f.column("trust"), f.column("safety")]
+    let a = try RelativeWeights.analyze(outcome: f.column("intent"), outcomeName: "intent", predictors: cols,
+                                        names: ["trust", "safety"], replicates: 100, seed: 2026)
+    let b = try RelativeWeights.analyze(outcome: f.column("intent"), outcomeName: "intent", predictors: cols,
+                                        names: ["trust", "safety"], replicates: 100, seed: 2026)
+    let c = try RelativeWeights.analyze(outcome: f.column("intent"), outcomeName: "intent", predictors: cols,
+                                        names: ["trust", "safety"], replicates: 100, seed: 2027)
+    #expect(a == b && a.seed == 2026 && a.ci95 != c.ci95)
+  }
+
   /// Uncorrelated predictors: each weight is its squared correlation with y.
   @Test func orthogonalPredictorsGiveSquaredCorrelations() throws {
     let r = Matrix([[1, 0, 0.3], [0, 1, 0.4], [0.3, 0.4, 1]])
