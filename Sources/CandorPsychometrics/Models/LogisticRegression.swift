@@ -30,17 +30,17 @@ public enum LogisticRegressionError: Error, Equatable, Sendable, CustomStringCon
 public struct LogisticTerm: Codable, Sendable, Equatable {
   public var name: String
   /// exp(estimate).
-  public var oddsRatio: Double
+  @FiniteOrNull public var oddsRatio: Double
   /// Wald interval exp(β ± z₀.₉₇₅·se).
-  public var ci95: [Double]
+  @FiniteOrNullArray public var ci95: [Double]
   /// Two-sided Wald p, 2·P(Z > |z|).
-  public var p: Double
+  @FiniteOrNull public var p: Double
   /// β on the log-odds scale.
-  public var estimate: Double
+  @FiniteOrNull public var estimate: Double
   /// Standard error (model-based, or CR1 cluster-robust when a cluster was given).
-  public var se: Double
+  @FiniteOrNull public var se: Double
   /// z = β/se.
-  public var z: Double
+  @FiniteOrNull public var z: Double
 }
 
 /// A retention model (design.md §7 `retention[]`): fields in contract order
@@ -59,9 +59,9 @@ public struct RetentionResult: Codable, Sendable, Equatable {
   public var intercept: LogisticTerm
   public var iterations: Int
   /// Residual deviance −2·log L.
-  public var deviance: Double
+  @FiniteOrNull public var deviance: Double
   /// Deviance of the intercept-only model.
-  public var nullDeviance: Double
+  @FiniteOrNull public var nullDeviance: Double
   /// Number of clusters (0 without a cluster).
   public var clusters: Int
   /// "model" or "CR1" (sandwich::vcovCL type "HC1").

@@ -36,7 +36,7 @@ public struct DriversResult: Codable, Sendable, Equatable {
   /// Raw relative weights εⱼ (they sum to R²).
   public var weights: NamedValues<Double>
   /// R² of the regression of the outcome on all predictors.
-  public var r2: Double
+  @FiniteOrNull public var r2: Double
   /// Percentile bootstrap 95 % interval of each raw weight (empty without bootstrap).
   public var ci95: NamedValues<[Double]>
   /// Weights as a share of R² (sum to 1).
