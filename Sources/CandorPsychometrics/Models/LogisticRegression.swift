@@ -41,6 +41,12 @@ public struct LogisticTerm: Codable, Sendable, Equatable {
   @FiniteOrNull public var se: Double
   /// z = β/se.
   @FiniteOrNull public var z: Double
+  /// SD of the predictor over the rows used (n − 1; NaN for the intercept).
+  @FiniteOrNull public var sd: Double
+  /// Odds ratio per one SD of the predictor, exp(β·sd), and its Wald interval
+  /// exp((β ± z₀.₉₇₅·se)·sd): comparable across predictors (domain.md §4.3).
+  @FiniteOrNull public var oddsRatioPerSD: Double
+  @FiniteOrNullArray public var ci95PerSD: [Double]
 }
 
 /// A retention model (design.md §7 `retention[]`): fields in contract order
@@ -283,11 +289,22 @@ public enum LogisticRegression {
       }
     }
 
+    // Predictor SDs over the rows used (two-pass), for odds ratios per SD.
+    var sds = [Double](repeating: .nan, count: k)
+    for j in 1..<k {
+      var mean = 0.0
+      for i in 0..<rows where usable(i) { mean += predictors[j - 1][i] }
+      mean /= Double(n)
+      var ss = 0.0
+      for i in 0..<rows where usable(i) { let d = predictors[j - 1][i] - mean; ss += d * d }
+      sds[j] = (ss / Double(n - 1)).squareRoot()
+    }
     let q = Probability.normalQuantile(0.975)
     func term(_ j: Int) -> LogisticTerm {
-      let b = estimate[j], se = covariance[j, j].squareRoot(), z = b / se
+      let b = estimate[j], se = covariance[j, j].squareRoot(), z = b / se, sd = sds[j]
       return LogisticTerm(name: allNames[j], oddsRatio: exp(b), ci95: [exp(b - q * se), exp(b + q * se)],
-                          p: Probability.normalTwoSided(z), estimate: b, se: se, z: z)
+                          p: Probability.normalTwoSided(z), estimate: b, se: se, z: z, sd: sd,
+                          oddsRatioPerSD: exp(b * sd), ci95PerSD: [exp((b - q * se) * sd), exp((b + q * se) * sd)])
     }
     let rate = Double(events) / Double(n)
     let nullDeviance = -2 * (Double(events) * log(rate) + Double(n - events) * log1p(-rate))

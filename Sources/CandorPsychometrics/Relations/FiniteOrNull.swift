@@ -9,6 +9,10 @@ public struct FiniteOrNull: Codable, Sendable, Equatable, Hashable {
   public var wrappedValue: Double
   public init(wrappedValue: Double) { self.wrappedValue = wrappedValue }
 
+  /// Structural equality: two undefined (NaN) statistics are equal.
+  public static func == (a: Self, b: Self) -> Bool { same(a.wrappedValue, b.wrappedValue) }
+  public func hash(into hasher: inout Hasher) { hasher.combine(wrappedValue.isNaN ? .nan : wrappedValue) }
+
   public init(from decoder: Decoder) throws {
     let c = try decoder.singleValueContainer()
     wrappedValue = c.decodeNil() ? .nan : try c.decode(Double.self)
@@ -26,6 +30,12 @@ public struct FiniteOrNullArray: Codable, Sendable, Equatable, Hashable {
   public var wrappedValue: [Double]
   public init(wrappedValue: [Double]) { self.wrappedValue = wrappedValue }
 
+  /// Structural equality: NaN entries equal NaN entries.
+  public static func == (a: Self, b: Self) -> Bool {
+    a.wrappedValue.count == b.wrappedValue.count && zip(a.wrappedValue, b.wrappedValue).allSatisfy { same($0, $1) }
+  }
+  public func hash(into hasher: inout Hasher) { for v in wrappedValue { hasher.combine(v.isNaN ? .nan : v) } }
+
   public init(from decoder: Decoder) throws {
     wrappedValue = try decoder.singleValueContainer().decode([Double?].self).map { $0 ?? .nan }
   }
@@ -42,3 +52,5 @@ extension KeyedEncodingContainer {
     if value.isFinite { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
   }
 }
+
+@inline(__always) func same(_ a: Double, _ b: Double) -> Bool { a == b || (a.isNaN && b.isNaN) }

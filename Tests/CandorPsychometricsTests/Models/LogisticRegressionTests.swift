@@ -31,6 +31,12 @@ import Testing
       #expect(close(t.ci95[0], f["glm.ciLower[\(j)]"]) && close(t.ci95[1], f["glm.ciUpper[\(j)]"]))
     }
     #expect(close(m.deviance, f["glm.deviance"], 1e-9 * f["glm.deviance"]))
+    // odds ratio per SD = the coefficient of the standardised predictor in glm
+    for (j, t) in m.terms.enumerated() {
+      #expect(close(log(t.oddsRatioPerSD), f["glm.coefPerSD[\(j + 1)]"]))
+      #expect(close(log(t.ci95PerSD[0]), log(f["glm.ciLowerPerSD[\(j + 1)]"])))
+    }
+    #expect(m.intercept.sd.isNaN)
     #expect(close(m.nullDeviance, f["glm.nullDeviance"], 1e-9 * f["glm.nullDeviance"]))
     #expect(m.warnings.isEmpty)
   }

@@ -83,6 +83,11 @@ s <- summary(fit)$coefficients
 put("glm.coef", s[, 1]); put("glm.se", s[, 2]); put("glm.z", s[, 3]); put("glm.p", s[, 4])
 put("glm.deviance", fit$deviance); put("glm.nullDeviance", fit$null.deviance)
 put("glm.ciLower", exp(s[, 1] - qnorm(0.975) * s[, 2])); put("glm.ciUpper", exp(s[, 1] + qnorm(0.975) * s[, 2]))
+fitz <- glm(left ~ scale(trust) + scale(safety) + scale(tenure), family = binomial, data = d,
+            control = glm.control(epsilon = 1e-14, maxit = 100))
+fitz <- glm(formula(fitz), family = binomial, data = d, start = coef(fitz), control = glm.control(epsilon = 1e-14, maxit = 100))
+sz <- summary(fitz)$coefficients
+put("glm.coefPerSD", sz[, 1]); put("glm.ciLowerPerSD", exp(sz[, 1] - qnorm(0.975) * sz[, 2]))
 V <- vcovCL(fit, cluster = ~school, type = "HC1")
 put("glm.clusterSE", sqrt(diag(V)))
 zc <- coef(fit) / sqrt(diag(V)); put("glm.clusterP", 2 * pnorm(-abs(zc)))
