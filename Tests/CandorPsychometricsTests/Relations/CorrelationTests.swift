@@ -38,6 +38,19 @@ import Testing
     #expect(close(try Correlation.spearman(f.column("tenure"), f.column("item1")).r, f["spearman2.r"]))
   }
 
+  /// psych::corr.test(method = "spearman"/"kendall"): its t test and Fisher-z CI on ρ and τ.
+  @Test func rankTablesMatchPsychCorrTest() throws {
+    let names = ["trust_na", "safety_na", "tenure"]
+    for method in [CorrelationMethod.spearman, .kendall] {
+      let m = method.rawValue
+      let table = try CorrelationTable.fromColumns(names: names, columns: names.map(f.column), method: method)
+      #expect(close(table[0].r, f["\(m).psych.r"]) && close(table[1].r, f["\(m).psych.r13"]))
+      #expect(close(table[0].p, f["\(m).psych.p"], 1e-9, relative: true))
+      #expect(close(table[0].pHolm, f["\(m).psych.pHolm"], 1e-9, relative: true))
+      #expect(close(table[0].ci95[0], f["\(m).psych.ci[0]"]) && close(table[0].ci95[1], f["\(m).psych.ci[1]"]))
+    }
+  }
+
   /// Knight's O(n log n) τ-b equals the O(n²) definition on tied integer data.
   @Test func kendallKnightEqualsBruteForce() throws {
     var state: UInt64 = 42

@@ -63,6 +63,12 @@ put("kendall.r", cor(d$trust_na, d$safety_na, method = "kendall", use = "pairwis
 put("kendall2.r", cor(d$tenure, d$item1, method = "kendall"))
 put("spearman2.r", cor(d$tenure, d$item1, method = "spearman"))
 
+for (m in c("spearman", "kendall")) {
+  ps <- corr.test(d[, c("trust_na", "safety_na", "tenure")], method = m, adjust = "holm")
+  put(paste0(m, ".psych.r"), ps$r[1, 2]); put(paste0(m, ".psych.p"), ps$p[2, 1]); put(paste0(m, ".psych.pHolm"), ps$p[1, 2])
+  put(paste0(m, ".psych.ci"), c(ps$ci$lower[1], ps$ci$upper[1])); put(paste0(m, ".psych.r13"), ps$r[1, 3])
+}
+
 # 4. partial r of trust and intent given tenure and safety (complete cases), ppcor-style
 cc <- complete.cases(d[, c("trust_na", "intent", "tenure", "safety_na")])
 R <- cor(d[cc, c("trust_na", "intent", "tenure", "safety_na")]); P <- solve(R)
