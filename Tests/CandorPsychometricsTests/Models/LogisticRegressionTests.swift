@@ -87,6 +87,13 @@ import Testing
     let y: [Double] = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]
     let m = try LogisticRegression.fit(outcome: y, outcomeName: "left", predictors: [x], names: ["x"])
     #expect(m.warnings.contains { $0.code == "separation" })
+    // quasi-complete: both outcomes only at x = 5, a second predictor overlapping
+    let xq: [Double] = [1, 2, 3, 4, 5, 5, 5, 5, 6, 7, 8, 9]
+    let yq: [Double] = [0, 0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 1]
+    let w: [Double] = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8]
+    let q = try LogisticRegression.fit(outcome: yq, outcomeName: "left", predictors: [xq, w], names: ["x", "w"])
+    #expect(q.warnings.contains { $0.code == "separation" })
+    #expect(abs(q.terms[0].estimate) > 5)
   }
 
   @Test func errorsSayWhatToDo() {
