@@ -253,6 +253,15 @@ public enum Aggregation {
       retentionCorrelation: retention.map { groupRetentionCorrelation(scores: scores, retention: $0).r })
   }
 
+  /// Index of the intersection of two groupings (e.g. school × role cut):
+  /// `a · bCount + b`, negative when either is missing. Name entry k as
+  /// `"\(aNames[k / bCount]) / \(bNames[k % bCount])"`.
+  public static func crossIndex(_ a: [Int32], _ b: [Int32], bCount: Int) -> [Int32] {
+    precondition(a.count == b.count, "\(a.count) and \(b.count) group indices")
+    precondition(bCount > 0, "the second grouping needs at least one level")
+    return zip(a, b).map { x, y in x < 0 || y < 0 ? -1 : Int32(Int(x) * bCount + Int(y)) }
+  }
+
   /// Size-weighted Pearson correlation of group means with group retention
   /// (or turnover) rates: r_w = Σwᵢ(xᵢ − x̄_w)(yᵢ − ȳ_w)/√(Σwᵢ(xᵢ − x̄_w)²·Σwᵢ(yᵢ − ȳ_w)²),
   /// wᵢ = the group's number of scores, over groups present in both.

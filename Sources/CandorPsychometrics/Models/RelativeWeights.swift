@@ -19,12 +19,22 @@ public struct NamedValues<Value: Codable & Sendable & Equatable>: Codable, Senda
   }
   public func encode(to encoder: Encoder) throws {
     var c = encoder.container(keyedBy: Key.self)
-    for (n, v) in zip(names, values) { try c.encode(v, forKey: Key(stringValue: n)) }
+    for (n, v) in zip(names, values) {
+      let key = Key(stringValue: n)
+      // Undefined statistics become null (JSONEncoder rejects NaN).
+      if let d = v as? Double { try c.encodeFinite(d, forKey: key) }
+      else if let a = v as? [Double] { try c.encode(a.map { $0.isFinite ? $0 : nil }, forKey: key) }
+      else { try c.encode(v, forKey: key) }
+    }
   }
   public init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: Key.self)
     names = c.allKeys.map(\.stringValue)
-    values = try c.allKeys.map { try c.decode(Value.self, forKey: $0) }
+    values = try c.allKeys.map { key in
+      if Value.self == Double.self, try c.decodeNil(forKey: key) { return Double.nan as! Value }
+      if Value.self == [Double].self { return try c.decode([Double?].self, forKey: key).map { $0 ?? .nan } as! Value }
+      return try c.decode(Value.self, forKey: key)
+    }
   }
 }
 

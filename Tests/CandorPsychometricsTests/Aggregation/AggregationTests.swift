@@ -126,6 +126,10 @@ import Testing
     #expect(object["f"] is NSNull && object["icc1"] is NSNull && r.icc1.isNaN)
   }
 
+  @Test func crossedGroupings() {
+    #expect(Aggregation.crossIndex([0, 1, 2, -1, 1], [1, 0, 1, 0, -1], bCount: 2) == [1, 2, 5, -1, -1])
+  }
+
   @Test func defaultFavourabilityBands() {
     let four = FavourabilityBands.standard(points: 4)!, six = FavourabilityBands.standard(points: 6)!
     #expect(four.favourable == [3, 4] && four.neutral.isEmpty && four.unfavourable == [1, 2])
