@@ -128,12 +128,12 @@ public enum LogisticRegression {
                    cluster: cluster, clusterName: clusterName, options: options)
   }
 
-  static func fitColumns<C: BinaryFloatingPoint>(
+  static func fitColumns<C: BinaryFloatingPoint & Sendable>(
     outcome column: [C], outcomeName: String, predictors columns: [[C]], names: [String],
     cluster: [Int32]?, clusterName: String?, options: Options
   ) throws -> RetentionResult {
     let outcome = DoubleView(column)
-    let predictors = columns.map(DoubleView.init)
+    let predictors = columns.map { DoubleView($0) }
     precondition(predictors.count == names.count, "\(names.count) names for \(predictors.count) predictors")
     let rows = outcome.count
     for (c, name) in zip(predictors, names) where c.count != rows {
