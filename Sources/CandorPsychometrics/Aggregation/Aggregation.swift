@@ -186,6 +186,9 @@ public enum Aggregation {
   /// Group means, CIs, SDs, rwg(j), favourability and response rates, with the
   /// one-way ANOVA and ICCs, from statistics accumulated in one pass.
   ///
+  /// `groupResults` holds one entry per non-empty group, in group-index order
+  /// (callers map entries back to index paths by that rule).
+  ///
   /// - Parameters:
   ///   - groupNames: name of each group index (entries for empty groups are omitted).
   ///   - scores: per-group moments of the scale score.
