@@ -175,8 +175,12 @@ struct FactorAnalysisEntryTests {
     #expect(keys.filter { $0.hasPrefix("fit.") } == ["chiSquare", "df", "p", "rmsea", "rmsea90", "tli", "bic", "rmsr"].map { "fit.\($0)" })
     #expect(keys.filter { $0.hasPrefix("parallelAnalysis.") } == ["factors", "components", "iterations", "seed",
       "observedFactorEigenvalues", "simulated95Factor", "simulated95Component"].map { "parallelAnalysis.\($0)" })
-    let json = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+    let data = try JSONEncoder().encode(result)
+    let json = String(decoding: data, as: UTF8.self)
     #expect(json.contains("\"rmsea90\""))
+    let decoded = try JSONDecoder().decode(FactorAnalysisResult.self, from: data)
+    for item in items { #expect(decoded.loadings[item] == result.loadings[item]) }
+    #expect(decoded.fit == result.fit && decoded.phi == result.phi && decoded.parallelAnalysis == result.parallelAnalysis)
     #expect(json.contains("\"method\":\"minres\"") && json.contains("\"rotation\":\"oblimin\""))
   }
 }
