@@ -9,7 +9,7 @@
 SWIFT ?= swift
 CANDOR := .build/release/candor
 DEMO_DATA := datasets/demo/demo.csv
-DEMO_CODEBOOK := datasets/demo/codebook.yaml
+DEMO_CODEBOOK := datasets/demo/demo.codebook.yaml
 DEMO_OUT := out/demo
 
 .PHONY: demo test deps build release benchmarks peers browser-check clean

@@ -1,3 +1,4 @@
+import Foundation
 @_exported import CandorNumerics
 @_exported import CandorData
 @_exported import CandorPsychometrics
@@ -8,4 +9,16 @@ public enum CandorVersion {
   public static let string = "0.1.0"
   /// The JSON output schema version (design.md §7).
   public static let schema = 1
+}
+
+/// Process-wide settings Candor makes once at start-up.
+public enum CandorRuntime {
+  /// Sets OpenBLAS's thread count: 1 by default, because every BLAS call Candor makes
+  /// runs inside one of its own worker threads (one per core) and OpenBLAS threads
+  /// competing with them made BLAS calls ~10× slower on a 2-core machine.
+  /// `CANDOR_BLAS_THREADS=N` overrides it (e.g. for a single large factor analysis).
+  public static func configureBLAS() {
+    let requested = ProcessInfo.processInfo.environment["CANDOR_BLAS_THREADS"].flatMap { Int($0) }
+    BLASThreads.configure(threads: requested ?? 1)
+  }
 }

@@ -1,7 +1,5 @@
 import Benchmark
 import Candor
-import CandorNumerics
-import CandorPsychometrics
 
 /// Registers the factor-analysis benchmarks: minres + oblimin EFA and parallel
 /// analysis (20 iterations) on a 5-factor correlation matrix at p = 40, 100,

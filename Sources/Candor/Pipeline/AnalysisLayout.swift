@@ -29,6 +29,8 @@ public struct AnalysisLayout: Sendable {
   public let covariateVariables: [Int]
   /// Group levels: the hierarchy of `groups` (outermost first), then each cut.
   public let groupLevels: [GroupLevel]
+  /// Score variables kept per respondent (and the cluster level), when a model needs rows.
+  public var respondentColumns: (scores: [Int], clusterLevel: Int?)?
 
   /// One way of splitting respondents into groups.
   public struct GroupLevel: Sendable {
@@ -95,6 +97,24 @@ public struct AnalysisLayout: Sendable {
 
   /// Number of decoded variables.
   public var variableCount: Int { plan.variables.count }
+  /// Asks the pass to keep `names` (score variables) per respondent, with the group
+  /// index of level `cluster`.
+  public mutating func keepRespondentColumns(_ names: [String], cluster: String?) throws {
+    let scores = try names.map { n in
+      guard let k = scoreIndex(named: n) else { throw AnalysisError.unknownVariable(n, known: scoreNames) }
+      return k
+    }
+    var level: Int? = nil
+    if let cluster {
+      guard let l = groupLevels.firstIndex(where: { $0.name == cluster }) else {
+        throw AnalysisError.unknownVariable(cluster, known: groupLevels.map(\.name))
+      }
+      level = l
+    }
+    let existing = respondentColumns?.scores ?? []
+    respondentColumns = (existing + scores.filter { !existing.contains($0) }, level ?? respondentColumns?.clusterLevel)
+  }
+
   /// Index of a score variable by name.
   public func scoreIndex(named name: String) -> Int? { scoreNames.firstIndex(of: name) }
 }

@@ -39,7 +39,9 @@ public struct GroupLevelStatistics: Sendable {
   }
 
   /// Adds `other` (with its own interning) into `self`, re-indexing its groups.
-  mutating func merge(_ other: GroupLevelStatistics) {
+  /// - Returns: the index in `self` of each of `other`'s groups.
+  @discardableResult
+  mutating func merge(_ other: GroupLevelStatistics) -> [Int32] {
     let mapping = other.labels.map { intern($0) }
     for g in other.respondents.indices { respondents[Int(mapping[g])] += other.respondents[g] }
     for k in scores.indices { scores[k].merge(other.scores[k], groupMapping: mapping) }
@@ -47,6 +49,7 @@ public struct GroupLevelStatistics: Sendable {
     for k in favourability.indices {
       if let o = other.favourability[k] { favourability[k]!.merge(o, groupMapping: mapping) }
     }
+    return mapping
   }
 }
 
@@ -123,6 +126,9 @@ public struct PassStatistics: Sendable {
   public var unscored: [Int]
   /// Per group level.
   public var groups: [GroupLevelStatistics]
+  /// Compact per-respondent columns for what sufficient statistics cannot give
+  /// (logistic regression, bootstrap): only when asked for.
+  public var respondents: RespondentColumns?
 
   public init(layout: AnalysisLayout) {
     decodeCounts = DecodeCounts(variables: layout.variableCount)
@@ -131,6 +137,9 @@ public struct PassStatistics: Sendable {
     scores = CoMomentAccumulator(variables: layout.scoreNames.count)
     unscored = Array(repeating: 0, count: layout.scoreNames.count)
     groups = layout.groupLevels.map { _ in GroupLevelStatistics(layout: layout) }
+    if let keep = layout.respondentColumns {
+      respondents = RespondentColumns(scoreIndices: keep.scores, clusterLevel: keep.clusterLevel)
+    }
   }
 
   /// Adds another partial (exact for counts and integer sums; merge in file order).
@@ -143,6 +152,42 @@ public struct PassStatistics: Sendable {
     for k in frequencies.indices { frequencies[k].merge(o.frequencies[k]) }
     scores.merge(o.scores)
     for k in unscored.indices { unscored[k] += o.unscored[k] }
-    for k in groups.indices { groups[k].merge(o.groups[k]) }
+    var mappings: [[Int32]] = []
+    for k in groups.indices { mappings.append(groups[k].merge(o.groups[k])) }
+    if var r = respondents, let other = o.respondents {
+      respondents = nil  // keep the storage uniquely referenced while appending
+      r.append(other, clusterMapping: r.clusterLevel.map { mappings[$0] })
+      respondents = r
+    }
+  }
+}
+
+/// Per-respondent Float32 columns of selected score variables, with a cluster index:
+/// the compact data behind logistic regression with cluster-robust errors. Memory:
+/// 4 bytes × (variables + 1) per used row (5M rows × 4 variables ≈ 100 MB).
+public struct RespondentColumns: Sendable {
+  /// Score-variable indices kept, in order.
+  public let scoreIndices: [Int]
+  /// Group level whose index is kept per row (nil: none).
+  public let clusterLevel: Int?
+  /// One column per kept score variable (NaN = missing).
+  public private(set) var values: [[Float]]
+  /// Global group index per row at `clusterLevel` (-1 = no group).
+  public private(set) var cluster: [Int32] = []
+
+  init(scoreIndices: [Int], clusterLevel: Int?) {
+    self.scoreIndices = scoreIndices
+    self.clusterLevel = clusterLevel
+    values = Array(repeating: [], count: scoreIndices.count)
+  }
+
+  mutating func append(columns: [[Double]], cluster rows: [Int32]?) {
+    for (k, s) in scoreIndices.enumerated() { values[k].append(contentsOf: columns[s].lazy.map { Float($0) }) }
+    if clusterLevel != nil, let rows { cluster.append(contentsOf: rows) }
+  }
+
+  mutating func append(_ o: RespondentColumns, clusterMapping: [Int32]?) {
+    for k in values.indices { values[k].append(contentsOf: o.values[k]) }
+    if let clusterMapping { cluster.append(contentsOf: o.cluster.lazy.map { $0 < 0 ? -1 : clusterMapping[Int($0)] }) }
   }
 }

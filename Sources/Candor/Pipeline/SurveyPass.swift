@@ -216,6 +216,10 @@ struct BatchWork: Sendable {
       if layout.scoreScale[k] != nil { partial.unscored[k] += c.lazy.filter(\.isNaN).count }
     }
     partial.scores.add(RowBlock(rows: m, columns: scoreColumns.count, values: scoreValues))
+    if partial.respondents != nil {
+      let level = partial.respondents!.clusterLevel
+      partial.respondents!.append(columns: scoreColumns, cluster: level.map { groups[$0] })
+    }
     // Groups.
     for level in partial.groups.indices {
       let g = groups[level]

@@ -58,7 +58,7 @@ public struct GroupResult: Codable, Sendable, Equatable {
     try c.encode(group, forKey: .group)
     if suppressed { try c.encode(true, forKey: .suppressed); return }
     try c.encode(n, forKey: .n)
-    try c.encode(mean, forKey: .mean)
+    try c.encodeFinite(mean, forKey: .mean)
     try c.encode(ci95, forKey: .ci95)
     try c.encode(sd, forKey: .sd)
     try c.encode(rwgj, forKey: .rwgj)
@@ -78,7 +78,7 @@ public struct GroupResult: Codable, Sendable, Equatable {
     }
     suppressed = false
     n = try c.decode(Int.self, forKey: .n)
-    mean = try c.decode(Double.self, forKey: .mean)
+    mean = try c.decodeIfPresent(Double.self, forKey: .mean) ?? .nan
     ci95 = try c.decodeIfPresent([Double].self, forKey: .ci95)
     sd = try c.decodeIfPresent(Double.self, forKey: .sd)
     rwgj = try c.decodeIfPresent(Double.self, forKey: .rwgj)
@@ -157,17 +157,17 @@ public struct AggregationResult: Codable, Sendable, Equatable {
   public var groups: Int
   /// Entries suppressed by the confidentiality filter (0 when built).
   public var suppressed: Int
-  public var f: Double
-  public var p: Double
-  public var icc1: Double
-  public var icc1Adjusted: Double
-  public var icc2: Double
-  public var meanGroupSize: Double
+  @FiniteOrNull public var f: Double
+  @FiniteOrNull public var p: Double
+  @FiniteOrNull public var icc1: Double
+  @FiniteOrNull public var icc1Adjusted: Double
+  @FiniteOrNull public var icc2: Double
+  @FiniteOrNull public var meanGroupSize: Double
   public var groupResults: [GroupResult]
   /// Scores behind the ANOVA (all groups, suppressed or not).
   public var n: Int
-  public var msb: Double
-  public var msw: Double
+  @FiniteOrNull public var msb: Double
+  @FiniteOrNull public var msw: Double
   public var dfBetween: Int
   public var dfWithin: Int
   /// σ²_EU used for rwg(j), nil without item moments.
@@ -185,6 +185,9 @@ public struct AggregationResult: Codable, Sendable, Equatable {
 public enum Aggregation {
   /// Group means, CIs, SDs, rwg(j), favourability and response rates, with the
   /// one-way ANOVA and ICCs, from statistics accumulated in one pass.
+  ///
+  /// `groupResults` holds one entry per non-empty group, in group-index order
+  /// (callers map entries back to index paths by that rule).
   ///
   /// - Parameters:
   ///   - groupNames: name of each group index (entries for empty groups are omitted).
@@ -251,6 +254,15 @@ public enum Aggregation {
       rwgjMean: rwgs.isEmpty ? nil : rwgs.reduce(0, +) / Double(rwgs.count), rwgjMedian: median,
       rwgjAtLeast70: rwgs.isEmpty ? nil : Double(rwgs.filter { $0 >= 0.7 }.count) / Double(rwgs.count),
       retentionCorrelation: retention.map { groupRetentionCorrelation(scores: scores, retention: $0).r })
+  }
+
+  /// Index of the intersection of two groupings (e.g. school × role cut):
+  /// `a · bCount + b`, negative when either is missing. Name entry k as
+  /// `"\(aNames[k / bCount]) / \(bNames[k % bCount])"`.
+  public static func crossIndex(_ a: [Int32], _ b: [Int32], bCount: Int) -> [Int32] {
+    precondition(a.count == b.count, "\(a.count) and \(b.count) group indices")
+    precondition(bCount > 0, "the second grouping needs at least one level")
+    return zip(a, b).map { x, y in x < 0 || y < 0 ? -1 : Int32(Int(x) * bCount + Int(y)) }
   }
 
   /// Size-weighted Pearson correlation of group means with group retention

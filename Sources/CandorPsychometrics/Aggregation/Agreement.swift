@@ -5,6 +5,11 @@
 /// than σ²_EU are truncated to σ²_EU (so rwg = 0), as `multilevel::rwg` and
 /// `multilevel::rwg.j` do and James et al. recommend. Groups with fewer than two
 /// responses have no rwg.
+///
+/// Missing items: each item variance uses the group's answers to that item
+/// (pairwise); `multilevel::rwg.j` first drops every row with a missing item
+/// (listwise). The two agree on complete data; feed only complete rows to
+/// ``ItemGroupMoments`` to reproduce multilevel exactly on incomplete data.
 public enum Agreement {
   /// σ²_EU = (A² − 1)/12 for A response options.
   public static func uniformNullVariance(responseOptions a: Int) -> Double {

@@ -249,14 +249,39 @@ public struct ContingencyAccumulator: Sendable, Equatable {
 
   /// Two-step polychoric ρ for every pair; NaN where a pair has no estimate.
   public func polychoricMatrix(correction: Double = 0.5) -> Matrix {
+    polychoric(correction: correction).rho
+  }
+
+  /// The polychoric matrix with the pairs whose empty cells were corrected
+  /// (psych warns about these) and the pairs without an estimate.
+  public func polychoric(correction: Double = 0.5) -> PolychoricMatrix {
     var m = Matrix.identity(variables)
+    var corrected: [PolychoricMatrix.Pair] = []
+    var failed: [PolychoricMatrix.Pair] = []
     for j in 0..<variables {
       for i in 0..<j {
-        let rho = Polychoric.estimate(tables[index(i, j)], correction: correction).rho ?? .nan
-        m[i, j] = rho
-        m[j, i] = rho
+        let estimate = Polychoric.estimate(tables[index(i, j)], correction: correction)
+        if estimate.correctedEmptyCells { corrected.append(.init(first: i, second: j)) }
+        if estimate.rho == nil { failed.append(.init(first: i, second: j)) }
+        m[i, j] = estimate.rho ?? .nan
+        m[j, i] = m[i, j]
       }
     }
-    return m
+    return PolychoricMatrix(rho: m, correctedPairs: corrected, failedPairs: failed)
   }
+}
+
+/// A polychoric correlation matrix and what happened on the way.
+public struct PolychoricMatrix: Sendable, Equatable {
+  /// A pair of column indices, first < second.
+  public struct Pair: Sendable, Equatable, Hashable {
+    public var first: Int
+    public var second: Int
+  }
+  /// ρ̂ per pair, unit diagonal, NaN where no estimate exists.
+  public var rho: Matrix
+  /// Pairs whose tables had empty cells set to correction/N.
+  public var correctedPairs: [Pair]
+  /// Pairs with fewer than two non-empty categories on a side (no estimate).
+  public var failedPairs: [Pair]
 }

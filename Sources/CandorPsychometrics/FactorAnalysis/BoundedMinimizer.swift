@@ -8,7 +8,8 @@ import CandorNumerics
 /// at a bound by the sign of the gradient), projects the trial point onto the
 /// box and backtracks until the Armijo condition
 /// `f(x⁺) ≤ f(x) + 10⁻⁴·∇f(x)ᵀ(x⁺ − x)` holds. It stops when the projected
-/// gradient's largest component is below `gradientTolerance`.
+/// gradient's largest component is below `gradientTolerance`, or when no
+/// decrease is measurable any more and it is below `stallTolerance`.
 ///
 /// Reference: Bertsekas (1982), projected Newton methods; Nocedal & Wright
 /// (2006) §7.2 (two-loop recursion).
@@ -18,6 +19,9 @@ struct BoundedMinimizer {
   var gradientTolerance: Double = 1e-9
   var maxIterations: Int = 1000
   var memory: Int = 10
+  /// Projected-gradient size accepted as converged when the line search can no
+  /// longer measure a decrease of f (its rounding level ≈ 1e-14·|f|).
+  var stallTolerance: Double = 1e-6
 
   struct Outcome {
     var x: [Double]
@@ -82,6 +86,8 @@ struct BoundedMinimizer {
       var accepted = false
       var xNew = x, fNew = f, gNew = g
       for _ in 0..<60 {
+        // Below this predicted decrease f cannot resolve progress any more.
+        if -slope * step < 1e-14 * max(1, abs(f)) { break }
         xNew = project(zip(x, direction).map { $0 + step * $1 })
         var decrease = 0.0
         for i in 0..<n { decrease += g[i] * (xNew[i] - x[i]) }
@@ -90,8 +96,9 @@ struct BoundedMinimizer {
         step *= 0.5
       }
       if !accepted {
-        // No descent possible at machine precision: stationary as far as f can tell.
-        return Outcome(x: x, value: f, iterations: iteration, converged: pgMax < 1e3 * gradientTolerance)
+        // No descent measurable in floating point: stationary as far as f can
+        // tell. Converged when the projected gradient is below `stallTolerance`.
+        return Outcome(x: x, value: f, iterations: iteration, converged: pgMax < max(1e3 * gradientTolerance, stallTolerance))
       }
       let s = zip(xNew, x).map { $0 - $1 }
       let y = zip(gNew, g).map { $0 - $1 }

@@ -144,7 +144,14 @@ public enum FactorExtractor {
                                        maxIterations: options.maxIterations)
       let outcome: BoundedMinimizer.Outcome
       if method == .minres {
-        outcome = try minimizer.minimize(start: start) { try minresObjective(r, psi: $0, factors: k) }
+        var previous: [Double]? = nil
+        outcome = try minimizer.minimize(start: start) { psi in
+          if k == 1 && p >= 64, let fast = oneFactorMinresObjective(r, psi: psi, start: previous) {
+            previous = fast.vector
+            return (fast.value, fast.gradient)
+          }
+          return try minresObjective(r, psi: psi, factors: k)
+        }
         loadings = try minresLoadings(r, psi: outcome.x, factors: k)
       } else {
         outcome = try minimizer.minimize(start: start) { try mlObjective(r, psi: $0, factors: k) }
@@ -185,6 +192,28 @@ public enum FactorExtractor {
       g[i] = h + psi[i] - r[i, i]
     }
     return (0.5 * f, g)
+  }
+
+  /// The one-factor minres objective from the top eigenpair only (Lanczos):
+  /// F = ½‖R − Ψ − θ⁺yyᵀ‖²_F, gradient θ⁺y² + ψ − diag(R). Equal to
+  /// ``minresObjective(_:psi:factors:)`` with k = 1; nil when Lanczos does not
+  /// reach full accuracy.
+  static func oneFactorMinresObjective(_ r: Matrix, psi: [Double], start: [Double]?)
+    -> (value: Double, gradient: [Double], vector: [Double])? {
+    let p = r.rows
+    var s = r
+    for i in 0..<p { s[i, i] -= psi[i] }
+    guard let (theta, y) = TopEigenpair.compute(s, start: start) else { return nil }
+    let t = max(theta, 0)
+    var f = 0.0
+    for j in 0..<p {
+      for i in 0..<p {
+        let e = s[i, j] - t * y[i] * y[j]
+        f += e * e
+      }
+    }
+    let g = (0..<p).map { t * y[$0] * y[$0] + psi[$0] - r[$0, $0] }
+    return (0.5 * f, g, y)
   }
 
   static func minresLoadings(_ r: Matrix, psi: [Double], factors k: Int) throws -> Matrix {

@@ -30,17 +30,23 @@ public enum LogisticRegressionError: Error, Equatable, Sendable, CustomStringCon
 public struct LogisticTerm: Codable, Sendable, Equatable {
   public var name: String
   /// exp(estimate).
-  public var oddsRatio: Double
+  @FiniteOrNull public var oddsRatio: Double
   /// Wald interval exp(β ± z₀.₉₇₅·se).
-  public var ci95: [Double]
+  @FiniteOrNullArray public var ci95: [Double]
   /// Two-sided Wald p, 2·P(Z > |z|).
-  public var p: Double
+  @FiniteOrNull public var p: Double
   /// β on the log-odds scale.
-  public var estimate: Double
+  @FiniteOrNull public var estimate: Double
   /// Standard error (model-based, or CR1 cluster-robust when a cluster was given).
-  public var se: Double
+  @FiniteOrNull public var se: Double
   /// z = β/se.
-  public var z: Double
+  @FiniteOrNull public var z: Double
+  /// SD of the predictor over the rows used (n − 1; NaN for the intercept).
+  @FiniteOrNull public var sd: Double
+  /// Odds ratio per one SD of the predictor, exp(β·sd), and its Wald interval
+  /// exp((β ± z₀.₉₇₅·se)·sd): comparable across predictors (domain.md §4.3).
+  @FiniteOrNull public var oddsRatioPerSD: Double
+  @FiniteOrNullArray public var ci95PerSD: [Double]
 }
 
 /// A retention model (design.md §7 `retention[]`): fields in contract order
@@ -59,9 +65,9 @@ public struct RetentionResult: Codable, Sendable, Equatable {
   public var intercept: LogisticTerm
   public var iterations: Int
   /// Residual deviance −2·log L.
-  public var deviance: Double
+  @FiniteOrNull public var deviance: Double
   /// Deviance of the intercept-only model.
-  public var nullDeviance: Double
+  @FiniteOrNull public var nullDeviance: Double
   /// Number of clusters (0 without a cluster).
   public var clusters: Int
   /// "model" or "CR1" (sandwich::vcovCL type "HC1").
@@ -122,12 +128,12 @@ public enum LogisticRegression {
                    cluster: cluster, clusterName: clusterName, options: options)
   }
 
-  static func fitColumns<C: BinaryFloatingPoint>(
+  static func fitColumns<C: BinaryFloatingPoint & Sendable>(
     outcome column: [C], outcomeName: String, predictors columns: [[C]], names: [String],
     cluster: [Int32]?, clusterName: String?, options: Options
   ) throws -> RetentionResult {
     let outcome = DoubleView(column)
-    let predictors = columns.map(DoubleView.init)
+    let predictors = columns.map { DoubleView($0) }
     precondition(predictors.count == names.count, "\(names.count) names for \(predictors.count) predictors")
     let rows = outcome.count
     for (c, name) in zip(predictors, names) where c.count != rows {
@@ -283,11 +289,22 @@ public enum LogisticRegression {
       }
     }
 
+    // Predictor SDs over the rows used (two-pass), for odds ratios per SD.
+    var sds = [Double](repeating: .nan, count: k)
+    for j in 1..<k {
+      var mean = 0.0
+      for i in 0..<rows where usable(i) { mean += predictors[j - 1][i] }
+      mean /= Double(n)
+      var ss = 0.0
+      for i in 0..<rows where usable(i) { let d = predictors[j - 1][i] - mean; ss += d * d }
+      sds[j] = (ss / Double(n - 1)).squareRoot()
+    }
     let q = Probability.normalQuantile(0.975)
     func term(_ j: Int) -> LogisticTerm {
-      let b = estimate[j], se = covariance[j, j].squareRoot(), z = b / se
+      let b = estimate[j], se = covariance[j, j].squareRoot(), z = b / se, sd = sds[j]
       return LogisticTerm(name: allNames[j], oddsRatio: exp(b), ci95: [exp(b - q * se), exp(b + q * se)],
-                          p: Probability.normalTwoSided(z), estimate: b, se: se, z: z)
+                          p: Probability.normalTwoSided(z), estimate: b, se: se, z: z, sd: sd,
+                          oddsRatioPerSD: exp(b * sd), ci95PerSD: [exp((b - q * se) * sd), exp((b + q * se) * sd)])
     }
     let rate = Double(events) / Double(n)
     let nullDeviance = -2 * (Double(events) * log(rate) + Double(n - events) * log1p(-rate))

@@ -19,12 +19,22 @@ public struct NamedValues<Value: Codable & Sendable & Equatable>: Codable, Senda
   }
   public func encode(to encoder: Encoder) throws {
     var c = encoder.container(keyedBy: Key.self)
-    for (n, v) in zip(names, values) { try c.encode(v, forKey: Key(stringValue: n)) }
+    for (n, v) in zip(names, values) {
+      let key = Key(stringValue: n)
+      // Undefined statistics become null (JSONEncoder rejects NaN).
+      if let d = v as? Double { try c.encodeFinite(d, forKey: key) }
+      else if let a = v as? [Double] { try c.encode(a.map { $0.isFinite ? $0 : nil }, forKey: key) }
+      else { try c.encode(v, forKey: key) }
+    }
   }
   public init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: Key.self)
     names = c.allKeys.map(\.stringValue)
-    values = try c.allKeys.map { try c.decode(Value.self, forKey: $0) }
+    values = try c.allKeys.map { key in
+      if Value.self == Double.self, try c.decodeNil(forKey: key) { return Double.nan as! Value }
+      if Value.self == [Double].self { return try c.decode([Double?].self, forKey: key).map { $0 ?? .nan } as! Value }
+      return try c.decode(Value.self, forKey: key)
+    }
   }
 }
 
@@ -36,7 +46,7 @@ public struct DriversResult: Codable, Sendable, Equatable {
   /// Raw relative weights εⱼ (they sum to R²).
   public var weights: NamedValues<Double>
   /// R² of the regression of the outcome on all predictors.
-  public var r2: Double
+  @FiniteOrNull public var r2: Double
   /// Percentile bootstrap 95 % interval of each raw weight (empty without bootstrap).
   public var ci95: NamedValues<[Double]>
   /// Weights as a share of R² (sum to 1).
@@ -129,6 +139,15 @@ public enum RelativeWeights {
                          rescaled: NamedValues(names: names, values: w.map { $0 / r2 }),
                          zeroOrderR: NamedValues(names: names, values: (0..<p).map { r[$0, p] }),
                          n: n, bootstrapReplicates: 0, seed: nil)
+  }
+
+  /// Relative weights with bootstrap CIs from a `SeededGenerator(seed:)`: the
+  /// same seed gives the same intervals on every machine.
+  public static func analyze(outcome: [Double], outcomeName: String, predictors: [[Double]], names: [String],
+                             replicates: Int = 1000, seed: UInt64) throws -> DriversResult {
+    var generator = SeededGenerator(seed: seed)
+    return try analyze(outcome: outcome, outcomeName: outcomeName, predictors: predictors, names: names,
+                       replicates: replicates, generator: &generator, seed: seed)
   }
 
   /// Relative weights of `predictors` on `outcome` from per-respondent columns

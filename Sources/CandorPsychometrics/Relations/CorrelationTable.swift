@@ -12,13 +12,13 @@ public struct CorrelationResult: Codable, Sendable, Equatable {
   /// Observations behind this coefficient (pairwise; for a partial r the
   /// smallest pairwise n among x, y and the covariates).
   public var n: Int
-  public var r: Double
+  @FiniteOrNull public var r: Double
   /// Fisher-z 95 % interval.
-  public var ci95: [Double]
-  public var t: Double
-  public var p: Double
-  public var pHolm: Double
-  public var pBH: Double
+  @FiniteOrNullArray public var ci95: [Double]
+  @FiniteOrNull public var t: Double
+  @FiniteOrNull public var p: Double
+  @FiniteOrNull public var pHolm: Double
+  @FiniteOrNull public var pBH: Double
   /// Covariates partialled out (empty for a zero-order r).
   public var partialOn: [String]
 

@@ -26,9 +26,9 @@ public struct ValuesAlignment: Sendable, Equatable {
     /// Respondents with a complete profile.
     public var n: Int
     /// Mean of `r` over respondents where it is defined (NaN if none).
-    public var meanR: Double
+    @FiniteOrNull public var meanR: Double
     /// Mean of `distance` over respondents where it is defined (NaN if none).
-    public var meanDistance: Double
+    @FiniteOrNull public var meanDistance: Double
   }
 
   /// Computes alignment from V profile columns (NaN = missing) and group indices.

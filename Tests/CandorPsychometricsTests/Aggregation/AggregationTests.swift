@@ -121,6 +121,13 @@ import Testing
     let r = Aggregation.analyze(scale: "s", by: "g", groupNames: ["solo"], scores: m, items: items, responseOptions: 5)
     #expect(r.groupResults[0].rwgj == nil && r.groupResults[0].sd == nil && r.groupResults[0].ci95 == nil)
     #expect(Agreement.uniformNullVariance(responseOptions: 7) == 4)
+    // one group: F, p and the ICCs are undefined and encode as null
+    let object = try! JSONSerialization.jsonObject(with: JSONEncoder().encode(r)) as! [String: Any]
+    #expect(object["f"] is NSNull && object["icc1"] is NSNull && r.icc1.isNaN)
+  }
+
+  @Test func crossedGroupings() {
+    #expect(Aggregation.crossIndex([0, 1, 2, -1, 1], [1, 0, 1, 0, -1], bCount: 2) == [1, 2, 5, -1, -1])
   }
 
   @Test func defaultFavourabilityBands() {

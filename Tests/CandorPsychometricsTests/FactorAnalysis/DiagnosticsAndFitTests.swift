@@ -1,4 +1,5 @@
 import Testing
+import _CandorTestSupport
 import Foundation
 import CandorNumerics
 @testable import CandorPsychometrics
@@ -165,18 +166,21 @@ struct FactorAnalysisEntryTests {
     let result = try FactorAnalysis.analyze(correlation: r, n: 600, request: request)
     #expect(result.factors == 3)
     #expect(result.converged)
-    let keys = try FactorKeyOrderRecorder().record(result)
-    let topLevel = keys.filter { !$0.contains(".") }
-    #expect(topLevel == ["scale", "missing", "correlation", "method", "rotation", "factors", "n", "kmo", "bartlett",
+    let keys = try encodedKeyOrder(result)
+    #expect(keys[""] == ["scale", "missing", "correlation", "method", "rotation", "factors", "n", "kmo", "bartlett",
                          "eigenvalues", "parallelAnalysis", "loadings", "structure", "communalities", "uniquenesses",
                          "phi", "varianceExplained", "heywood", "fit", "iterations", "converged"])
-    #expect(keys.filter { $0.hasPrefix("loadings.") } == items.map { "loadings.\($0)" })
-    #expect(keys.filter { $0.hasPrefix("kmo.items.") } == items.map { "kmo.items.\($0)" })
-    #expect(keys.filter { $0.hasPrefix("fit.") } == ["chiSquare", "df", "p", "rmsea", "rmsea90", "tli", "bic", "rmsr"].map { "fit.\($0)" })
-    #expect(keys.filter { $0.hasPrefix("parallelAnalysis.") } == ["factors", "components", "iterations", "seed",
-      "observedFactorEigenvalues", "simulated95Factor", "simulated95Component"].map { "parallelAnalysis.\($0)" })
-    let json = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+    #expect(keys["loadings"] == items)
+    #expect(keys["kmo.items"] == items)
+    #expect(keys["fit"] == ["chiSquare", "df", "p", "rmsea", "rmsea90", "tli", "bic", "rmsr"])
+    #expect(keys["parallelAnalysis"] == ["factors", "components", "iterations", "seed",
+      "observedFactorEigenvalues", "simulated95Factor", "simulated95Component"])
+    let data = try JSONEncoder().encode(result)
+    let json = String(decoding: data, as: UTF8.self)
     #expect(json.contains("\"rmsea90\""))
+    let decoded = try JSONDecoder().decode(FactorAnalysisResult.self, from: data)
+    for item in items { #expect(decoded.loadings[item] == result.loadings[item]) }
+    #expect(decoded.fit == result.fit && decoded.phi == result.phi && decoded.parallelAnalysis == result.parallelAnalysis)
     #expect(json.contains("\"method\":\"minres\"") && json.contains("\"rotation\":\"oblimin\""))
   }
 }
@@ -197,6 +201,10 @@ struct ContingencyAccumulatorTests {
     let t01 = whole.table(0, 1), t10 = whole.table(1, 0)
     for x in 1...5 { for y in 1...5 { #expect(t01[x, y] == t10[y, x]) } }
     #expect(whole.polychoricMatrix().maxAbsDifference(Polychoric.correlationMatrix(data)) == 0)
+    // make_fixtures.R: psych reported 10 corrected cells; every corrected pair is listed once.
+    let detail = whole.polychoric()
+    #expect(!detail.correctedPairs.isEmpty && detail.failedPairs.isEmpty)
+    #expect(Set(detail.correctedPairs).count == detail.correctedPairs.count)
     var odd = ContingencyAccumulator(variables: 2, codes: 1...5)
     odd.add(RowBlock(rowArrays: [[1, 9], [2.5, 3], [.nan, 2], [3, 3]]))
     #expect(odd.outOfRange == 2)

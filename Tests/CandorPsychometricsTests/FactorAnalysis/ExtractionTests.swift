@@ -147,3 +147,26 @@ struct RecoveryTests {
     #expect(phi.maxAbsDifference(.identity(k)) < 0.06)
   }
 }
+
+@Suite("Lanczos top eigenpair for one-factor minres")
+struct TopEigenpairTests {
+  @Test func agreesWithFullDecomposition() throws {
+    var generator = SeededGenerator(seed: 9)
+    for p in [70, 150] {
+      let sim = ParallelAnalysis.simulatedCorrelation(rows: 500, columns: p, generator: &generator)
+      let psi = (0..<p).map { 0.8 + 0.1 * sin(Double($0)) }
+      let fast = FactorExtractor.oneFactorMinresObjective(sim, psi: psi, start: nil)!
+      let full = try FactorExtractor.minresObjective(sim, psi: psi, factors: 1)
+      #expect(abs(fast.value - full.value) < 1e-10 * max(1, full.value))
+      #expect(zip(fast.gradient, full.gradient).map { abs($0 - $1) }.max()! < 1e-10)
+      // One-factor minres through the fast path equals the full-eigen solution.
+      let extraction = try FactorExtractor.extract(sim, factors: 1, method: .minres)
+      let reference = try BoundedMinimizer(lower: [Double](repeating: 0.005, count: p), upper: [Double](repeating: 1, count: p))
+        .minimize(start: try FactorExtractor.squaredMultipleCorrelations(sim).map { 1 - $0 }) {
+          try FactorExtractor.minresObjective(sim, psi: $0, factors: 1)
+        }
+      let d = zip(extraction.uniquenessParameters, reference.x).map { abs($0 - $1) }.max()!
+      #expect(d < 1e-7, "one-factor minres differs by \(d) between Lanczos and dsyevr paths")
+    }
+  }
+}

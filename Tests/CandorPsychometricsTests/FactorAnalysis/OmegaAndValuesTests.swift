@@ -52,6 +52,22 @@ struct ValuesStructureTests {
     #expect(result.orderMatchesTheory == true)
   }
 
+  @Test func itemLevelMDSUsesCircularMeanPerValue() throws {
+    // Two items per value: R_items = 0.8·A·R10·Aᵀ + 0.2·I (positive definite, unit diagonal).
+    let r10 = FactorFixtures.matrix("R10")
+    let labels = Self.names.flatMap { ["\($0)_a", "\($0)_b"] }
+    var r = Matrix(rows: 20, columns: 20)
+    for j in 0..<20 { for i in 0..<20 { r[i, j] = 0.8 * r10[i / 2, j / 2] + (i == j ? 0.2 : 0) } }
+    var map: [String: SchwartzValue] = [:]
+    for (i, label) in labels.enumerated() { map[label] = SchwartzValue.allCases[i / 2] }
+    let result = try ValuesStructure.analyze(correlation: r, labels: labels, valueOfLabel: map)
+    #expect(result.orderMatchesTheory == true)
+    #expect(result.coordinates.keys == labels)
+    #expect(result.stress > 0 && result.stress < 0.5)
+    // Without the item → value map no label is a value name: no verdict.
+    #expect(try ValuesStructure.analyze(correlation: r, labels: labels).orderMatchesTheory == nil)
+  }
+
   @Test func orderCriterion() {
     let theory = SchwartzValue.allCases
     func angles(_ order: [SchwartzValue]) -> [SchwartzValue: Double] {

@@ -31,6 +31,12 @@ import Testing
       #expect(close(t.ci95[0], f["glm.ciLower[\(j)]"]) && close(t.ci95[1], f["glm.ciUpper[\(j)]"]))
     }
     #expect(close(m.deviance, f["glm.deviance"], 1e-9 * f["glm.deviance"]))
+    // odds ratio per SD = the coefficient of the standardised predictor in glm
+    for (j, t) in m.terms.enumerated() {
+      #expect(close(log(t.oddsRatioPerSD), f["glm.coefPerSD[\(j + 1)]"]))
+      #expect(close(log(t.ci95PerSD[0]), log(f["glm.ciLowerPerSD[\(j + 1)]"])))
+    }
+    #expect(m.intercept.sd.isNaN)
     #expect(close(m.nullDeviance, f["glm.nullDeviance"], 1e-9 * f["glm.nullDeviance"]))
     #expect(m.warnings.isEmpty)
   }
@@ -81,6 +87,13 @@ import Testing
     let y: [Double] = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]
     let m = try LogisticRegression.fit(outcome: y, outcomeName: "left", predictors: [x], names: ["x"])
     #expect(m.warnings.contains { $0.code == "separation" })
+    // quasi-complete: both outcomes only at x = 5, a second predictor overlapping
+    let xq: [Double] = [1, 2, 3, 4, 5, 5, 5, 5, 6, 7, 8, 9]
+    let yq: [Double] = [0, 0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 1]
+    let w: [Double] = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8]
+    let q = try LogisticRegression.fit(outcome: yq, outcomeName: "left", predictors: [xq, w], names: ["x", "w"])
+    #expect(q.warnings.contains { $0.code == "separation" })
+    #expect(abs(q.terms[0].estimate) > 5)
   }
 
   @Test func errorsSayWhatToDo() {

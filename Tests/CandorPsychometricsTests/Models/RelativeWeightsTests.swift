@@ -1,5 +1,6 @@
 import CandorNumerics
 @testable import CandorPsychometrics
+import Foundation
 import Testing
 
 /// SplitMix64, a seeded generator for tests.
@@ -42,6 +43,30 @@ struct SplitMix: RandomNumberGenerator {
       ["trust", "safety", "tenure", "intent"].map(f.column), counts: nil), names: ["trust", "safety", "tenure"],
       outcomeName: "intent", n: 600)
     #expect(m.weights == d.weights && m.r2 == d.r2 && m.ci95.names.isEmpty)
+  }
+
+  /// The seeded convenience: reproducible, and intervals narrow as n grows.
+  @Test func seededBootstrapIsReproducible() throws {
+    let cols = [f.column("trust"), f.column("safety")]
+    let a = try RelativeWeights.analyze(outcome: f.column("intent"), outcomeName: "intent", predictors: cols,
+                                        names: ["trust", "safety"], replicates: 100, seed: 2026)
+    let b = try RelativeWeights.analyze(outcome: f.column("intent"), outcomeName: "intent", predictors: cols,
+                                        names: ["trust", "safety"], replicates: 100, seed: 2026)
+    let c = try RelativeWeights.analyze(outcome: f.column("intent"), outcomeName: "intent", predictors: cols,
+                                        names: ["trust", "safety"], replicates: 100, seed: 2027)
+    #expect(a == b && a.seed == 2026 && a.ci95 != c.ci95)
+  }
+
+  /// Undefined values in named maps encode as null and decode back to NaN.
+  @Test func namedValuesRoundTripWithNull() throws {
+    let v = NamedValues(names: ["b", "a"], values: [0.5, .nan])
+    let json = String(decoding: try JSONEncoder().encode(v), as: UTF8.self)
+    #expect(json.contains("null"))
+    let back = try JSONDecoder().decode(NamedValues<Double>.self, from: Data(json.utf8))
+    #expect(back["b"] == 0.5 && back["a"]!.isNaN)
+    let ci = NamedValues(names: ["a"], values: [[0.1, Double.nan]])
+    let ciBack = try JSONDecoder().decode(NamedValues<[Double]>.self, from: JSONEncoder().encode(ci))
+    #expect(ciBack["a"]![0] == 0.1 && ciBack["a"]![1].isNaN)
   }
 
   /// Uncorrelated predictors: each weight is its squared correlation with y.

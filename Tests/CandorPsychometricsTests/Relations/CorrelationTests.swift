@@ -38,6 +38,19 @@ import Testing
     #expect(close(try Correlation.spearman(f.column("tenure"), f.column("item1")).r, f["spearman2.r"]))
   }
 
+  /// psych::corr.test(method = "spearman"/"kendall"): its t test and Fisher-z CI on ρ and τ.
+  @Test func rankTablesMatchPsychCorrTest() throws {
+    let names = ["trust_na", "safety_na", "tenure"]
+    for method in [CorrelationMethod.spearman, .kendall] {
+      let m = method.rawValue
+      let table = try CorrelationTable.fromColumns(names: names, columns: names.map(f.column), method: method)
+      #expect(close(table[0].r, f["\(m).psych.r"]) && close(table[1].r, f["\(m).psych.r13"]))
+      #expect(close(table[0].p, f["\(m).psych.p"], 1e-9, relative: true))
+      #expect(close(table[0].pHolm, f["\(m).psych.pHolm"], 1e-9, relative: true))
+      #expect(close(table[0].ci95[0], f["\(m).psych.ci[0]"]) && close(table[0].ci95[1], f["\(m).psych.ci[1]"]))
+    }
+  }
+
   /// Knight's O(n log n) τ-b equals the O(n²) definition on tied integer data.
   @Test func kendallKnightEqualsBruteForce() throws {
     var state: UInt64 = 42
@@ -148,10 +161,25 @@ import Testing
   /// CodingKeys order; the JSON writer decides the byte order).
   @Test func jsonFields() throws {
     let result = CorrelationResult(x: "a", y: "b", method: .pearson, test: Correlation.test(r: 0.5, n: 100))
-    let labels = Mirror(reflecting: result).children.map { $0.label! }
+    let labels = Mirror(reflecting: result).children.map { $0.label!.hasPrefix("_") ? String($0.label!.dropFirst()) : $0.label! }
     #expect(labels == ["x", "y", "method", "n", "r", "ci95", "t", "p", "pHolm", "pBH", "partialOn"])
     let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(result)) as! [String: Any]
     #expect(Set(object.keys) == Set(labels))
     #expect(object["method"] as? String == "pearson")
+  }
+
+  /// Undefined statistics (a constant variable, too few rows) encode as null, never fail.
+  @Test func undefinedStatisticsEncodeAsNull() throws {
+    let table = try CorrelationTable.fromColumns(names: ["a", "b", "c"], columns: [[1, 1, 1], [1, 2, 4], [2, 1, 4]],
+                                                 method: .pearson)
+    #expect(table[0].r.isNaN && table[0].p.isNaN && table[0].pHolm.isNaN)
+    #expect(!table[2].r.isNaN && !table[2].p.isNaN && table[2].ci95[0].isNaN)  // n = 3: Fisher-z CI needs n > 3
+    let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(table)) as! [[String: Any]]
+    #expect(object[0]["r"] is NSNull && object[0]["p"] is NSNull)
+    #expect((object[2]["ci95"] as! [Any]).allSatisfy { $0 is NSNull })
+    let back = try JSONDecoder().decode([CorrelationResult].self, from: JSONEncoder().encode(table))
+    #expect(back[2].r == table[2].r && back[0].r.isNaN)
+    // the adjustments count only the one defined p-value
+    #expect(table[2].pHolm == table[2].p && table[2].pBH == table[2].p)
   }
 }

@@ -63,6 +63,12 @@ put("kendall.r", cor(d$trust_na, d$safety_na, method = "kendall", use = "pairwis
 put("kendall2.r", cor(d$tenure, d$item1, method = "kendall"))
 put("spearman2.r", cor(d$tenure, d$item1, method = "spearman"))
 
+for (m in c("spearman", "kendall")) {
+  ps <- corr.test(d[, c("trust_na", "safety_na", "tenure")], method = m, adjust = "holm")
+  put(paste0(m, ".psych.r"), ps$r[1, 2]); put(paste0(m, ".psych.p"), ps$p[2, 1]); put(paste0(m, ".psych.pHolm"), ps$p[1, 2])
+  put(paste0(m, ".psych.ci"), c(ps$ci$lower[1], ps$ci$upper[1])); put(paste0(m, ".psych.r13"), ps$r[1, 3])
+}
+
 # 4. partial r of trust and intent given tenure and safety (complete cases), ppcor-style
 cc <- complete.cases(d[, c("trust_na", "intent", "tenure", "safety_na")])
 R <- cor(d[cc, c("trust_na", "intent", "tenure", "safety_na")]); P <- solve(R)
@@ -83,6 +89,11 @@ s <- summary(fit)$coefficients
 put("glm.coef", s[, 1]); put("glm.se", s[, 2]); put("glm.z", s[, 3]); put("glm.p", s[, 4])
 put("glm.deviance", fit$deviance); put("glm.nullDeviance", fit$null.deviance)
 put("glm.ciLower", exp(s[, 1] - qnorm(0.975) * s[, 2])); put("glm.ciUpper", exp(s[, 1] + qnorm(0.975) * s[, 2]))
+fitz <- glm(left ~ scale(trust) + scale(safety) + scale(tenure), family = binomial, data = d,
+            control = glm.control(epsilon = 1e-14, maxit = 100))
+fitz <- glm(formula(fitz), family = binomial, data = d, start = coef(fitz), control = glm.control(epsilon = 1e-14, maxit = 100))
+sz <- summary(fitz)$coefficients
+put("glm.coefPerSD", sz[, 1]); put("glm.ciLowerPerSD", exp(sz[, 1] - qnorm(0.975) * sz[, 2]))
 V <- vcovCL(fit, cluster = ~school, type = "HC1")
 put("glm.clusterSE", sqrt(diag(V)))
 zc <- coef(fit) / sqrt(diag(V)); put("glm.clusterP", 2 * pnorm(-abs(zc)))

@@ -1,0 +1,116 @@
+import CandorData
+import CandorNumerics
+import CandorPsychometrics
+import Foundation
+
+/// What a run reads and how (the validated plan of design.md §5's common options).
+public struct AnalysisRequest: Sendable {
+  public var files: [String]
+  public var codebookPath: String
+  public var missing: MissingDataPolicy = .pairwise
+  public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+  /// May only raise the codebook's `min_group_size`.
+  public var minGroupSize: Int?
+  public var outOfRange: OutOfRangeHandling = .error
+  public var delimiter: Delimiter?
+  public var encoding: TextEncoding?
+  /// Score variables to keep per respondent (models that need rows), and the group
+  /// level whose index is kept with them (cluster-robust errors).
+  public var respondentColumns: [String] = []
+  public var cluster: String?
+
+  public init(files: [String], codebookPath: String) {
+    self.files = files
+    self.codebookPath = codebookPath
+  }
+}
+
+/// A loaded codebook, the opened files and the result of the pass over them.
+public struct SurveyData: Sendable {
+  public let request: AnalysisRequest
+  public let codebook: Codebook
+  public let codebookWarnings: [AnalysisWarning]
+  public let layout: AnalysisLayout
+  public let statistics: PassStatistics
+  /// Layout detected per file (`qualtrics`, `csv`, …).
+  public let formats: [String]
+  public let wallSeconds: Double
+
+  /// The confidentiality threshold in force (codebook, raised by the CLI).
+  public var minGroupSize: Int { max(codebook.minGroupSize, request.minGroupSize ?? 0) }
+
+  /// Loads the codebook, opens every file, and runs one pass (files pooled with the
+  /// same merge as threads).
+  public static func load(_ request: AnalysisRequest, progress: ((Int) -> Void)? = nil) throws -> SurveyData {
+    let start = Date()
+    let url = URL(fileURLWithPath: request.codebookPath)
+    let (codebook, problems) = try Codebook.loadValidated(contentsOf: url)
+    CandorRuntime.configureBLAS()
+    var total: PassStatistics?
+    var layout: AnalysisLayout?
+    var formats: [String] = []
+    for file in request.files {
+      let source = try SurveyFile.open(path: file, options: sourceOptions(codebook, request))
+      formats.append(source.header.layout.rawValue)
+      let plan = try DecodingPlan(codebook: codebook, header: source.header.columns,
+                                  headerRows: source.header.rows,
+                                  fileMissingCodes: fileMissingCodes(source),
+                                  outOfRange: request.outOfRange, decimalComma: source.decimalComma)
+      var fileLayout = try AnalysisLayout(codebook: codebook, plan: plan)
+      if !request.respondentColumns.isEmpty {
+        try fileLayout.keepRespondentColumns(request.respondentColumns, cluster: request.cluster)
+      }
+      if layout == nil { layout = fileLayout }
+      let pass = SurveyPass(layout: fileLayout, screens: codebook.screens, threads: request.threads)
+      let stats = try pass.run(source, progress: progress)
+      if total == nil { total = stats } else { total!.merge(stats) }
+    }
+    guard let layout, let total else { throw AnalysisError.noInput }
+    return SurveyData(request: request, codebook: codebook,
+                      codebookWarnings: problems.map(\.analysisWarning), layout: layout,
+                      statistics: total, formats: formats, wallSeconds: Date().timeIntervalSince(start))
+  }
+
+  static func sourceOptions(_ codebook: Codebook, _ request: AnalysisRequest) -> SourceOptions {
+    var csv = CSVOptions()
+    switch codebook.delimiter {
+    case .auto: csv.delimiter = .auto
+    case .byte(let b):
+      csv.delimiter = b == UInt8(ascii: ";") ? .semicolon : b == UInt8(ascii: "\t") ? .tab : .comma
+    }
+    csv.encoding = TextEncoding(rawValue: codebook.encoding.rawValue) ?? .auto
+    if let d = request.delimiter { csv.delimiter = d }
+    if let e = request.encoding { csv.encoding = e }
+    let layout: SurveyLayout? = codebook.format == .auto ? nil : SurveyLayout(rawValue: codebook.format.rawValue)
+    return SourceOptions(layout: layout, csv: csv, sheet: codebook.sheet)
+  }
+
+  static func fileMissingCodes(_ source: any SurveySource) -> [Int: [String]] {
+    guard let dictionary = source.dictionary else { return [:] }
+    var out: [Int: [String]] = [:]
+    for (i, m) in dictionary.missingValues.enumerated() where !m.codes.isEmpty {
+      out[i] = m.codes.map { $0 == $0.rounded() ? String(Int($0)) : String($0) }
+    }
+    return out
+  }
+}
+
+/// A run that cannot start.
+public enum AnalysisError: Error, CustomStringConvertible, Equatable {
+  case noInput
+  case unknownScale(String, known: [String])
+  case unknownVariable(String, known: [String])
+  case unsupported(String)
+
+  public var description: String {
+    switch self {
+    case .noInput: return "no input files were given"
+    case let .unknownScale(name, known):
+      return "the codebook has no scale named \"\(name)\"; its scales are \(known.joined(separator: ", "))"
+    case let .unknownVariable(name, known):
+      return "\"\(name)\" is neither a scale score nor a numeric column named in the codebook; available: \(known.joined(separator: ", "))"
+    case let .unsupported(message):
+      return message
+    }
+  }
+}

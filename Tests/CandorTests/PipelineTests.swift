@@ -1,0 +1,132 @@
+import Candor
+import Foundation
+import Testing
+import _CandorTestSupport
+
+/// End-to-end: the shipped demo export through the whole pass, against R on the same
+/// data (Fixtures/make_demo_reference.R).
+@Suite struct PipelineTests {
+  static let root = repositoryRoot()
+  static let reference: [String: Double] = {
+    let url = Bundle.module.url(forResource: "demo_reference", withExtension: "csv", subdirectory: "Fixtures")!
+    let text = try! String(contentsOf: url, encoding: .utf8)
+    var out: [String: Double] = [:]
+    for line in text.split(separator: "\n").dropFirst() {
+      let parts = line.split(separator: ",")
+      out[String(parts[0])] = Double(parts[1])!
+    }
+    return out
+  }()
+
+  static func load(threads: Int = 2, keep: [String] = [], cluster: String? = nil) throws -> SurveyData {
+    var request = AnalysisRequest(files: [root.appendingPathComponent("datasets/demo/demo.csv").path],
+                                  codebookPath: root.appendingPathComponent("datasets/demo/demo.codebook.yaml").path)
+    request.threads = threads
+    request.respondentColumns = keep
+    request.cluster = cluster
+    return try SurveyData.load(request)
+  }
+
+  func ref(_ name: String) -> Double { Self.reference[name]! }
+
+  @Test func reliabilityMatchesPsych() throws {
+    let data = try Self.load()
+    let (results, _) = try data.reliability(scales: ["psych_safety", "trust"])
+    #expect(isClose(results[0].alpha.raw, ref("alpha.psych_safety.raw"), absolute: 1e-12))
+    #expect(isClose(results[0].alpha.standardized, ref("alpha.psych_safety.std"), absolute: 1e-12))
+    #expect(isClose(results[0].alpha.g6, ref("alpha.psych_safety.g6"), absolute: 1e-12))
+    #expect(isClose(results[1].alpha.raw, ref("alpha.trust.raw"), absolute: 1e-12))
+    #expect(isClose(results[1].alpha.standardized, ref("alpha.trust.std"), absolute: 1e-12))
+  }
+
+  @Test func valueScalesReportOneAlphaPerValue() throws {
+    let data = try Self.load()
+    let (results, _) = try data.reliability(scales: ["values"])
+    #expect(results.count == 10)
+    #expect(results.map(\.scale).contains("values.benevolence"))
+    #expect(results.first { $0.scale == "values.universalism" }?.items == 6)
+  }
+
+  @Test func correlationsOfScoresMatchCorTest() throws {
+    let data = try Self.load()
+    let rows = try data.correlations(variables: ["trust", "psych_safety"], with: ["left", "intent_stay"])
+    let tl = try #require(rows.first { $0.x == "trust" && $0.y == "left" })
+    #expect(isClose(tl.r, ref("cor.trust.left.r"), absolute: 1e-12))
+    #expect(tl.n == Int(ref("cor.trust.left.n")))
+    #expect(isClose(tl.p, ref("cor.trust.left.p"), absolute: 0, relative: 1e-9))
+    let si = try #require(rows.first { $0.x == "psych_safety" && $0.y == "intent_stay" })
+    #expect(isClose(si.r, ref("cor.psych_safety.intent_stay.r"), absolute: 1e-12))
+    #expect(isClose(si.ci95[0], ref("cor.psych_safety.intent_stay.lo"), absolute: 1e-12))
+    #expect(isClose(si.ci95[1], ref("cor.psych_safety.intent_stay.hi"), absolute: 1e-12))
+    #expect(isClose(si.p, ref("cor.psych_safety.intent_stay.p"), absolute: 0, relative: 1e-9))
+  }
+
+  @Test func aggregationMatchesMultilevel() throws {
+    let data = try Self.load()
+    let levels = try data.aggregation(by: "school_id", scales: ["psych_safety"])
+    let a = try #require(levels.first)
+    #expect(a.result.groups == Int(ref("groups.psych_safety.school_id")))
+    #expect(isClose(a.result.icc1, ref("icc1.psych_safety.school_id"), absolute: 1e-10))
+    #expect(isClose(a.result.icc2, ref("icc2.psych_safety.school_id"), absolute: 1e-10))
+    let i = try #require(a.paths.firstIndex { $0.last == "S0001" })
+    #expect(a.result.groupResults[i].n == Int(ref("n.psych_safety.S0001")))
+    #expect(isClose(a.result.groupResults[i].mean ?? .nan, ref("mean.psych_safety.S0001"), absolute: 1e-12))
+  }
+
+  @Test func retentionMatchesGlmWithClusterRobustErrors() throws {
+    let data = try Self.load(keep: ["left", "trust", "psych_safety", "tenure"], cluster: "school_id")
+    let r = try data.retention(outcome: "left", predictors: ["trust", "psych_safety"], covariates: ["tenure"])
+    #expect(r.n == Int(ref("glm.n")))
+    for name in ["trust", "psych_safety", "tenure"] {
+      let t = try #require(r.terms.first { $0.name == name })
+      // Scores are kept as Float32 per respondent: agreement to ~1e-6 relative.
+      #expect(isClose(t.oddsRatio, ref("glm.\(name).or"), absolute: 0, relative: 1e-5))
+      #expect(isClose(t.p, ref("glm.\(name).p"), absolute: 0, relative: 1e-3))
+    }
+  }
+
+  @Test func resultsDoNotDependOnThreadCount() throws {
+    let one = try Self.load(threads: 1), many = try Self.load(threads: 7)
+    #expect(one.statistics.scaleItems == many.statistics.scaleItems)
+    #expect(one.statistics.scores == many.statistics.scores)
+    #expect(one.statistics.rowsUsed == many.statistics.rowsUsed)
+    #expect(one.statistics.groups[1].labels == many.statistics.groups[1].labels)
+  }
+
+  @Test func factorAnalysisOfTrustMatchesPsychFa() throws {
+    let data = try Self.load()
+    var settings = FactorSettings()
+    settings.factors = .fixed(3)
+    let fa = try data.factorAnalysis(scale: "trust", settings: settings)
+    #expect(fa.n == Int(ref("fa.trust.n")))
+    for i in 1...12 {
+      let h2 = try #require(fa.communalities["tr\(i)"])
+      #expect(isClose(h2, ref("fa.trust.h2.\(i)"), absolute: 1e-4))
+    }
+    #expect(isClose(fa.fit.chiSquare ?? .nan, ref("fa.trust.chi"), absolute: 0, relative: 1e-3))
+    #expect(isClose(fa.fit.tli ?? .nan, ref("fa.trust.tli"), absolute: 0, relative: 1e-3))
+  }
+
+  @Test func omegaFillsReliabilityAsPsychOmegaWithoutFlipping() throws {
+    let data = try Self.load()
+    var (results, _) = try data.reliability(scales: ["trust", "psych_safety"])
+    _ = data.addOmega(to: &results)
+    let trust = try #require(results[0].omega)
+    #expect(isClose(trust.oneFactorTotal, ref("omega.trust.onefactor"), absolute: 1e-4))
+    #expect(isClose(trust.total ?? .nan, ref("omega.trust.total"), absolute: 1e-4))
+    #expect(isClose(trust.hierarchical ?? .nan, ref("omega.trust.h"), absolute: 1e-4))
+    // 7 items: Schmid–Leiman is under-identified, so only the one-factor ω.
+    let safety = try #require(results[1].omega)
+    #expect(safety.total == nil && safety.hierarchical == nil)
+  }
+
+  @Test func valueCircleOfGeneratedPVQMatchesTheory() throws {
+    let data = try Self.load()
+    let v = try data.values(scale: "values")
+    #expect(v.valueScores.keys.count == 10)
+    #expect(v.mrat.n > 1900)
+    #expect(v.mds?.orderMatchesTheory == true)
+    // Centred value means sum to ~0 over the ten values only when weighted by items; each is finite.
+    #expect(v.valueScores.values.allSatisfy { $0.mean.isFinite && $0.sd > 0 })
+  }
+}
