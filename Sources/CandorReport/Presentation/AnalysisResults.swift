@@ -16,8 +16,8 @@ public struct AnalysisResults: Sendable {
   public var scaleDescriptives: [ScaleDescriptives]
   /// `factorAnalysis[]`: one EFA per analysed scale.
   public var factorAnalysis: [FactorAnalysisResult]
-  /// `values[]`: one per value instrument.
-  public var values: [ValuesResult]
+  /// `values[]`: one per value instrument (MRAT, centred value scores, MDS).
+  public var values: [ValuesSummary]
   /// `correlations[]`: one table of coefficients (p adjusted within it).
   public var correlations: [CorrelationResult]
   /// Title of the correlation table, e.g. "Correlations of Scale Scores With Outcomes".
@@ -35,7 +35,7 @@ public struct AnalysisResults: Sendable {
 
   public init(
     reliability: [ReliabilityResult] = [], scaleDescriptives: [ScaleDescriptives] = [],
-    factorAnalysis: [FactorAnalysisResult] = [], values: [ValuesResult] = [],
+    factorAnalysis: [FactorAnalysisResult] = [], values: [ValuesSummary] = [],
     correlations: [CorrelationResult] = [], correlationTitle: String = "Correlations",
     retention: [RetentionResult] = [], aggregation: [GroupedAggregation] = [],
     drivers: [DriversResult] = [], waves: [WaveComparison] = [], warnings: [AnalysisWarning] = []
@@ -91,68 +91,19 @@ public struct GroupedAggregation: Sendable {
     self.level = level
   }
 
+  /// The cells from the pipeline's group paths (labels from the outermost level down): a
+  /// group level's entry is `CellKey(path, wave:)`; a cut's is the cut category (the last
+  /// label) under the path above it, `CellKey(path.dropLast(), cut: (level, last), wave:)`.
+  public init(result: AggregationResult, level: String, paths: [[String]], isCut: Bool = false, wave: String? = nil) {
+    let cells = paths.map { path -> CellKey in
+      guard isCut, let category = path.last else { return CellKey(path, wave: wave) }
+      return CellKey(Array(path.dropLast()), cut: CutCategory(level, category), wave: wave)
+    }
+    self.init(result: result, cells: cells, level: level)
+  }
+
   /// The wave of the table (all its cells share it), `nil` when pooled.
   public var wave: String? { cells.first?.wave }
-}
-
-/// One `values[]` entry of design.md §7: MRAT, value scores, and the MDS value circle.
-public struct ValuesResult: Encodable, Sendable {
-  /// Mean rating across all items (Schwartz's MRAT), used for centring.
-  public struct MRAT: Codable, Sendable, Hashable {
-    public var mean: Double
-    public var sd: Double
-    public var n: Int
-    public init(mean: Double, sd: Double, n: Int) {
-      self.mean = mean
-      self.sd = sd
-      self.n = n
-    }
-  }
-
-  /// One value's score summary (`valueScores.<value>`).
-  public struct ValueScore: Codable, Sendable, Hashable {
-    public var value: String
-    public var mean: Double
-    public var sd: Double
-    /// Cronbach's α of the value's items (few items: expect .40–.70, domain.md §2.6).
-    public var alpha: Double?
-    public init(value: String, mean: Double, sd: Double, alpha: Double?) {
-      self.value = value
-      self.mean = mean
-      self.sd = sd
-      self.alpha = alpha
-    }
-  }
-
-  public var scale: String
-  public var mrat: MRAT?
-  /// In the instrument's value order (encoded as an ordered object).
-  public var valueScores: [ValueScore]
-  public var mds: ValuesStructureResult?
-
-  public init(scale: String, mrat: MRAT?, valueScores: [ValueScore], mds: ValuesStructureResult?) {
-    self.scale = scale
-    self.mrat = mrat
-    self.valueScores = valueScores
-    self.mds = mds
-  }
-
-  private enum CodingKeys: String, CodingKey { case scale, mrat, valueScores, mds }
-  private enum ScoreKeys: String, CodingKey { case mean, sd, alpha }
-
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(scale, forKey: .scale)
-    try c.encode(mrat, forKey: .mrat)
-    var scores = c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: .valueScores)
-    for v in valueScores {
-      var s = scores.nestedContainer(keyedBy: ScoreKeys.self, forKey: AnyCodingKey(v.value))
-      try s.encode(v.mean, forKey: .mean)
-      try s.encode(v.sd, forKey: .sd)
-      try s.encode(v.alpha, forKey: .alpha)
-    }
-    try c.encode(mds, forKey: .mds)
-  }
 }
 
 /// One wave-over-wave change (design.md §7 `waves[]`). A placeholder for the values the

@@ -2,15 +2,16 @@ import CandorNumerics
 import CandorPsychometrics
 
 extension ReportDraft {
-  /// Adds `values[]` entries, a table of value means, SDs and αs per instrument (MRAT and the
-  /// MDS stress and circle-order check in the note), and the value circle chart.
-  public mutating func presentValues(_ results: [ValuesResult]) throws {
+  /// Adds `values[]` entries, a table of MRAT-centred value means, SDs, n and αs per
+  /// instrument, then the higher-order scores (MRAT and the MDS stress and circle-order check
+  /// in the note), and the value circle chart (MDS coordinates as computed: per item or per
+  /// value).
+  public mutating func presentValues(_ results: [ValuesSummary]) throws {
     for v in results {
       try summary.append(v, to: .values)
-      var notes: [String] = []
-      if let m = v.mrat {
-        notes.append("MRAT (mean rating over all items) M = \(Present.numberText(m.mean)), SD = \(Present.numberText(m.sd)), n = \(m.n).")
-      }
+      var notes = [
+        "Scores are centred on each respondent's mean rating over all items (MRAT; Schwartz): M = \(Present.numberText(v.mrat.mean)), SD = \(Present.numberText(v.mrat.sd)), n = \(v.mrat.n). α = Cronbach's alpha of the value's items (few items: expect .40–.70)."
+      ]
       if let mds = v.mds {
         let order: String
         switch mds.orderMatchesTheory {
@@ -18,13 +19,18 @@ extension ReportDraft {
         case false?: order = "does not match Schwartz's theoretical circle"
         case nil: order = "was not checked (not all ten values present)"
         }
-        notes.append("Classical MDS of the value correlations: stress-1 = \(Present.boundedText(mds.stress, decimals: 3)); the order of the values around the circle \(order).")
+        notes.append("Classical MDS of the correlations: stress-1 = \(Present.boundedText(mds.stress, decimals: 3)); the order of the values around the circle \(order).")
       }
       var table = ReportTable(
         id: Present.id("values", v.scale), title: "Value Scores of \(v.scale)", notes: notes,
-        columns: [.label("Value"), .init("M", csvName: "mean"), .init("SD", csvName: "sd"), .init("α", csvName: "alpha")])
-      for s in v.valueScores {
-        table.rows.append(.init([.text(s.value), Present.number(s.mean), Present.number(s.sd), Present.bounded(s.alpha)]))
+        columns: [
+          .label("Value"), .init("n"), .init("M", csvName: "mean"), .init("SD", csvName: "sd"), .init("α", csvName: "alpha"),
+        ])
+      for (name, s) in zip(v.valueScores.keys, v.valueScores.values) {
+        table.rows.append(.init([.text(name), .integer(s.n), Present.number(s.mean), Present.number(s.sd), Present.bounded(s.alpha)]))
+      }
+      for (name, s) in zip(v.higherOrderScores.keys, v.higherOrderScores.values) {
+        table.rows.append(.init([.text(name), .integer(s.n), Present.number(s.mean), Present.number(s.sd), .empty]))
       }
       tables.append(table)
       if let mds = v.mds {
@@ -73,7 +79,7 @@ extension ReportDraft {
     for m in results {
       try summary.append(m, to: .retention)
       var notes = [
-        "Logistic regression of \(m.outcome) (1 = event): N = \(m.n), events = \(m.events). OR = odds ratio per unit of the predictor with its Wald 95 % CI."
+        "Logistic regression of \(m.outcome) (1 = event): N = \(m.n), events = \(m.events). OR = odds ratio per unit of the predictor, OR per SD = per standard deviation of the predictor (comparable across predictors), each with its Wald 95 % CI."
       ]
       if let cluster = m.cluster {
         notes.append("Cluster-robust (\(m.standardErrors)) standard errors by \(cluster) (\(m.clusters) clusters).")
@@ -81,9 +87,16 @@ extension ReportDraft {
       if !m.converged { notes.append("The model did not converge in \(m.iterations) iterations: do not interpret it.") }
       var table = ReportTable(
         id: Present.id("retention", m.outcome), title: "Odds Ratios for \(m.outcome)", notes: notes,
-        columns: [.label("Predictor", csvName: "term"), .init("OR", csvName: "odds_ratio"), .init("95% CI", csvName: "ci95"), .init("p")])
+        columns: [
+          .label("Predictor", csvName: "term"), .init("OR", csvName: "odds_ratio"), .init("95% CI", csvName: "ci95"),
+          .init("OR per SD", csvName: "odds_ratio_per_sd"), .init("95% CI (per SD)", csvName: "ci95_per_sd"), .init("p"),
+        ])
       for t in m.terms {
-        table.rows.append(.init([.text(t.name), Present.number(t.oddsRatio), Present.interval(t.ci95), Present.p(t.p)]))
+        table.rows.append(
+          .init([
+            .text(t.name), Present.number(t.oddsRatio), Present.interval(t.ci95), Present.number(t.oddsRatioPerSD),
+            Present.interval(t.ci95PerSD), Present.p(t.p),
+          ]))
       }
       tables.append(table)
     }

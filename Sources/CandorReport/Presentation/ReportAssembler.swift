@@ -2,7 +2,7 @@ import CandorNumerics
 import Foundation
 
 /// An output format of `candor analyze --format` (design.md §5).
-public enum OutputFormat: String, CaseIterable, Sendable, Hashable {
+public enum ReportFormat: String, CaseIterable, Sendable, Hashable {
   /// Plain-text tables on stdout.
   case table
   /// `report.md`.
@@ -83,7 +83,7 @@ public struct ReportAssembler: Sendable {
   /// Files: `summary.json` (`.json`), `<table-id>.csv` per table (`.csv`), `report.md`
   /// (`.markdown`), `report.html` (`.html`).
   @discardableResult
-  public func write(formats: Set<OutputFormat>, to directory: String?) throws -> String {
+  public func write(formats: Set<ReportFormat>, to directory: String?) throws -> String {
     let assembled = try publish()
     guard let directory else { return assembled.terminalText() }
     let writer = try OutputWriter(directory: directory)

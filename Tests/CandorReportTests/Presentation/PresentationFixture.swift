@@ -61,7 +61,7 @@ enum PresentationFixture {
       alpha: AlphaSummary(
         raw: alpha, standardized: alpha + 0.01, g6: alpha + 0.02, averageR: 0.4, medianR: 0.41, signalToNoise: 4.2,
         ase: 0.02, feldt95: ci, duhachek95: [alpha - 0.04, alpha + 0.04], intervalN: nMin, varianceR: 0.003),
-      omega: OmegaSummary(oneFactorTotal: alpha + 0.015), itemStatistics: stats, warnings: [])
+      omega: OmegaResult(oneFactorTotal: alpha + 0.015, total: nil, hierarchical: nil, groupFactors: nil, note: nil), itemStatistics: stats, warnings: [])
   }
 
   /// Two correlated factors of three items each: R = ΛΦΛᵀ + diag(1 − h²).
@@ -83,7 +83,7 @@ enum PresentationFixture {
       correlation: Matrix(rows), n: 300, request: FactorAnalysisRequest(scale: "climate", items: items, factors: .fixed(2)))
   }
 
-  static func values() throws -> ValuesResult {
+  static func values() throws -> ValuesSummary {
     let labels = SchwartzValue.allCases.map(\.rawValue)
     let k = labels.count
     var rows: [[Double]] = []
@@ -91,10 +91,14 @@ enum PresentationFixture {
       rows.append((0..<k).map { j in i == j ? 1 : 0.6 * cos(2 * Double.pi * Double(i - j) / Double(k)) })
     }
     let mds = try ValuesStructure.analyze(correlation: Matrix(rows), labels: labels)
-    let scores = labels.enumerated().map { i, v in
-      ValuesResult.ValueScore(value: v, mean: 0.4 - 0.08 * Double(i), sd: 0.7 + 0.01 * Double(i), alpha: 0.55 + 0.02 * Double(i % 4))
+    let scores = labels.indices.map { i in
+      ValuesSummary.ValueScore(mean: 0.4 - 0.08 * Double(i), sd: 0.7 + 0.01 * Double(i), n: 41 - i % 2, alpha: 0.55 + 0.02 * Double(i % 4))
     }
-    return ValuesResult(scale: "pvq21", mrat: .init(mean: 4.12, sd: 0.61, n: 41), valueScores: scores, mds: mds)
+    let higher = ["openness", "self_enhancement", "conservation", "self_transcendence"]
+    return ValuesSummary(
+      scale: "pvq21", mrat: .init(mean: 4.12, sd: 0.61, n: 41), valueScores: ItemMap(keys: labels, values: scores),
+      higherOrderScores: ItemMap(keys: higher, values: higher.indices.map { .init(mean: 0.3 - 0.2 * Double($0), sd: 0.5, n: 41) }),
+      mds: mds)
   }
 
   static func correlations() -> [CorrelationResult] {
@@ -110,10 +114,10 @@ enum PresentationFixture {
   static func retention() throws -> RetentionResult {
     let json = #"""
       {"outcome": "left", "n": 43, "events": 11, "cluster": "school_id",
-       "terms": [{"name": "trust", "oddsRatio": 0.62, "ci95": [0.41, 0.94], "p": 0.024, "estimate": -0.478, "se": 0.212, "z": -2.25},
-                 {"name": "psych_safety", "oddsRatio": 0.91, "ci95": [0.66, 1.25], "p": 0.55, "estimate": -0.094, "se": 0.161, "z": -0.58}],
+       "terms": [{"name": "trust", "oddsRatio": 0.62, "ci95": [0.41, 0.94], "p": 0.024, "estimate": -0.478, "se": 0.212, "z": -2.25, "sd": 0.71, "oddsRatioPerSD": 0.712, "ci95PerSD": [0.531, 0.955]},
+                 {"name": "psych_safety", "oddsRatio": 0.91, "ci95": [0.66, 1.25], "p": 0.55, "estimate": -0.094, "se": 0.161, "z": -0.58, "sd": 1.12, "oddsRatioPerSD": 0.9, "ci95PerSD": [0.63, 1.29]}],
        "converged": true,
-       "intercept": {"name": "(Intercept)", "oddsRatio": 4.1, "ci95": [1.2, 14.0], "p": 0.025, "estimate": 1.41, "se": 0.63, "z": 2.24},
+       "intercept": {"name": "(Intercept)", "oddsRatio": 4.1, "ci95": [1.2, 14.0], "p": 0.025, "estimate": 1.41, "se": 0.63, "z": 2.24, "sd": null, "oddsRatioPerSD": null, "ci95PerSD": [null, null]},
        "iterations": 5, "deviance": 40.1, "nullDeviance": 44.2, "clusters": 4, "standardErrors": "CR1", "warnings": []}
       """#
     return try JSONDecoder().decode(RetentionResult.self, from: Data(json.utf8))

@@ -80,7 +80,7 @@ func numberTokens(_ text: String) -> [String] {
     let assembler = ReportAssembler(
       header: PresentationFixture.header(), results: try PresentationFixture.results(),
       minGroupSize: PresentationFixture.minGroupSize)
-    let stdout = try assembler.write(formats: Set(OutputFormat.allCases), to: dir.path)
+    let stdout = try assembler.write(formats: Set(ReportFormat.allCases), to: dir.path)
     var files: [String: String] = [:]
     for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
       files[name] = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
