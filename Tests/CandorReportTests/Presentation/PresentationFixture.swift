@@ -5,9 +5,10 @@ import Foundation
 /// One fixed `AnalysisResults` built from small hand-made values (and, where the result types
 /// have no public initializer, from the psychometrics functions on small hand-made inputs).
 ///
-/// Four schools: S01 (n 12), S02 (n 3: below the threshold), S03 (n 8: suppressed as the
-/// complement of S02), S04 (n 20). Two waves of `trust`: S02 has 1 and 2 respondents, S03 has
-/// 4 and 4 (both suppressed in every wave), so S02's change must never be shown.
+/// Four schools: S01 (n 12), S02 (n 3: below the threshold), S03 (n 10: suppressed as the
+/// complement of S02), S04 (n 20). Two waves of `trust`: S01 7 → 5, S02 1 → 2, S03 4 → 6 (the
+/// team of 4 that becomes 6: shown in 2026Q3, its change never), S04 10 → 10. In 2026Q3 S02 is
+/// the only small school, so S01 (5, the next smallest) is suppressed there as its complement.
 enum PresentationFixture {
   static let minGroupSize = 5
   static let schools = ["S01", "S02", "S03", "S04"]
@@ -15,7 +16,7 @@ enum PresentationFixture {
   static let trust: [[Double]] = [
     [3.2, 3.5, 3.8, 4.1, 3.9, 3.6, 3.3, 4.0, 3.7, 3.4, 3.95, 3.65],
     [1.05, 1.10, 1.12],
-    [2.4, 2.9, 2.6, 2.8, 2.5, 2.7, 3.0, 2.3],
+    [2.4, 2.9, 2.6, 2.8, 2.5, 2.7, 3.0, 2.3, 2.55, 2.75],
     [3.0, 3.3, 2.9, 3.4, 3.1, 3.6, 3.2, 3.5, 2.8, 3.7, 3.05, 3.35, 2.95, 3.45, 3.15, 3.55, 3.25, 3.6, 2.85, 3.65],
   ]
   /// How many of each school's trust scores fall in the first wave (the rest are in the second).
@@ -30,7 +31,7 @@ enum PresentationFixture {
   static let left: [[Double]] = [
     [0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0],
     [1, 1, 0],
-    [1, 0, 0, 1, 0, 0, 1, 0],
+    [1, 0, 0, 1, 0, 0, 1, 0, 0, 0],
     [0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0],
   ]
 
@@ -97,7 +98,7 @@ enum PresentationFixture {
     let higher = ["openness", "self_enhancement", "conservation", "self_transcendence"]
     return ValuesSummary(
       scale: "pvq21", mrat: .init(mean: 4.12, sd: 0.61, n: 41), valueScores: ItemMap(keys: labels, values: scores),
-      higherOrderScores: ItemMap(keys: higher, values: higher.indices.map { .init(mean: 0.3 - 0.2 * Double($0), sd: 0.5, n: 41) }),
+      higherOrderScores: ItemMap(keys: higher, values: higher.indices.map { .init(mean: 0.33 - 0.21 * Double($0), sd: 0.52, n: 41) }),
       mds: mds)
   }
 
@@ -145,12 +146,14 @@ enum PresentationFixture {
       for (g, vs) in retention.enumerated() { for v in vs { r.add(v, group: Int32(g)) } }
       ret = r
     }
-    let headcounts: [Int?] = scores.map { $0.count + 11 }
+    let headcounts: [Int?] = scores.enumerated().map { $0.element.count + 11 + $0.offset }
     var result = Aggregation.analyze(
       scale: scale, by: "school_id", groupNames: schools, scores: m, headcounts: headcounts, retention: ret)
     for i in result.groupResults.indices {
-      result.groupResults[i].rwgj = 0.6037 + 0.0713 * Double(i)
-      result.groupResults[i].favourable = 0.4123 + 0.0911 * Double(i)
+      // Functions of the group's mean, so no two tables share them by accident.
+      let mean = result.groupResults[i].mean
+      result.groupResults[i].rwgj = 0.5 + (mean * 0.0917).truncatingRemainder(dividingBy: 0.4)
+      result.groupResults[i].favourable = min(0.95, (mean - 1) / 4 * 0.97)
     }
     return GroupedAggregation(
       result: result, cells: result.groupResults.map { CellKey([$0.group], wave: wave) }, level: "school")
@@ -169,6 +172,7 @@ enum PresentationFixture {
     func mean(_ xs: [Double]) -> Double { xs.reduce(0, +) / Double(xs.count) }
     let all = trust.flatMap { $0 }
     let s01Change = mean(q3[0]) - mean(q2[0])
+    let s04Change = mean(q3[3]) - mean(q2[3])
     return AnalysisResults(
       reliability: [
         reliability("psych_safety", items: (1...7).map { "ps\($0)" }, alpha: 0.82, ci: [0.741, 0.883], n: 43),
@@ -198,6 +202,12 @@ enum PresentationFixture {
         WaveComparison(
           scale: "trust", from: "2026Q2", to: "2026Q3", change: 0.8765, ci95: [0.5432, 1.2109], p: 0.0123,
           cell: CellKey(["S02"]), group: "S02"),
+        WaveComparison(
+          scale: "trust", from: "2026Q2", to: "2026Q3", change: 0.7321, ci95: [0.3217, 0.9871], p: 0.0234,
+          cell: CellKey(["S03"]), group: "S03"),
+        WaveComparison(
+          scale: "trust", from: "2026Q2", to: "2026Q3", change: s04Change, ci95: [s04Change - 0.3, s04Change + 0.3], p: 0.81,
+          cell: CellKey(["S04"]), group: "S04"),
       ],
       warnings: [
         AnalysisWarning(code: "negative-item-rest", message: "Item tr4 correlates negatively with the rest of trust; check its keying.", scale: "trust", item: "tr4")

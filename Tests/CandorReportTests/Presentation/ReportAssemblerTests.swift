@@ -69,6 +69,16 @@ func numberTokens(_ text: String) -> [String] {
   return out
 }
 
+/// `html` without its tags (the text between them).
+func withoutTags(_ html: String) -> String {
+  var out = ""
+  var inTag = false
+  for ch in html {
+    if ch == "<" { inTag = true; out.append(" ") } else if ch == ">" { inTag = false } else if !inTag { out.append(ch) }
+  }
+  return out
+}
+
 @Suite struct ReportAssemblerTests {
   static let schemaURL = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -128,12 +138,14 @@ func numberTokens(_ text: String) -> [String] {
     #expect(doc["values"]?[0]?["mds"]?["coordinates"]?.keys.count == 10)
     #expect(doc["values"]?[0]?["valueScores"]?.keys.first == "self_direction")
     #expect(doc["factorAnalysis"]?[0]?["loadings"]?.keys == ["cl1", "cl2", "cl3", "cl4", "cl5", "cl6"])
-    // Waves: the whole-sample change, then the gated group list (S01 shown, S02 suppressed).
+    // Waves: the whole-sample change, then the gated group list: only S04 is shown in both waves.
     let waves = doc["waves"]!.arrayValue!
     #expect(waves.count == 2)
-    #expect(waves[1]["groupChanges"]?[0]?["group"]?.stringValue == "S01")
-    #expect(waves[1]["groupChanges"]?[0]?["change"]?.doubleValue != nil)
-    #expect(waves[1]["groupChanges"]?[1]?.keys == ["group", "suppressed"])
+    let changes = try #require(waves[1]["groupChanges"]?.arrayValue)
+    #expect(changes.map { $0["group"]?.stringValue } == ["S01", "S02", "S03", "S04"])
+    for change in changes.prefix(3) { #expect(change.keys == ["group", "suppressed"]) }
+    #expect(changes[3]["change"]?.doubleValue == PresentationFixture.waveSplit(PresentationFixture.trust).1[3].reduce(0, +) / 10
+      - PresentationFixture.waveSplit(PresentationFixture.trust).0[3].reduce(0, +) / 10)
   }
 
   @Test func htmlHasEveryChartInlineAndNoNetworkReference() throws {
@@ -156,7 +168,8 @@ func numberTokens(_ text: String) -> [String] {
     #expect(titles.last == "Trend of trust Across Waves")
     // The trend keeps the whole sample and the shown schools; S02 and S03 lose every point.
     if case .line(let trend) = report.report.charts.last!.spec {
-      #expect(trend.series.map(\.name) == ["All respondents", "S01", "S04"])
+      #expect(trend.series.map(\.name) == ["All respondents", "S03", "S04"])
+      #expect(trend.series.map(\.points.count) == [2, 1, 2])
       #expect(trend.xTickLabels == ["2026Q2", "2026Q3"])
     } else {
       Issue.record("the last chart is not the trend line")
@@ -164,7 +177,12 @@ func numberTokens(_ text: String) -> [String] {
     // Group means: S02 and S03 drawn as suppressed gaps; the scatter lists them as suppressed.
     for chart in report.report.charts {
       if case .bar(let bars) = chart.spec {
-        #expect(bars.bars.map(\.isSuppressed) == [false, true, true, false], "\(bars.title)")
+        // Waves: S01 is hidden in 2026Q3 as S02's complement, and then in 2026Q2 too, or its
+        // 2026Q3 n and mean would follow from the pooled S01 minus 2026Q2.
+        let expected =
+          bars.title.contains("2026Q3") ? [true, true, false, false]
+          : bars.title.contains("2026Q2") ? [true, true, true, false] : [false, true, true, false]
+        #expect(bars.bars.map(\.isSuppressed) == expected, "\(bars.title)")
       }
       if case .scatter(let scatter) = chart.spec {
         #expect(scatter.points.map(\.label) == ["S01", "S04"])
@@ -172,6 +190,11 @@ func numberTokens(_ text: String) -> [String] {
       }
     }
     for title in titles { #expect(html.contains("aria-label=\"\(title.replacingOccurrences(of: "&", with: "&amp;"))\"")) }
+    // Every chart is well-formed SVG.
+    for chart in report.report.charts {
+      let counter = try ElementCounter.count(chart.svg())
+      #expect(counter.names["svg"] == 1, "\(chart.spec.title)")
+    }
     // Self-contained: no scripts, external styles, fonts, images or URLs.
     for banned in ["<script", "<link", "<img", "@import", "url(", "src=", "href=", "http:", "https:", "//"] {
       #expect(!html.contains(banned), "report.html contains \(banned)")
@@ -193,32 +216,79 @@ func numberTokens(_ text: String) -> [String] {
     #expect(plan.isSuppressed(CellKey(["S03"])))
     #expect(!plan.isSuppressed(CellKey(["S01"])))
     #expect(plan.isChangeSuppressed(CellKey(["S02"])))
-    #expect(!plan.isChangeSuppressed(CellKey(["S01"])))
+    // The team of 4 that becomes 6: shown in 2026Q3, its change hidden.
+    #expect(plan.isSuppressed(CellKey(["S03"], wave: "2026Q2")))
+    #expect(!plan.isSuppressed(CellKey(["S03"], wave: "2026Q3")))
+    #expect(plan.isChangeSuppressed(CellKey(["S03"])))
+    // S02 alone is small in 2026Q3: S01 (5) goes with it, then S01 in 2026Q2 (pooled S01 is
+    // shown), and S01's change.
+    #expect(plan.isSuppressed(CellKey(["S01"], wave: "2026Q3")))
+    #expect(plan.isSuppressed(CellKey(["S01"], wave: "2026Q2")))
+    #expect(plan.isChangeSuppressed(CellKey(["S01"])))
+    #expect(!plan.isChangeSuppressed(CellKey(["S04"])))
 
-    // Every statistic computed within a hidden cell: at full precision (JSON, CSV) and the
-    // mean and change as the text renderers round them. Compared as whole number tokens.
+    // 1. Every statistic computed within a hidden cell, at full precision, is absent (only
+    //    values with at least four decimals: short ones such as 0.2 occur by coincidence).
     var forbidden: Set<String> = []
     for a in results.aggregation {
       for (g, cell) in zip(a.result.groupResults, a.cells) where plan.isSuppressed(cell) {
         var numbers = [g.mean] + (g.ci95 ?? [])
         numbers += [g.sd, g.rwgj, g.favourable, g.responseRate, g.retentionRate].compactMap { $0 }
         for x in numbers { forbidden.insert(JSONValue.numberText(x)) }
-        forbidden.insert(CellFormat.number(g.mean, decimals: 2))
       }
     }
     for w in results.waves where w.cell.map(plan.isChangeSuppressed) == true {
       for x in [w.change] + w.ci95 { forbidden.insert(JSONValue.numberText(x)) }
-      forbidden.insert(CellFormat.number(w.change, decimals: 2))
     }
+    forbidden = forbidden.filter { ($0.split(separator: ".").last?.count ?? 0) >= 4 }
     #expect(forbidden.count > 40)
     var outputs = files
     outputs["stdout"] = stdout
     for (name, text) in outputs {
-      let tokens = Set(numberTokens(text))
-      for s in forbidden.intersection(tokens).sorted() {
+      for s in forbidden.intersection(numberTokens(text)).sorted() {
         Issue.record("\(name) contains \(s), a statistic of a suppressed group")
       }
     }
+    // 2. Every output is byte-identical when the hidden groups' statistics are changed (their
+    //    n stays, since it decides suppression): nothing rendered depends on them, rounded or not.
+    var altered = results
+    for k in altered.aggregation.indices {
+      let cells = altered.aggregation[k].cells
+      for i in cells.indices where plan.isSuppressed(cells[i]) {
+        var g = altered.aggregation[k].result.groupResults[i]
+        g.mean += 0.777
+        g.ci95 = g.ci95.map { $0.map { $0 + 0.5 } }
+        g.sd = g.sd.map { $0 * 1.7 }
+        g.rwgj = g.rwgj.map { $0 / 2 }
+        g.favourable = g.favourable.map { $0 / 3 }
+        g.responseRate = g.responseRate.map { $0 / 4 }
+        g.retentionRate = g.retentionRate.map { 1 - $0 }
+        altered.aggregation[k].result.groupResults[i] = g
+      }
+    }
+    for k in altered.waves.indices where altered.waves[k].cell.map(plan.isChangeSuppressed) == true {
+      altered.waves[k].change -= 1.234
+      altered.waves[k].ci95 = altered.waves[k].ci95.map { $0 - 1.234 }
+      altered.waves[k].p /= 7
+    }
+    let dir2 = FileManager.default.temporaryDirectory.appendingPathComponent("candor-present-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir2) }
+    let stdout2 = try ReportAssembler(
+      header: PresentationFixture.header(), results: altered, minGroupSize: PresentationFixture.minGroupSize
+    ).write(formats: Set(ReportFormat.allCases), to: dir2.path)
+    #expect(stdout2 == stdout)
+    #expect(Set(try FileManager.default.contentsOfDirectory(atPath: dir2.path)) == Set(files.keys))
+    for (name, text) in files {
+      let other = try String(contentsOf: dir2.appendingPathComponent(name), encoding: .utf8)
+      #expect(other == text, "\(name) changes with a suppressed group's statistics")
+    }
+    // Control: the same change to a shown group does change the report.
+    var control = results
+    control.aggregation[1].result.groupResults[0].mean += 0.777
+    let controlMarkdown = try ReportAssembler(
+      header: PresentationFixture.header(), results: control, minGroupSize: PresentationFixture.minGroupSize
+    ).publish().markdown()
+    #expect(controlMarkdown != files["report.md"])
     // The check itself sees numbers: shown groups' means are there.
     let shownMean = results.aggregation[1].result.groupResults[0].mean
     #expect(numberTokens(outputs["summary.json"]!).contains(JSONValue.numberText(shownMean)))
@@ -309,6 +379,22 @@ func numberTokens(_ text: String) -> [String] {
     let out = try assembler.write(formats: [.json, .markdown], to: dir.path)
     #expect(out == "Wrote 2 files to \(dir.path): summary.json, report.md\n")
     #expect(Set(try FileManager.default.contentsOfDirectory(atPath: dir.path)) == ["summary.json", "report.md"])
+  }
+
+  @Test func groupedAggregationCellsFromPipelinePaths() throws {
+    let a = PresentationFixture.aggregation("trust", PresentationFixture.trust, retention: nil, wave: nil).result
+    let level = GroupedAggregation(result: a, level: "school", paths: [["North", "S01"], ["North", "S02"], ["South", "S03"], ["South", "S04"]], wave: "w1")
+    #expect(level.cells == [
+      CellKey(["North", "S01"], wave: "w1"), CellKey(["North", "S02"], wave: "w1"),
+      CellKey(["South", "S03"], wave: "w1"), CellKey(["South", "S04"], wave: "w1"),
+    ])
+    #expect(level.wave == "w1")
+    let cut = GroupedAggregation(result: a, level: "role", paths: [["teacher"], ["aide"], ["North", "teacher"], ["North", "aide"]], isCut: true)
+    #expect(cut.cells == [
+      CellKey(cut: CutCategory("role", "teacher")), CellKey(cut: CutCategory("role", "aide")),
+      CellKey(["North"], cut: CutCategory("role", "teacher")), CellKey(["North"], cut: CutCategory("role", "aide")),
+    ])
+    #expect(cut.wave == nil)
   }
 
   @Test func rawSummaryAppendOfGroupResultsIsRefused() throws {
