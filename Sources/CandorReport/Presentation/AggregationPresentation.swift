@@ -14,7 +14,11 @@ extension ReportDraft {
         (try? GroupedEntry(cell: cell, name: g.group, n: g.suppressed ? 0 : g.n, result: g))
           ?? GroupedEntry(cell: cell, name: g.group, n: 0, statistics: .object([]))
       }
-      try appendGrouped(r, to: .aggregation, groupResults: groups)
+      // `rwgjMedian` is left out: with an odd number of groups it is one group's rwg(j),
+      // possibly a suppressed group's (design.md §8: nothing computed within it).
+      var entry = try OrderedJSONEncoder().encode(r)
+      if case .object(let members) = entry { entry = .object(members.filter { $0.0 != "rwgjMedian" }) }
+      try appendGrouped(entry, to: .aggregation, groupResults: groups)
 
       var notes: [String] = []
       notes.append(

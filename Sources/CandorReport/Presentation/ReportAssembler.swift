@@ -130,6 +130,19 @@ public struct AssembledReport: Sendable {
     id.hasPrefix("items-") || id.hasPrefix("factor-correlations-")
   }
 
+  /// Group tables longer than `terminalGroupRows` show their first rows on the terminal,
+  /// with a line saying how many more are in the files.
+  static let terminalGroupRows = 25
+
+  static func shortened(_ t: PublishedTable) -> PublishedTable {
+    guard t.table.id.hasPrefix("aggregation-"), t.table.rows.count > terminalGroupRows else { return t }
+    var table = t.table
+    let more = table.rows.count - terminalGroupRows
+    table.rows = Array(table.rows.prefix(terminalGroupRows))
+    table.notes.insert("\(more) more group\(more == 1 ? "" : "s") in report.md, report.html and \(table.id).csv.", at: 0)
+    return PublishedTable(table: table, minGroupSize: t.minGroupSize)
+  }
+
   // MARK: Provenance text
 
   /// The input and provenance lines shared by the Markdown and HTML reports.
@@ -201,7 +214,7 @@ public struct AssembledReport: Sendable {
     ).joined(separator: "\n") + "\n"
     let shown = report.tables.filter { !Self.isDetail($0.table.id) }
     for t in shown {
-      out += "\n" + TerminalTableRenderer.render(t, width: terminalWidth)
+      out += "\n" + TerminalTableRenderer.render(Self.shortened(t), width: terminalWidth)
     }
     let hidden = report.tables.count - shown.count
     if hidden > 0 {

@@ -381,6 +381,25 @@ func withoutTags(_ html: String) -> String {
     #expect(Set(try FileManager.default.contentsOfDirectory(atPath: dir.path)) == ["summary.json", "report.md"])
   }
 
+  @Test func longGroupTablesAreShortenedOnTheTerminalOnly() throws {
+    // 30 schools of 6: every one shown.
+    let names = (1...30).map { String(format: "S%02d", $0) }
+    var m = GroupMoments(groups: names.count)
+    for g in names.indices { for i in 0..<6 { m.add(2 + Double(g) / 10 + Double(i) / 7, group: Int32(g)) } }
+    let result = Aggregation.analyze(scale: "trust", by: "school_id", groupNames: names, scores: m)
+    let results = AnalysisResults(aggregation: [GroupedAggregation(result: result, level: "school", paths: names.map { [$0] })])
+    let assembled = try ReportAssembler(header: PresentationFixture.header(), results: results, minGroupSize: 5).publish()
+    let terminal = assembled.terminalText()
+    #expect(terminal.contains("S25 "))
+    #expect(!terminal.contains("S26 "))
+    #expect(terminal.contains("Note. 5 more groups in report.md, report.html and aggregation-trust-school.csv."))
+    let markdown = assembled.markdown()
+    #expect(markdown.contains("| S30 | 6 |"))
+    // The median rwg(j) (one group's value for an odd count) is never published.
+    #expect(assembled.report.summary["aggregation"]?[0]?["rwgjMedian"] == nil)
+    #expect(assembled.report.summary["aggregation"]?[0]?["icc1"] != nil)
+  }
+
   @Test func groupedAggregationCellsFromPipelinePaths() throws {
     let a = PresentationFixture.aggregation("trust", PresentationFixture.trust, retention: nil, wave: nil).result
     let level = GroupedAggregation(result: a, level: "school", paths: [["North", "S01"], ["North", "S02"], ["South", "S03"], ["South", "S04"]], wave: "w1")
