@@ -75,8 +75,10 @@ enum SVGChart {
   }
 
   /// Axes with y ticks for a plot area; returns the SVG text.
-  static func axes(yLo: Double, yHi: Double, yLabel: String, xLabel: String?, y: (Double) -> Double) -> String {
-    let x0 = margin.left, x1 = width - margin.right
+  static func axes(
+    yLo: Double, yHi: Double, yLabel: String, xLabel: String?, canvasWidth: Double = width, y: (Double) -> Double
+  ) -> String {
+    let x0 = margin.left, x1 = canvasWidth - margin.right
     let y0 = height - margin.bottom, y1 = margin.top
     var s = "<g class=\"axes\">\n"
     s += "<line x1=\"\(f(x0))\" y1=\"\(f(y0))\" x2=\"\(f(x1))\" y2=\"\(f(y0))\"/>\n"
@@ -108,21 +110,30 @@ enum SVGChart {
   // MARK: Bar chart with error bars
 
   static func bar(_ c: BarChart) -> String {
-    var s = open(c.title)
+    // Many groups: at least 14 px per bar (the canvas widens) and slanted labels.
+    let canvasWidth = max(width, margin.left + margin.right + 14 * Double(c.bars.count))
+    let slanted = c.bars.count > 12
+    var s = open(c.title, width: canvasWidth)
     let shown = c.bars.filter { !$0.isSuppressed }
     let all = shown.flatMap { [$0.value, $0.lower ?? $0.value, $0.upper ?? $0.value] }
     let (lo, hi) = c.yRange.map { ($0.lowerBound, $0.upperBound) } ?? paddedRange(all, includeZero: all.allSatisfy { $0 >= 0 })
     let y = linearScale(lo, hi, to: height - margin.bottom, margin.top)
-    s += axes(yLo: lo, yHi: hi, yLabel: c.yLabel, xLabel: nil, y: y)
-    let slot = (width - margin.left - margin.right) / Double(max(c.bars.count, 1))
+    s += axes(yLo: lo, yHi: hi, yLabel: c.yLabel, xLabel: nil, canvasWidth: canvasWidth, y: y)
+    let slot = (canvasWidth - margin.left - margin.right) / Double(max(c.bars.count, 1))
     let barWidth = slot * 0.6
     let base = y(max(lo, min(hi, 0)))
     for (i, b) in c.bars.enumerated() {
       let cx = margin.left + slot * (Double(i) + 0.5)
       let label = escape(b.label)
-      s += "<text class=\"x-tick\" x=\"\(f(cx))\" y=\"\(f(height - margin.bottom + 16))\" text-anchor=\"middle\">\(label)</text>\n"
+      let ly = height - margin.bottom + 16
+      if slanted {
+        s += "<text class=\"x-tick\" x=\"\(f(cx))\" y=\"\(f(ly))\" text-anchor=\"end\" transform=\"rotate(-60 \(f(cx)) \(f(ly)))\">\(label)</text>\n"
+      } else {
+        s += "<text class=\"x-tick\" x=\"\(f(cx))\" y=\"\(f(ly))\" text-anchor=\"middle\">\(label)</text>\n"
+      }
       if b.isSuppressed {
-        s += "<text class=\"suppressed\" x=\"\(f(cx))\" y=\"\(f(height - margin.bottom - 8))\" text-anchor=\"middle\">suppressed</text>\n"
+        let mark = slanted ? "s" : "suppressed"
+        s += "<text class=\"suppressed\" x=\"\(f(cx))\" y=\"\(f(height - margin.bottom - 8))\" text-anchor=\"middle\">\(mark)</text>\n"
         continue
       }
       let top = y(b.value)

@@ -82,7 +82,9 @@ extension ReportDraft {
 
       // Charts: scree with the parallel-analysis line; loadings heat map.
       let simulated = fa.parallelAnalysis.map { $0.simulated95Component.isEmpty ? $0.simulated95Factor : $0.simulated95Component } ?? []
-      charts.append(.line(.scree(title: "Scree Plot of \(fa.scale)", observed: fa.eigenvalues, simulated95: simulated)))
+      var scree = LineChart.scree(title: "Scree Plot of \(fa.scale)", observed: fa.eigenvalues, simulated95: simulated)
+      scree.series.removeAll { $0.points.isEmpty }  // no parallel analysis: observed only
+      charts.append(.line(scree))
       charts.append(
         .heatMap(
           HeatMap(

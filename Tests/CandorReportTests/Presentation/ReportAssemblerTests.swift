@@ -1,5 +1,5 @@
 import CandorPsychometrics
-import CandorReport
+@testable import CandorReport
 import Foundation
 import Testing
 
@@ -395,6 +395,11 @@ func withoutTags(_ html: String) -> String {
     #expect(terminal.contains("Note. 5 more groups in report.md, report.html and aggregation-trust-school.csv."))
     let markdown = assembled.markdown()
     #expect(markdown.contains("| S30 | 6 |"))
+    // The group-mean chart slants its 30 labels; at 100 groups the canvas widens.
+    let bars = try #require(assembled.report.charts.first { $0.spec.title.hasPrefix("Mean trust") })
+    #expect(bars.svg().components(separatedBy: "rotate(-60 ").count - 1 == 30)
+    let wide = SVGChart.bar(BarChart(title: "t", yLabel: "M", bars: (1...100).map { .init(label: "G\($0)", value: Double($0)) }))
+    #expect(wide.contains("viewBox=\"0 0 1488.00 360.00\""))
     // The median rwg(j) (one group's value for an odd count) is never published.
     #expect(assembled.report.summary["aggregation"]?[0]?["rwgjMedian"] == nil)
     #expect(assembled.report.summary["aggregation"]?[0]?["icc1"] != nil)
