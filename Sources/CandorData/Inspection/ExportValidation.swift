@@ -232,13 +232,24 @@ public enum ExportValidation {
   /// The codebook without the parts that name columns missing from the file.
   static func pruned(_ book: Codebook, header: SurveyHeader) -> Codebook {
     var b = book
+    // Scales and outcomes with their own errors are left out too.
+    var badScales = Set<Int>(), badOutcomes = Set<Int>()
+    for p in book.validate() where p.severity == .error {
+      guard let path = p.path else { continue }
+      func index(after prefix: String) -> Int? {
+        guard path.hasPrefix(prefix) else { return nil }
+        return Int(path.dropFirst(prefix.count).prefix { $0.isNumber })
+      }
+      if let i = index(after: "scales[") { badScales.insert(i) }
+      if let i = index(after: "outcomes[") { badOutcomes.insert(i) }
+    }
     func has(_ name: String) -> Bool { book.columnIndex(of: name, columns: header.columns, headerRows: header.rows) != nil }
     b.columns = book.columns.filter { has($0.name) }
     if let id = book.id, !has(id) { b.id = nil }
     b.groups = book.groups.filter(has)
     b.cuts = book.cuts.filter(has)
-    b.scales = book.scales.filter { $0.items.allSatisfy(has) }
-    b.outcomes = book.outcomes.filter { has($0.column) }
+    b.scales = book.scales.enumerated().filter { !badScales.contains($0.offset) && $0.element.items.allSatisfy(has) }.map(\.element)
+    b.outcomes = book.outcomes.enumerated().filter { !badOutcomes.contains($0.offset) && has($0.element.column) }.map(\.element)
     b.analyses = nil
     return b
   }
