@@ -168,8 +168,9 @@ public enum StarterCodebook {
         if let l = s.labels { out += "    labels: \(quote(l))\n" }
       }
     }
+    let metadata: Set<String> = ["Status", "Finished", "Progress", "DistributionChannel", "UserLanguage", "Q_RecaptchaScore"]
     let others = cols.filter { c in
-      !reserved.contains(c.index) && isItemColumn(c) && !scales.contains { $0.items.contains { $0.index == c.index } }
+      !metadata.contains(c.name) && !reserved.contains(c.index) && isItemColumn(c) && !scales.contains { $0.items.contains { $0.index == c.index } }
     }
     if !others.isEmpty {
       out += "# Other item-like columns (outcomes or single items?): \(others.map(\.name).joined(separator: ", "))\n"
