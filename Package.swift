@@ -76,6 +76,6 @@ let package = Package(
     .testTarget(name: "CandorDataTests", dependencies: ["CandorData", "_CandorTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "CandorPsychometricsTests", dependencies: ["CandorPsychometrics", "_CandorTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "CandorReportTests", dependencies: ["CandorReport", "_CandorTestSupport"]),
-    .testTarget(name: "CandorCLITests", dependencies: ["Candor", "_CandorTestSupport"]),
+    .testTarget(name: "CandorCLITests", dependencies: ["Candor", "_CandorTestSupport"], exclude: ["Snapshots"]),
   ]
 )

@@ -143,6 +143,10 @@ public struct GroupSummary: Sendable, Equatable, Codable {
   public var underThreshold: Int
   /// True when there were more levels than could be tracked (levels is then a lower bound).
   public var levelsAtLeast: Bool
+
+  public init(levels: Int, underThreshold: Int, levelsAtLeast: Bool) {
+    self.levels = levels; self.underThreshold = underThreshold; self.levelsAtLeast = levelsAtLeast
+  }
 }
 
 extension FileProfile {
