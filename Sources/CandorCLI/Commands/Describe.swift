@@ -19,20 +19,20 @@ extension CandorCommand {
     @Option(help: "A codebook: dialect settings, missing codes, groups, cuts and min_group_size.") var codebook: String?
     @Option(help: "Output format: table or json.") var format: OutputFormat = .table
     @Option(help: "Confidentiality threshold; may only raise the codebook's min_group_size.") var minGroupSize: Int?
-    @Option(help: "Parsing threads.") var threads: Int = 1
+    @Option(help: "Parsing threads (default: all cores).") var threads: Int?
 
     func validate() throws {
       guard format == .table || format == .json else {
         throw ValidationError("describe writes --format table or json, got \(format.rawValue).")
       }
-      if threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads).") }
+      if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads).") }
       if let minGroupSize, minGroupSize < 1 { throw ValidationError("--min-group-size must be at least 1, got \(minGroupSize).") }
     }
 
     func run() throws {
       try runReportingErrors(file: file) {
         let book = try codebook.map { try Codebook.load(contentsOf: URL(fileURLWithPath: $0)) }
-        let profile = try FileProfile.profile(path: file, codebook: book, minGroupSize: minGroupSize, threads: threads)
+        let profile = try FileProfile.profile(path: file, codebook: book, minGroupSize: minGroupSize, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         switch format {
         case .json: try StandardOutput.write(try DescribeReport.json(profile) + "\n")
         default: try StandardOutput.write(DescribeReport.table(profile))

@@ -17,15 +17,15 @@ extension CandorCommand {
 
     @Argument(help: "The export (CSV/TSV, .xlsx or .sav).") var file: String
     @Option(help: "The codebook (YAML or JSON).") var codebook: String
-    @Option(help: "Parsing threads.") var threads: Int = 1
+    @Option(help: "Parsing threads (default: all cores).") var threads: Int?
 
     func validate() throws {
-      if threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads).") }
+      if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads).") }
     }
 
     func run() throws {
       try runReportingErrors(file: file) {
-        let report = try ExportValidation.validate(path: file, codebookURL: URL(fileURLWithPath: codebook), threads: threads)
+        let report = try ExportValidation.validate(path: file, codebookURL: URL(fileURLWithPath: codebook), threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         try StandardOutput.write(report.rendered())
         if report.errorCount > 0 { throw ExitCode.failure }
       }

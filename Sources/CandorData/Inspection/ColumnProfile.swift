@@ -45,10 +45,14 @@ public struct ColumnProfile: Sendable, Equatable {
   public var cellsWithSpaces = 0
   /// Longest non-missing cell, in UTF-8 bytes.
   public var maxLength = 0
-  /// Distinct trimmed non-missing texts → counts; complete only while
-  /// ``isHighCardinality`` is false.
-  public var distinct: [String: Int] = [:]
-  /// More distinct values than `distinctCap` were seen: ``distinct`` is cleared.
+  /// Counts of texts other than small canonical integers; see ``distinct``.
+  var textCounts: [String: Int] = [:]
+  /// Counts of the canonical integers −99…99 (`"4"`, `"-99"`), indexed by value + 128: the
+  /// common item cell is counted without creating a `String`.
+  var smallIntCounts: [Int] = []
+  /// Distinct values held in `textCounts` and `smallIntCounts`.
+  var distinctCount = 0
+  /// More distinct values than `distinctCap` were seen: ``distinct`` is empty.
   public var isHighCardinality = false
   /// The cap on ``distinct``.
   public var distinctCap: Int
@@ -57,26 +61,54 @@ public struct ColumnProfile: Sendable, Equatable {
     self.name = name; self.index = index; self.distinctCap = distinctCap
   }
 
+  /// Distinct trimmed non-missing texts → counts; complete only while
+  /// ``isHighCardinality`` is false (then empty).
+  public var distinct: [String: Int] {
+    var d = textCounts
+    for (k, n) in smallIntCounts.enumerated() where n > 0 { d[String(k - 128), default: 0] += n }
+    return d
+  }
+
   /// Non-missing cells.
   public var answered: Int { count - missing }
   /// Missing share in percent (0 for an empty file).
   public var missingPercent: Double { count == 0 ? 0 : 100 * Double(missing) / Double(count) }
 
-  /// Adds one trimmed, non-missing cell.
-  mutating func add(text: String, number: Double?, isDate: Bool, hasSpace: Bool, length: Int) {
-    count += 1
-    if let number {
-      numericCount += 1
-      if number == number.rounded() { integerCount += 1 }
-      minimum = Swift.min(minimum ?? number, number)
-      maximum = Swift.max(maximum ?? number, number)
+  private mutating func noteNumber(_ number: Double) {
+    numericCount += 1
+    if number == number.rounded() { integerCount += 1 }
+    minimum = Swift.min(minimum ?? number, number)
+    maximum = Swift.max(maximum ?? number, number)
+  }
+
+  private mutating func checkCap() {
+    if distinctCount > distinctCap {
+      isHighCardinality = true; textCounts = [:]; smallIntCounts = []; distinctCount = 0
     }
+  }
+
+  /// Adds one trimmed, non-missing cell (`text` may be nil once the column is
+  /// high-cardinality).
+  mutating func add(text: String?, number: Double?, isDate: Bool, hasSpace: Bool, length: Int) {
+    count += 1
+    if let number { noteNumber(number) }
     if isDate { dateCount += 1 }
     if hasSpace { cellsWithSpaces += 1 }
     maxLength = Swift.max(maxLength, length)
+    guard !isHighCardinality, let text else { return }
+    textCounts[text, default: 0] += 1
+    if textCounts[text] == 1 { distinctCount += 1; checkCap() }
+  }
+
+  /// Adds one cell holding a canonical integer in −99…99 (its text is `String(value)`).
+  mutating func add(smallInteger value: Int, length: Int) {
+    count += 1
+    noteNumber(Double(value))
+    maxLength = Swift.max(maxLength, length)
     guard !isHighCardinality else { return }
-    distinct[text, default: 0] += 1
-    if distinct.count > distinctCap { isHighCardinality = true; distinct = [:] }
+    if smallIntCounts.isEmpty { smallIntCounts = Array(repeating: 0, count: 256) }
+    smallIntCounts[value + 128] += 1
+    if smallIntCounts[value + 128] == 1 { distinctCount += 1; checkCap() }
   }
 
   /// Adds one missing cell.
@@ -92,11 +124,21 @@ public struct ColumnProfile: Sendable, Equatable {
     dateCount += other.dateCount; cellsWithSpaces += other.cellsWithSpaces
     maxLength = Swift.max(maxLength, other.maxLength)
     if isHighCardinality || other.isHighCardinality {
-      isHighCardinality = true; distinct = [:]
+      isHighCardinality = true; textCounts = [:]; smallIntCounts = []; distinctCount = 0
       return
     }
-    for (k, v) in other.distinct { distinct[k, default: 0] += v }
-    if distinct.count > distinctCap { isHighCardinality = true; distinct = [:] }
+    for (k, v) in other.textCounts {
+      if textCounts[k] == nil { distinctCount += 1 }
+      textCounts[k, default: 0] += v
+    }
+    if !other.smallIntCounts.isEmpty {
+      if smallIntCounts.isEmpty { smallIntCounts = Array(repeating: 0, count: 256) }
+      for k in 0..<256 where other.smallIntCounts[k] > 0 {
+        if smallIntCounts[k] == 0 { distinctCount += 1 }
+        smallIntCounts[k] += other.smallIntCounts[k]
+      }
+    }
+    checkCap()
   }
 
   /// Whether the column's name says it identifies respondents (`id`, `ResponseId`,
@@ -113,7 +155,7 @@ public struct ColumnProfile: Sendable, Equatable {
 
   /// Whether every distinct answer is a label of a known response scale.
   public var hasKnownLabels: Bool {
-    !isHighCardinality && !distinct.isEmpty && numericCount == 0
+    !isHighCardinality && distinctCount > 0 && numericCount == 0
       && KnownResponseScale.matching(Set(distinct.keys)) != nil
   }
 
@@ -121,15 +163,15 @@ public struct ColumnProfile: Sendable, Equatable {
   public var type: InferredColumnType {
     let n = answered
     if n == 0 { return .empty }
-    if hasIdentifierName && (isHighCardinality || distinct.count == n) && n > 1 { return .idLike }
+    if hasIdentifierName && (isHighCardinality || distinctCount == n) && n > 1 { return .idLike }
     if numericCount == n {
-      if integerCount == n && !isHighCardinality && distinct.count <= Self.itemLikeLimit { return .integerCoded }
+      if integerCount == n && !isHighCardinality && distinctCount <= Self.itemLikeLimit { return .integerCoded }
       return .numeric
     }
     if dateCount == n { return .date }
     if hasKnownLabels { return .categoricalText }
     let texts = n - numericCount
-    if isHighCardinality || distinct.count * 2 > n {
+    if isHighCardinality || distinctCount * 2 > n {
       // Many distinct answers: identifiers have no spaces and are short.
       if cellsWithSpaces * 10 <= texts && maxLength <= 40 && n >= 5 { return .idLike }
       return .freeText
@@ -141,7 +183,7 @@ public struct ColumnProfile: Sendable, Equatable {
   public var isItemLike: Bool {
     let t = type
     return (t == .integerCoded || t == .categoricalText) && !isHighCardinality
-      && distinct.count <= Self.itemLikeLimit
+      && distinctCount <= Self.itemLikeLimit
   }
 }
 
@@ -173,6 +215,24 @@ public struct KnownResponseScale: Sendable, Equatable {
 
 /// Byte-level cell checks used by the profiler.
 enum CellShape {
+  /// The value of a canonical integer in −99…99 (`0`, `7`, `-99`; no sign on zero, no
+  /// leading zeros, no `+`, no decimal point), else nil.
+  @inline(__always)
+  static func smallInteger(_ b: UnsafeRawBufferPointer) -> Int? {
+    var i = 0
+    let negative = b.count > 0 && b[0] == 0x2D
+    if negative { i = 1 }
+    let digits = b.count - i
+    guard digits == 1 || digits == 2 else { return nil }
+    let d0 = Int(b[i] &- 48)
+    guard d0 < 10 else { return nil }
+    if digits == 1 { return negative ? (d0 == 0 ? nil : -d0) : d0 }
+    let d1 = Int(b[i + 1] &- 48)
+    guard d1 < 10, d0 != 0 else { return nil }
+    let v = d0 * 10 + d1
+    return negative ? -v : v
+  }
+
   /// `YYYY-MM-DD[...]` or `D/M/YYYY[...]` / `M/D/YY[...]`.
   static func isDate(_ b: UnsafeRawBufferPointer) -> Bool {
     func digit(_ i: Int) -> Bool { i < b.count && b[i] &- 48 < 10 }

@@ -62,6 +62,7 @@ public struct FileProfile: Sendable {
     let missingCodes = codebook?.missing ?? [MissingCode(""), MissingCode("NA")]
     let missingTexts = Set(missingCodes.map(\.text))
     let missingNumbers = Set(missingCodes.compactMap(\.number))
+    let missingTextBytes = missingTexts.filter { !$0.isEmpty }.map { Array($0.utf8) }
     let template = names.enumerated().map { ColumnProfile(name: $0.element, index: $0.offset, distinctCap: caps[$0.offset]) }
     let decimalComma = source.decimalComma
     var columns = template
@@ -76,12 +77,24 @@ public struct FileProfile: Sendable {
             while hi > lo, raw[hi - 1] == 0x20 || raw[hi - 1] == 0x09 || raw[hi - 1] == 0x0D || raw[hi - 1] == 0x0A { hi -= 1 }
             if lo == hi { cols[c].addMissing(); return }
             let b = UnsafeRawBufferPointer(rebasing: raw[lo..<hi])
+            if let v = CellShape.smallInteger(b) {
+              if missingNumbers.contains(Double(v)) { cols[c].addMissing() } else { cols[c].add(smallInteger: v, length: b.count) }
+              return
+            }
             let number = NumberParser.parse(b, decimalComma: decimalComma)
             if let number, missingNumbers.contains(number) { cols[c].addMissing(); return }
-            let text = batch.needsUnescape(r, c)
-              ? String(decoding: batch.unescapedBytes(r, c), as: UTF8.self).trimmingASCIIWhitespace()
-              : String(decoding: b, as: UTF8.self)
-            if number == nil, missingTexts.contains(text) { cols[c].addMissing(); return }
+            let escaped = batch.needsUnescape(r, c)
+            if number == nil, !escaped, missingTextBytes.contains(where: { $0.elementsEqual(b) }) {
+              cols[c].addMissing(); return
+            }
+            // High-cardinality columns are only counted: no String per cell.
+            var text: String? = nil
+            if !cols[c].isHighCardinality || escaped {
+              text = escaped
+                ? String(decoding: batch.unescapedBytes(r, c), as: UTF8.self).trimmingASCIIWhitespace()
+                : String(decoding: b, as: UTF8.self)
+              if number == nil, escaped, missingTexts.contains(text!) { cols[c].addMissing(); return }
+            }
             cols[c].add(text: text, number: number, isDate: number == nil && CellShape.isDate(b),
                         hasSpace: b.contains(0x20), length: b.count)
           }
