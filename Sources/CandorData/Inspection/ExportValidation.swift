@@ -144,7 +144,10 @@ public enum ExportValidation {
     var duplicateCount = 0
     var rows = 0
     do {
-      try source.forEachBatch(threads: max(1, threads), visibility: .hidden) { batch in
+      // Cell text may appear in read errors for item columns only (design.md §8).
+      var itemColumns = Set<Int>()
+      for v in variables { if case .item = v.role { itemColumns.insert(v.column) } }
+      try source.forEachBatch(threads: max(1, threads), visibility: .columns(itemColumns)) { batch in
         for r in 0..<batch.count {
           rows += 1
           let record = batch.recordNumber(r), line = batch.line(r)

@@ -149,6 +149,21 @@ public enum StarterCodebook {
       labelOut += "  \(name):\(comment)\n"
       for (i, e) in entries.enumerated() { labelOut += "    \(quote(e)): \(i + 1)\n" }
     }
+    let metadata: Set<String> = ["Status", "Finished", "Progress", "DistributionChannel", "UserLanguage", "Q_RecaptchaScore"]
+    let others = cols.filter { c in
+      !metadata.contains(c.name) && !reserved.contains(c.index) && isItemColumn(c) && !scales.contains { $0.items.contains { $0.index == c.index } }
+    }
+    // Single items answered with a known scale get its map too, ready to use.
+    var otherLabels: [Int: String] = [:]
+    for c in others where c.type == .categoricalText && c.hasKnownLabels {
+      guard let known = KnownResponseScale.matching(Set(c.distinct.keys)) else { continue }
+      otherLabels[c.index] = known.name
+      if labelNames.contains(known.name) { continue }
+      labelNames.append(known.name)
+      let seen = Dictionary(c.distinct.keys.map { ($0.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
+      labelOut += "  \(known.name):   # for \(c.name)\n"
+      for (i, e) in known.labels.enumerated() { labelOut += "    \(quote(seen[e.lowercased()] ?? e)): \(i + 1)\n" }
+    }
     if !labelOut.isEmpty { out += "labels:\n" + labelOut }
 
     if scales.isEmpty {
@@ -168,12 +183,9 @@ public enum StarterCodebook {
         if let l = s.labels { out += "    labels: \(quote(l))\n" }
       }
     }
-    let metadata: Set<String> = ["Status", "Finished", "Progress", "DistributionChannel", "UserLanguage", "Q_RecaptchaScore"]
-    let others = cols.filter { c in
-      !metadata.contains(c.name) && !reserved.contains(c.index) && isItemColumn(c) && !scales.contains { $0.items.contains { $0.index == c.index } }
-    }
     if !others.isEmpty {
-      out += "# Other item-like columns (outcomes or single items?): \(others.map(\.name).joined(separator: ", "))\n"
+      let list = others.map { c in otherLabels[c.index].map { "\(c.name) (labels: \($0))" } ?? c.name }
+      out += "# Other item-like columns (outcomes or single items?): \(list.joined(separator: ", "))\n"
     }
     out += "# outcomes:               # TODO, e.g. - {name: left, column: status_next_year, event: [leaver]}\n"
     return out
