@@ -64,6 +64,14 @@ private let brokenCodebook = """
     #expect(doc.columns[4].missing == 1)  // -99 is a missing code here
   }
 
+  @Test func codebookThatDoesNotLoadIsError1() throws {
+    let dir = try workdir(["sample.csv": sampleCSV, "bad.yaml": "scalez: []\n"])
+    let r = try runProcess(candorExecutable(), ["describe", "sample.csv", "--codebook", "bad.yaml"], currentDirectory: dir)
+    #expect(r.status == 1)
+    #expect(r.stderr.hasPrefix("candor: error: bad.yaml:1: unknown key \"scalez\""))
+    #expect(r.stdout.isEmpty)
+  }
+
   @Test func usageErrors64() throws {
     let r = try runProcess(candorExecutable(), ["describe", "x.csv", "--format", "html"])
     #expect(r.status == 64)
@@ -91,6 +99,35 @@ private let brokenCodebook = """
     #expect(r.status == 1)
     #expect(r.stdout.hasPrefix("cb.yaml:4: error:"))
     #expect(r.stdout.contains("\"items\""))
+  }
+
+  @Test func warningsOnlyExitZero() throws {
+    // A duplicate id under keep-first is a warning (the row is excluded and counted).
+    let csv = "id,q1\nr1,1\nr2,2\nr1,3\n"
+    let book = "id: id\nscreens:\n  duplicate_ids: keep-first\nscales:\n  - name: q\n    items: [q1]\n    range: [1, 5]\n"
+    let dir = try workdir(["d.csv": csv, "cb.yaml": book])
+    let r = try runProcess(candorExecutable(), ["validate", "d.csv", "--codebook", "cb.yaml"], currentDirectory: dir)
+    #expect(r.status == 0, "\(r.stdout)")
+    #expect(r.stdout == """
+      d.csv, column "id": warning: 1 duplicate respondent id (ids not shown): record 3 (line 4) repeats record 1; screens.duplicate_ids: keep-first excludes them
+      rows: 3 data rows read; the screens would exclude 1 (duplicate id 1)
+      summary: 0 errors, 1 warning
+
+      """)
+  }
+
+  @Test func qualtricsRoundTripCountsScreenedRows() throws {
+    let dir = try workdir()
+    let g = try runProcess(candorExecutable(), ["generate", "--rows", "150", "--seed", "11", "--layout", "qualtrics", "--output", "q.csv"],
+                           currentDirectory: dir)
+    #expect(g.status == 0, "\(g.stderr)")
+    let codebook = repositoryRoot().appendingPathComponent("datasets/demo/demo-qualtrics.codebook.yaml").path
+    let v = try runProcess(candorExecutable(), ["validate", "q.csv", "--codebook", codebook], currentDirectory: dir)
+    #expect(v.status == 0, "\(v.stdout)")
+    #expect(v.stdout.contains("rows: 150 data rows read; the screens would exclude "))
+    let d = try runProcess(candorExecutable(), ["describe", "q.csv", "--codebook", codebook, "--format", "json"], currentDirectory: dir)
+    let doc = try JSONDecoder().decode(DescribeReport.Document.self, from: Data(d.stdout.utf8))
+    #expect(doc.layout == "qualtrics" && doc.headerRows == 3 && doc.rows == 150)
   }
 
   @Test func missingCodebookOptionIs64() throws {
