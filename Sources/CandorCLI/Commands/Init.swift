@@ -25,7 +25,7 @@ extension CandorCommand {
 
     func run() throws {
       try runReportingErrors(file: file) {
-        let profile = try FileProfile.profile(path: file)
+        let profile = try StarterCodebook.profile(path: file)
         let text = StarterCodebook.yaml(profile)
         if let output {
           try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)

@@ -32,6 +32,8 @@ public struct FileProfile: Sendable {
 
   /// Reads `path` once and profiles every column.
   ///
+  /// `options` overrides the codebook's dialect settings.
+  ///
   /// - Parameters:
   ///   - codebook: optional; supplies the dialect settings, missing codes, group and cut
   ///     columns and `min_group_size`.
@@ -39,8 +41,9 @@ public struct FileProfile: Sendable {
   ///   - threads: parsing threads.
   /// - Throws: ``ReadError`` with its position.
   public static func profile(path: String, codebook: Codebook? = nil, minGroupSize: Int? = nil,
-                             threads: Int = 1, distinctCap: Int = 50, groupDistinctCap: Int = 10_000) throws -> FileProfile {
-    let source = try SurveyFile.open(path: path, options: codebook?.sourceOptions ?? SourceOptions())
+                             threads: Int = 1, distinctCap: Int = 50, groupDistinctCap: Int = 10_000,
+                             options: SourceOptions? = nil) throws -> FileProfile {
+    let source = try SurveyFile.open(path: path, options: options ?? codebook?.sourceOptions ?? SourceOptions())
     return try profile(source, codebook: codebook, minGroupSize: minGroupSize, threads: threads,
                        distinctCap: distinctCap, groupDistinctCap: groupDistinctCap)
   }

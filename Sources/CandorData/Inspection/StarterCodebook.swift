@@ -14,6 +14,18 @@ public enum StarterCodebook {
   static let textMissingCandidates = ["N/A", "n/a", "NA", "na", "-", "--", ".", "Not applicable", "Prefer not to say",
                                       "Don't know", "Don’t know", "No answer", "Missing", "#N/A", "NULL", "null"]
 
+  /// Profiles `path` for `init`: a text file that is not UTF-8 is read again as
+  /// Windows-1252 (Excel's "CSV (Comma delimited)"), which the codebook then names.
+  public static func profile(path: String, threads: Int = 1) throws -> FileProfile {
+    do {
+      return try FileProfile.profile(path: path, threads: threads)
+    } catch let e as ReadError {
+      guard case .invalidUTF8 = e.kind else { throw e }
+      return try FileProfile.profile(path: path, threads: threads,
+                                     options: SourceOptions(csv: CSVOptions(encoding: .windows1252)))
+    }
+  }
+
   struct Scale {
     var name: String
     var items: [ColumnProfile]
@@ -31,7 +43,9 @@ public enum StarterCodebook {
     if let d = profile.delimiter {
       out += "delimiter: \(quote(d == "\\t" ? "\t" : d))\(profile.decimalComma ? "          # decimal comma accepted" : "")\n"
     }
-    if let e = profile.encoding { out += "encoding: auto          # detected: \(e)\n" }
+    if let e = profile.encoding {
+      out += e == TextEncoding.windows1252.rawValue ? "encoding: windows-1252  # not UTF-8\n" : "encoding: auto          # detected: \(e)\n"
+    }
 
     // Missing codes seen.
     var numericCodes: [Double: [String]] = [:]
