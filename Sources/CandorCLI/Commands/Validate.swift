@@ -18,15 +18,19 @@ extension CandorCommand {
     @Argument(help: "The export (CSV/TSV, .xlsx or .sav).") var file: String
     @Option(help: "The codebook (YAML or JSON).") var codebook: String
     @Option(help: "Parsing threads (default: all cores).") var threads: Int?
+    @Option(help: "Output format: table or json.") var format: OutputFormat = .table
 
     func validate() throws {
+      guard format == .table || format == .json else {
+        throw ValidationError("validate writes --format table or json, got \(format.rawValue).")
+      }
       if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads).") }
     }
 
     func run() throws {
       try runReportingErrors(file: file) {
         let report = try ExportValidation.validate(path: file, codebookURL: URL(fileURLWithPath: codebook), threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        try StandardOutput.write(report.rendered())
+        try StandardOutput.write(format == .json ? try report.json() + "\n" : report.rendered())
         if report.errorCount > 0 { throw ExitCode.failure }
       }
     }

@@ -33,6 +33,35 @@ public struct ValidationReport: Sendable {
   public var errorCount: Int { issues.filter { $0.severity == .error }.count }
   public var warningCount: Int { issues.count - errorCount }
 
+  /// JSON shape of the report.
+  public struct Document: Codable, Sendable, Equatable {
+    public struct Exclusion: Codable, Sendable, Equatable {
+      public var reason: String
+      public var count: Int
+    }
+    public var errors: Int
+    public var warnings: Int
+    public var rows: Int?
+    public var rowsExcluded: [Exclusion]
+    public var straightlinedKept: Int
+    public var issues: [ValidationIssue]
+    public var notes: [String]
+  }
+
+  /// The report as plain values (what the JSON holds).
+  public var document: Document {
+    Document(errors: errorCount, warnings: warningCount, rows: rows,
+             rowsExcluded: exclusions.sorted.map { Document.Exclusion(reason: $0.reason, count: $0.count) },
+             straightlinedKept: exclusions.straightlinedKept, issues: issues, notes: notes)
+  }
+
+  /// Pretty JSON with sorted keys.
+  public func json() throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(document), as: UTF8.self)
+  }
+
   /// The report as text: one line per problem, then rows, exclusions and a summary count.
   public func rendered() -> String {
     var out = issues.map { $0.description + "\n" }.joined()
@@ -76,7 +105,8 @@ public enum ExportValidation {
   ///
   /// - Throws: only when the codebook file cannot be read at all (I/O); every other problem
   ///   is in the report.
-  public static func validate(path: String, codebookURL: URL, threads: Int = 1) throws -> ValidationReport {
+  public static func validate(path: String, codebookURL: URL, threads: Int = 1,
+                              options: SourceOptions? = nil) throws -> ValidationReport {
     let book: Codebook
     do {
       book = try Codebook.load(contentsOf: codebookURL)
@@ -86,16 +116,18 @@ public enum ExportValidation {
       report.notes.append("the data were not checked: fix the codebook so it loads first")
       return report
     }
-    return validate(path: path, codebook: book, threads: threads)
+    return validate(path: path, codebook: book, threads: threads, options: options)
   }
 
-  /// Validates `path` against a loaded codebook.
-  public static func validate(path: String, codebook book: Codebook, threads: Int = 1) -> ValidationReport {
+  /// Validates `path` against a loaded codebook; `options` overrides the codebook's dialect
+  /// settings (tests use it for small chunks).
+  public static func validate(path: String, codebook book: Codebook, threads: Int = 1,
+                              options: SourceOptions? = nil) -> ValidationReport {
     var report = ValidationReport()
     report.issues = book.validate().map(issue)
     let source: any SurveySource
     do {
-      source = try SurveyFile.open(path: path, options: book.sourceOptions)
+      source = try SurveyFile.open(path: path, options: options ?? book.sourceOptions)
     } catch {
       report.issues.append(readIssue(error, file: (path as NSString).lastPathComponent))
       report.notes.append("the data were not checked: the file could not be opened")

@@ -140,6 +140,27 @@ private func sampleCSV() -> String {
     #expect(report.rendered().hasSuffix("summary: 5 errors, 0 warnings\n"))
   }
 
+  @Test func sameReportWithAnyChunkingAndThreads() throws {
+    var csv = "id,team,q1,q2,Status,Finished\n"
+    for i in 0..<400 { csv += "r\(i % 390),T\(i % 7),\(i % 6 + 1),\(i % 9),\(i % 50 == 0 ? 1 : 0),\(i % 40 == 0 ? 0 : 1)\n" }
+    let cb = "id: id\nscreens:\n  duplicate_ids: keep-first\nscales:\n  - name: q\n    items: [q1, q2]\n    range: [1, 5]\n"
+    let dir = try folder(["d.csv": csv, "cb.yaml": cb])
+    let one = try ExportValidation.validate(path: dir.appendingPathComponent("d.csv").path,
+                                            codebookURL: dir.appendingPathComponent("cb.yaml"), threads: 1)
+    #expect(one.rows == 400)
+    // Status 1 (preview) on every 50th row, Finished 0 on every 40th (row 0 is a preview).
+    #expect(one.exclusions.counts["survey preview"] == 8)
+    #expect(one.exclusions.counts["unfinished"] == 10 - 2)
+    #expect(one.issues.contains { $0.code == "duplicate-id" && $0.severity == .warning && $0.message.hasPrefix("10 duplicate") })
+    for (threads, chunk) in [(1, 256), (2, 300), (3, 1000)] {
+      let other = try ExportValidation.validate(path: dir.appendingPathComponent("d.csv").path,
+                                                codebookURL: dir.appendingPathComponent("cb.yaml"), threads: threads,
+                                                options: SourceOptions(csv: CSVOptions(chunkSize: chunk, headSize: 4096)))
+      #expect(other.rendered() == one.rendered())
+      #expect(try other.json() == one.json())
+    }
+  }
+
   @Test func codebookThatDoesNotLoadIsReportedNotThrown() throws {
     let dir = try folder(["d.csv": "a\n1\n", "cb.yaml": "version: 1\nscalez: []\n"])
     let report = try ExportValidation.validate(path: dir.appendingPathComponent("d.csv").path,
