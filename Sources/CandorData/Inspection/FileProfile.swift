@@ -19,8 +19,10 @@ public struct FileProfile: Sendable {
   /// Data rows (header rows not counted).
   public var rows: Int
   public var columns: [ColumnProfile]
-  /// Indices of group columns (codebook groups/cuts; without a codebook, categorical
-  /// columns that are not answer scales, or whose name says group).
+  /// Indices of group columns: the codebook's groups and cuts; categorical columns named
+  /// like a group or cut (school, team, role, gender…) that the codebook does not analyse
+  /// as items or outcomes; without a codebook, every categorical text column that is not an
+  /// answer scale.
   public var groupColumns: Set<Int>
   /// The confidentiality threshold (design.md §8).
   public var minGroupSize: Int
@@ -58,10 +60,21 @@ public struct FileProfile: Sendable {
       for g in codebook.groups + codebook.cuts {
         if let k = codebook.columnIndex(of: g, columns: names, headerRows: header.rows) { declaredGroups.insert(k) }
       }
-    } else {
-      for (k, name) in names.enumerated() where GroupNames.looksLikeGroup(name) { declaredGroups.insert(k) }
     }
-    let caps = names.indices.map { declaredGroups.contains($0) ? groupDistinctCap : distinctCap }
+    // Columns named like a group or a demographic cut (school, team, role, gender, age…)
+    // are treated as groups too unless the codebook makes them scale items or outcomes:
+    // their level sizes could single people out.
+    var analysed = Set<String>()
+    if let codebook {
+      for s in codebook.scales { analysed.formUnion(s.items) }
+      for o in codebook.outcomes { analysed.insert(o.column) }
+    }
+    var nameGuessed = Set<Int>()
+    for (k, name) in names.enumerated()
+    where !analysed.contains(name) && (GroupNames.looksLikeGroup(name) || GroupNames.looksLikeCut(name)) {
+      nameGuessed.insert(k)
+    }
+    let caps = names.indices.map { declaredGroups.contains($0) || nameGuessed.contains($0) ? groupDistinctCap : distinctCap }
     let missingCodes = codebook?.missing ?? [MissingCode(""), MissingCode("NA")]
     let missingTexts = Set(missingCodes.map(\.text))
     let missingNumbers = Set(missingCodes.compactMap(\.number))
@@ -109,6 +122,9 @@ public struct FileProfile: Sendable {
       for c in columns.indices { columns[c].merge(cols[c]) }
     })
     var groups = declaredGroups
+    for k in nameGuessed where columns[k].type == .categoricalText || columns[k].type == .integerCoded {
+      if !columns[k].hasKnownLabels { groups.insert(k) }
+    }
     if codebook == nil {
       // Without a codebook anything categorical that is not an answer scale is a group.
       for col in columns where col.type == .categoricalText && !col.hasKnownLabels { groups.insert(col.index) }
