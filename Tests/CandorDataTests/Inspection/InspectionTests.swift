@@ -72,6 +72,20 @@ private func sampleCSV() -> String {
     #expect(guessed.groupColumns == [1])
   }
 
+  @Test func columnsNamedLikeCutsAreGroupsUnlessAnalysed() throws {
+    var csv = "id,gender,q1\n"
+    for i in 1...12 { csv += "r\(i),\(i % 3 == 0 ? 3 : i % 2 + 1),\(i % 5 + 1)\n" }
+    let dir = try folder(["g.csv": csv])
+    let path = dir.appendingPathComponent("g.csv").path
+    let book = try Codebook.parse("scales:\n  - name: q\n    items: [q1]\n    range: [1, 5]\n")
+    let p = try FileProfile.profile(path: path, codebook: book)
+    // gender: 1 → 4, 2 → 4, 3 → 4 respondents: 3 levels, all under 5, sizes never shown.
+    #expect(p.groupSummary(1) == GroupSummary(levels: 3, underThreshold: 3, levelsAtLeast: false))
+    #expect(p.frequencies(1) == nil && p.frequencies(2) != nil)
+    let asItem = try Codebook.parse("scales:\n  - name: g\n    items: [gender, q1]\n    range: [1, 5]\n")
+    #expect(try FileProfile.profile(path: path, codebook: asItem).frequencies(1)?.map(\.count) == [4, 4, 4])
+  }
+
   @Test func distinctCapMarksHighCardinality() throws {
     let dir = try folder(["s.csv": sampleCSV()])
     let p = try FileProfile.profile(path: dir.appendingPathComponent("s.csv").path, distinctCap: 4)
