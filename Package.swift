@@ -71,7 +71,7 @@ let package = Package(
 
     // MARK: - Tests
 
-    .target(name: "_CandorTestSupport", dependencies: ["CandorNumerics"], path: "Tests/_CandorTestSupport"),
+    .target(name: "_CandorTestSupport", dependencies: ["CandorNumerics", "CandorReport"], path: "Tests/_CandorTestSupport"),
     .testTarget(name: "CandorNumericsTests", dependencies: ["CandorNumerics", "_CandorTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "CandorDataTests", dependencies: ["CandorData", "_CandorTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "CandorPsychometricsTests", dependencies: ["CandorPsychometrics", "_CandorTestSupport"], resources: [.copy("Fixtures")]),

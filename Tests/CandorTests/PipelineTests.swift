@@ -92,4 +92,41 @@ import _CandorTestSupport
     #expect(one.statistics.rowsUsed == many.statistics.rowsUsed)
     #expect(one.statistics.groups[1].labels == many.statistics.groups[1].labels)
   }
+
+  @Test func factorAnalysisOfTrustMatchesPsychFa() throws {
+    let data = try Self.load()
+    var settings = FactorSettings()
+    settings.factors = .fixed(3)
+    let fa = try data.factorAnalysis(scale: "trust", settings: settings)
+    #expect(fa.n == Int(ref("fa.trust.n")))
+    for i in 1...12 {
+      let h2 = try #require(fa.communalities["tr\(i)"])
+      #expect(isClose(h2, ref("fa.trust.h2.\(i)"), absolute: 1e-4))
+    }
+    #expect(isClose(fa.fit.chiSquare ?? .nan, ref("fa.trust.chi"), absolute: 0, relative: 1e-3))
+    #expect(isClose(fa.fit.tli ?? .nan, ref("fa.trust.tli"), absolute: 0, relative: 1e-3))
+  }
+
+  @Test func omegaFillsReliabilityAsPsychOmegaWithoutFlipping() throws {
+    let data = try Self.load()
+    var (results, _) = try data.reliability(scales: ["trust", "psych_safety"])
+    _ = data.addOmega(to: &results)
+    let trust = try #require(results[0].omega)
+    #expect(isClose(trust.oneFactorTotal, ref("omega.trust.onefactor"), absolute: 1e-4))
+    #expect(isClose(trust.total ?? .nan, ref("omega.trust.total"), absolute: 1e-4))
+    #expect(isClose(trust.hierarchical ?? .nan, ref("omega.trust.h"), absolute: 1e-4))
+    // 7 items: Schmid–Leiman is under-identified, so only the one-factor ω.
+    let safety = try #require(results[1].omega)
+    #expect(safety.total == nil && safety.hierarchical == nil)
+  }
+
+  @Test func valueCircleOfGeneratedPVQMatchesTheory() throws {
+    let data = try Self.load()
+    let v = try data.values(scale: "values")
+    #expect(v.valueScores.keys.count == 10)
+    #expect(v.mrat.n > 1900)
+    #expect(v.mds?.orderMatchesTheory == true)
+    // Centred value means sum to ~0 over the ten values only when weighted by items; each is finite.
+    #expect(v.valueScores.values.allSatisfy { $0.mean.isFinite && $0.sd > 0 })
+  }
 }

@@ -100,6 +100,7 @@ public enum AnalysisError: Error, CustomStringConvertible, Equatable {
   case noInput
   case unknownScale(String, known: [String])
   case unknownVariable(String, known: [String])
+  case unsupported(String)
 
   public var description: String {
     switch self {
@@ -108,6 +109,8 @@ public enum AnalysisError: Error, CustomStringConvertible, Equatable {
       return "the codebook has no scale named \"\(name)\"; its scales are \(known.joined(separator: ", "))"
     case let .unknownVariable(name, known):
       return "\"\(name)\" is neither a scale score nor a numeric column named in the codebook; available: \(known.joined(separator: ", "))"
+    case let .unsupported(message):
+      return message
     }
   }
 }

@@ -19,7 +19,7 @@ public struct ReliabilityResult: Codable, Sendable {
   public var items: Int
   public var alpha: AlphaSummary
   /// McDonald's ω, filled in by factor analysis; `nil` here.
-  public var omega: OmegaSummary?
+  public var omega: OmegaResult?  // filled by factor analysis (Omega.compute)
   /// One entry per scale item, in the scale's item order (constant items included,
   /// with their correlations undefined).
   public var itemStatistics: [ItemStatistics]
@@ -27,7 +27,7 @@ public struct ReliabilityResult: Codable, Sendable {
   public var warnings: [AnalysisWarning]
 
   public init(scale: String, missing: MissingDataPolicy, n: Int, nMin: Int, items: Int, alpha: AlphaSummary,
-              omega: OmegaSummary? = nil, itemStatistics: [ItemStatistics], warnings: [AnalysisWarning]) {
+              omega: OmegaResult? = nil, itemStatistics: [ItemStatistics], warnings: [AnalysisWarning]) {
     self.scale = scale; self.missing = missing; self.n = n; self.nMin = nMin; self.items = items
     self.alpha = alpha; self.omega = omega; self.itemStatistics = itemStatistics; self.warnings = warnings
   }
@@ -57,7 +57,7 @@ public struct ReliabilityResult: Codable, Sendable {
     nMin = try c.decode(Int.self, forKey: .nMin)
     items = try c.decode(Int.self, forKey: .items)
     alpha = try c.decode(AlphaSummary.self, forKey: .alpha)
-    omega = try c.decodeIfPresent(OmegaSummary.self, forKey: .omega)
+    omega = try c.decodeIfPresent(OmegaResult.self, forKey: .omega)
     itemStatistics = try c.decode([ItemStatistics].self, forKey: .itemStatistics)
     warnings = try c.decodeIfPresent([AnalysisWarning].self, forKey: .warnings) ?? []
   }
@@ -129,34 +129,6 @@ public struct AlphaSummary: Codable, Sendable {
     duhachek95 = try c.decodeNumbers(forKey: .duhachek95)
     intervalN = try c.decode(Int.self, forKey: .intervalN)
     varianceR = try c.decodeNumber(forKey: .varianceR)
-  }
-}
-
-/// McDonald's ω for a scale (design.md §6–§7). Computed by factor analysis, not here.
-public struct OmegaSummary: Codable, Sendable {
-  /// (Σλ)²/((Σλ)² + Σψ) from a one-factor minres model.
-  public var oneFactorTotal: Double?
-  /// Schmid–Leiman ω total (≥ 9 items).
-  public var total: Double?
-  /// Schmid–Leiman ω hierarchical (≥ 9 items).
-  public var hierarchical: Double?
-  /// Group factors of the Schmid–Leiman solution.
-  public var groupFactors: Int?
-
-  public init(oneFactorTotal: Double? = nil, total: Double? = nil, hierarchical: Double? = nil,
-              groupFactors: Int? = nil) {
-    self.oneFactorTotal = oneFactorTotal; self.total = total
-    self.hierarchical = hierarchical; self.groupFactors = groupFactors
-  }
-
-  private enum CodingKeys: String, CodingKey { case oneFactorTotal, total, hierarchical, groupFactors }
-
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(oneFactorTotal.flatMap { $0.isFinite ? $0 : nil }, forKey: .oneFactorTotal)
-    try c.encode(total.flatMap { $0.isFinite ? $0 : nil }, forKey: .total)
-    try c.encode(hierarchical.flatMap { $0.isFinite ? $0 : nil }, forKey: .hierarchical)
-    try c.encode(groupFactors, forKey: .groupFactors)
   }
 }
 

@@ -262,7 +262,7 @@ final class Deviation: @unchecked Sendable {
     let freq = names.map { _ in ["2": 10, "10": 1, "1": 5, "missing": 3] }
     let r = try CronbachAlpha.analyze(scale: "ps", items: names, columns: Array(names.indices),
                                       moments: ReferenceMoments.compute(rows, policy: .pairwise), frequencies: freq)
-    let keys = try KeyOrderRecorder.keys(of: r)
+    let keys = try encodedKeyOrder(r)
     #expect(keys[""] == ["scale", "missing", "n", "nMin", "items", "alpha", "omega", "itemStatistics", "warnings"])
     #expect(keys["alpha"] == ["raw", "standardized", "g6", "averageR", "medianR", "signalToNoise", "ase",
                               "feldt95", "duhachek95", "intervalN", "varianceR"])

@@ -49,5 +49,19 @@ for (k in c("trust", "psych_safety", "tenure")) {
   se <- sqrt(v[k, k]); z <- cf[[k]] / se
   put(paste0("glm.", k, ".p"), 2 * pnorm(-abs(z)))
 }
+# Factor analysis of the trust items (pairwise correlations, N = smallest pairwise n as
+# Candor's convention; psych is given that n explicitly).
+rt <- cor(tr, use = "pairwise")
+pn <- crossprod(!is.na(as.matrix(tr))); nmin <- min(pn)
+f <- fa(rt, nfactors = 3, n.obs = nmin, fm = "minres", rotate = "oblimin", min.err = 1e-12, max.iter = 5000)
+for (i in 1:12) put(paste0("fa.trust.h2.", i), f$communality[[i]])
+put("fa.trust.chi", f$STATISTIC); put("fa.trust.rmsea", f$RMSEA[[1]]); put("fa.trust.tli", f$TLI)
+put("fa.trust.n", nmin)
+o <- omega(rt, nfactors = 3, fm = "minres", rotate = "oblimin", flip = FALSE, plot = FALSE)
+put("omega.trust.total", o$omega.tot); put("omega.trust.h", o$omega_h)
+f1 <- fa(rt, nfactors = 1, fm = "minres")
+l <- f1$loadings[, 1]
+put("omega.trust.onefactor", sum(l)^2 / (sum(l)^2 + sum(1 - l^2)))
+
 res <- data.frame(name = names(out), value = sprintf("%.17g", unlist(out)))
 write.csv(res, "Tests/CandorTests/Fixtures/demo_reference.csv", row.names = FALSE, quote = FALSE)
