@@ -125,9 +125,11 @@ public struct AlphaChange: Sendable, Equatable {
   public var alpha2: Double
   /// W = (1 − α₁)/(1 − α₂).
   public var w: Double
+  /// Numerator df of W, n₂ − 1.
   public var df1: Double
+  /// Denominator df of W, n₁ − 1.
   public var df2: Double
-  /// Two-sided min(1, 2·min(P(F ≤ W), P(F > W))).
+  /// Two-sided p (cocron's convention, capped at 1).
   public var p: Double
 }
 
@@ -208,24 +210,31 @@ public enum WaveSignificance {
                             p: p)
   }
 
-  /// Feldt's (1969) test for two alphas from independent samples:
+  /// Feldt's (1969) test for two alphas from independent samples. With 1 − α̂
+  /// distributed as (1 − α)·(n − 1)/χ²ₙ₋₁ (approximately; Feldt 1965), the ratio
   ///
-  ///     W = (1 − α₁)/(1 − α₂) ~ F(n₁ − 1, n₂ − 1) under H₀: α₁ = α₂
-  ///     p = min(1, 2·min(P(F ≤ W), P(F > W)))   (two-sided)
+  ///     W = (1 − α₁)/(1 − α₂) ~ F(n₂ − 1, n₁ − 1)   under H₀: α₁ = α₂
   ///
-  /// Feldt, L. S. (1969), Psychometrika 34, 363–373; the same statistic as
-  /// `cocron::cocron.two.coefficients(dep = FALSE)`. Waves are independent
+  /// — the numerator df belongs to the sample whose alpha is in the denominator
+  /// (Feldt 1969; Charter & Feldt 1996). Two-sided p as
+  /// `cocron::cocron.two.coefficients(dep = FALSE)` (Diedenhofen & Musch 2016):
+  /// the larger alpha goes in the denominator and p = 2·P(F > W′) for that
+  /// W′ ≥ 1, i.e. p = 2·P(F(n₂−1, n₁−1) > W) when α₂ > α₁, else
+  /// p = 2·P(F(n₁−1, n₂−1) > 1/W); capped at 1 (cocron does not cap).
+  ///
+  /// Feldt, L. S. (1969), Psychometrika 34, 363–373. Waves are independent
   /// samples only approximately when people answer both; the test is then
   /// conservative. NaN below 2 respondents per wave or when an alpha is ≥ 1 or NaN.
   public static func feldt(alpha1: Double, n1: Int, alpha2: Double, n2: Int) -> AlphaChange {
-    let d1 = Double(n1 - 1), d2 = Double(n2 - 1)
+    let d1 = Double(n2 - 1), d2 = Double(n1 - 1)
     guard n1 > 1, n2 > 1, alpha1 < 1, alpha2 < 1 else {
       return AlphaChange(alpha1: alpha1, alpha2: alpha2, w: .nan, df1: d1, df2: d2, p: .nan)
     }
     let w = (1 - alpha1) / (1 - alpha2)
-    let lower = FDistribution.cdf(w, numeratorDegreesOfFreedom: d1, denominatorDegreesOfFreedom: d2)
-    let upper = FDistribution.survival(w, numeratorDegreesOfFreedom: d1, denominatorDegreesOfFreedom: d2)
-    return AlphaChange(alpha1: alpha1, alpha2: alpha2, w: w, df1: d1, df2: d2, p: min(1, 2 * min(lower, upper)))
+    let tail = alpha2 > alpha1
+      ? FDistribution.survival(w, numeratorDegreesOfFreedom: d1, denominatorDegreesOfFreedom: d2)
+      : FDistribution.survival((1 - alpha2) / (1 - alpha1), numeratorDegreesOfFreedom: d2, denominatorDegreesOfFreedom: d1)
+    return AlphaChange(alpha1: alpha1, alpha2: alpha2, w: w, df1: d1, df2: d2, p: min(1, 2 * tail))
   }
 
   static func tResult(_ test: MeanChangeTest, change: Double, se: Double, df: Double, level: Double) -> MeanChange {

@@ -63,14 +63,24 @@ prop <- do.call(rbind, lapply(seq_along(prop_specs), function(i) {
 }))
 write_table(prop, "prop.csv")
 
-# 4. Feldt (1969) test for two independent alphas, computed by hand with pf
-#    (cocron is not packaged for Debian): W = (1 − α1)/(1 − α2) ~ F(n1 − 1, n2 − 1),
-#    two-sided p = min(1, 2·min(P(F ≤ W), P(F > W))).
+# 4. Feldt (1969) test for two independent alphas, by hand with pf, following the
+#    convention of cocron::cocron.two.coefficients(dep = FALSE) (Diedenhofen & Musch 2016;
+#    cocron is not packaged for Debian, so its rule is restated here, not called):
+#    the larger alpha goes in the denominator, W = (1 − α_small)/(1 − α_large) ≥ 1,
+#    W ~ F(n_large − 1, n_small − 1) (the numerator df belongs to the sample in the
+#    denominator), two-sided p = 2·P(F > W), capped at 1 (cocron does not cap).
+#    Equal alphas: no swap, W = (1 − α2)/(1 − α1) = 1 ~ F(n1 − 1, n2 − 1).
+#    Also written: w = (1 − α1)/(1 − α2) in the wave order (from = 1, to = 2).
 cronbach <- function(items) {
   k <- ncol(items); (k / (k - 1)) * (1 - sum(apply(items, 2, var)) / var(rowSums(items)))
 }
 sim_items <- function(n, k, loading) {
   f <- rnorm(n); sapply(seq_len(k), function(i) pmin(7, pmax(1, round(4 + loading * f + rnorm(n)))))
+}
+feldt_p <- function(a1, n1, a2, n2) {
+  if (a2 > a1) { big <- a2; nb <- n2; small <- a1; ns <- n1 } else { big <- a1; nb <- n1; small <- a2; ns <- n2 }
+  stat <- (1 - small) / (1 - big)
+  min(1, 2 * pf(stat, nb - 1, ns - 1, lower.tail = FALSE))
 }
 feldt_specs <- list(c(30, 40, 7, 0.9, 0.9), c(200, 220, 7, 1.2, 0.7), c(12, 15, 5, 1.0, 1.0),
                     c(1000, 900, 12, 0.9, 0.6), c(80, 60, 4, 0.5, 1.5), c(500, 520, 7, 1.0, 1.0),
@@ -78,10 +88,20 @@ feldt_specs <- list(c(30, 40, 7, 0.9, 0.9), c(200, 220, 7, 1.2, 0.7), c(12, 15, 
 feldt <- do.call(rbind, lapply(seq_along(feldt_specs), function(i) {
   s <- feldt_specs[[i]]
   a1 <- cronbach(sim_items(s[1], s[3], s[4])); a2 <- cronbach(sim_items(s[2], s[3], s[5]))
-  w <- (1 - a1) / (1 - a2); d1 <- s[1] - 1; d2 <- s[2] - 1
-  p <- min(1, 2 * min(pf(w, d1, d2), pf(w, d1, d2, lower.tail = FALSE)))
-  data.frame(case = i, alpha1 = a1, n1 = s[1], alpha2 = a2, n2 = s[2], w = w, p = p)
+  data.frame(case = i, alpha1 = a1, n1 = s[1], alpha2 = a2, n2 = s[2], w = (1 - a1) / (1 - a2),
+             p = feldt_p(a1, s[1], a2, s[2]))
 }))
+# Fixed edge cases: equal alphas; a near-tie where 2·P(F > W) > 1 (capped); a negative alpha.
+extra <- data.frame(alpha1 = c(0.8, 0.8, 0.801, -0.2), n1 = c(50, 300, 300, 40),
+                    alpha2 = c(0.8, 0.801, 0.8, 0.6), n2 = c(80, 30, 30, 45))
+for (j in seq_len(nrow(extra))) {
+  e <- extra[j, ]
+  feldt <- rbind(feldt, data.frame(case = nrow(feldt) + 1, alpha1 = e$alpha1, n1 = e$n1, alpha2 = e$alpha2,
+                                   n2 = e$n2, w = (1 - e$alpha1) / (1 - e$alpha2),
+                                   p = feldt_p(e$alpha1, e$n1, e$alpha2, e$n2)))
+}
+# Uncapped value of the near-tie case, to show the cap is exercised.
+stopifnot(2 * pf((1 - 0.8) / (1 - 0.801), 299, 29, lower.tail = FALSE) > 1)
 write_table(feldt, "feldt.csv")
 
 # 5. One table: rows 1..8 Welch (welch case i, prop case i, feldt case i), rows 9..13 paired
