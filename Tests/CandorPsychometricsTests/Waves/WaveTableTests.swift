@@ -1,4 +1,5 @@
 @testable import CandorPsychometrics
+import CandorReport
 import _CandorTestSupport
 import Foundation
 import Testing
@@ -166,5 +167,31 @@ import Testing
     let json = String(decoding: try JSONEncoder().encode(row), as: UTF8.self)
     #expect(json.contains("\"p\":null") && json.contains("\"ci95\":[null,null]") && json.contains("\"alphaDifferenceP\":null"))
     #expect(json.contains("\"change\":1"))
+  }
+}
+
+/// Rows validate against `schema/summary-v1.json` `$defs/waveChange`.
+@Suite struct WaveSchemaTests {
+  @Test func rowsValidateAgainstSchema() throws {
+    let url = repositoryRoot().appendingPathComponent("schema/summary-v1.json")
+    let full = try JSONValue.parse(String(contentsOf: url, encoding: .utf8))
+    guard case .object(let top) = full, let defs = top.first(where: { $0.0 == "$defs" })?.1 else {
+      Issue.record("schema has no $defs"); return
+    }
+    let schema = JSONValue.object([("$defs", defs), ("type", .string("array")),
+                                   ("items", .object([("$ref", .string("#/$defs/waveChange"))]))])
+    let s = WaveTableTests.statistics()
+    let table = WaveTable(rows: WaveTableTests.rows(), groupRows: [
+      GroupWaveComparison(scale: "x", group: "S01", from: "a", to: "b", first: s[9].first, second: s[9].second, paired: s[9].paired),
+      GroupWaveComparison(scale: "x", group: "S02", from: "a", to: "b", first: s[8].first, second: s[8].second, paired: s[8].paired),
+    ])
+    let encoder = OrderedJSONEncoder()
+    let rows = try table.rows.map { try encoder.encode($0) } + table.groupRows.map { try encoder.encode($0) }
+    let violations = SchemaValidator(schema: schema).validate(.array(rows))
+    #expect(violations.isEmpty, "\(violations)")
+    // The check has teeth: a row without labels and with a 3-element interval fails.
+    let bad = JSONValue.object([("scale", .string("x")), ("ci95", .array([.number(0), .number(1), .number(2)]))])
+    #expect(!SchemaValidator(schema: schema).validate(.array([bad])).isEmpty)
+    #expect(table.groupRows[1].suppressed)
   }
 }
