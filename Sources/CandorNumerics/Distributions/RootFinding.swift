@@ -69,27 +69,36 @@ enum RootFinding {
     let g0 = g(x0)
     if g0.isNaN { return .nan }
     if g0 == 0 { return x0 }
-    let uMax = log(Double.greatestFiniteMagnitude), uMin = log(Double.leastNonzeroMagnitude)
+    // Slightly inside the representable range so that exp(u) stays finite and nonzero.
+    let uMax = log(Double.greatestFiniteMagnitude) - 1e-9, uMin = log(Double.leastNonzeroMagnitude) + 1e-9
     if g0 < 0 {
       glo = g0
       var step = 1.0
       while true {
-        hi = min(lo + step, uMax)
+        hi = lo + step
+        if hi >= uMax {
+          // The root, if any, lies beyond the largest double.
+          if g(Double.greatestFiniteMagnitude) < 0 { return .infinity }
+          hi = uMax
+        }
         ghi = g(exp(hi))
         if ghi.isNaN { return .nan }
         if ghi >= 0 { break }
-        if hi >= uMax { return .infinity }
         lo = hi; glo = ghi; step *= 2
       }
     } else {
       ghi = g0
       var step = 1.0
       while true {
-        lo = max(hi - step, uMin)
+        lo = hi - step
+        if lo <= uMin {
+          // The root, if any, lies below the smallest positive double.
+          if g(Double.leastNonzeroMagnitude) > 0 { return 0 }
+          lo = uMin
+        }
         glo = g(exp(lo))
         if glo.isNaN { return .nan }
         if glo <= 0 { break }
-        if lo <= uMin { return 0 }
         hi = lo; ghi = glo; step *= 2
       }
     }
@@ -102,7 +111,28 @@ enum RootFinding {
     var ga = g(xa), gb = g(xb)
     if ga > 0 { xa = exp(lo); ga = glo }
     if gb < 0 { xb = exp(hi); gb = ghi }
-    return brent(g, xa, xb, fa: ga, fb: gb, tolerance: 0).root
+    let fine = brent(g, xa, xb, fa: ga, fb: gb, tolerance: 0)
+    return polish(g, fine.root, fine.other)
+  }
+
+  /// Bisects a bracket [b, c] (g changes sign) down to adjacent doubles and
+  /// returns the end with the smaller |g|: the correctly rounded root when g is
+  /// evaluated accurately (Brent alone stops within a few ulps).
+  static func polish(_ g: (Double) -> Double, _ b: Double, _ c: Double) -> Double {
+    guard b.isFinite, c.isFinite, b != c else { return b }
+    var lo = min(b, c), hi = max(b, c)
+    var glo = g(lo), ghi = g(hi)
+    if glo.isNaN || ghi.isNaN { return b }
+    if (glo > 0) == (ghi > 0) { return b }
+    for _ in 0..<64 {
+      let mid = lo + (hi - lo) / 2
+      if mid <= lo || mid >= hi { break }
+      let gm = g(mid)
+      if gm.isNaN { break }
+      if gm == 0 { return mid }
+      if (gm > 0) == (glo > 0) { lo = mid; glo = gm } else { hi = mid; ghi = gm }
+    }
+    return abs(glo) <= abs(ghi) ? lo : hi
   }
 
   /// log of a probability, with log 0 = −∞ (kept finite by `brent`'s clamp).

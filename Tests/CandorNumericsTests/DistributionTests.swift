@@ -1,0 +1,266 @@
+import Foundation
+import Testing
+@testable import CandorNumerics
+
+/// One row of `Fixtures/distributions/reference.csv` (mpmath, 50 digits; see
+/// `make_reference.py` there).
+struct ReferenceRow: Sendable, CustomStringConvertible {
+  var function: String
+  var p1: Double, p2: Double, p3: Double
+  var x: Double
+  var expected: Double
+  var description: String { "\(function)(p=\(p1), \(p2), \(p3); x=\(x)) expected \(expected)" }
+
+  static let all: [ReferenceRow] = {
+    guard let url = Bundle.module.url(forResource: "reference", withExtension: "csv",
+                                      subdirectory: "Fixtures/distributions"),
+      let text = try? String(contentsOf: url, encoding: .utf8)
+    else { return [] }
+    func num(_ s: Substring) -> Double { s.isEmpty ? .nan : Double(s) ?? .nan }
+    return text.split(separator: "\n").dropFirst().map { line in
+      let f = line.split(separator: ",", omittingEmptySubsequences: false)
+      return ReferenceRow(function: String(f[0]), p1: num(f[1]), p2: num(f[2]), p3: num(f[3]),
+                          x: num(f[4]), expected: num(f[5]))
+    }
+  }()
+}
+
+/// Evaluates the Candor function a reference row names.
+func evaluate(_ r: ReferenceRow) -> Double {
+  let x = r.x
+  switch r.function {
+  case "logGamma": return SpecialFunctions.logGamma(x)
+  case "logBeta": return SpecialFunctions.logBeta(r.p1, r.p2)
+  case "erf": return SpecialFunctions.erf(x)
+  case "erfc": return SpecialFunctions.erfc(x)
+  case "betaI": return SpecialFunctions.regularizedIncompleteBeta(x, a: r.p1, b: r.p2)
+  case "betaIc": return SpecialFunctions.regularizedIncompleteBetaComplement(x, a: r.p1, b: r.p2)
+  case "gammaP": return SpecialFunctions.regularizedGammaP(r.p1, x)
+  case "gammaQ": return SpecialFunctions.regularizedGammaQ(r.p1, x)
+  case "normal_cdf": return Normal.cdf(x)
+  case "normal_sf": return Normal.survival(x)
+  case "normal_pdf": return Normal.density(x)
+  case "normal_quantile": return Normal.quantile(x)
+  case "t_cdf": return StudentT.cdf(x, degreesOfFreedom: r.p1)
+  case "t_sf": return StudentT.survival(x, degreesOfFreedom: r.p1)
+  case "t_twoSidedP": return StudentT.twoSidedP(x, degreesOfFreedom: r.p1)
+  case "t_quantile": return StudentT.quantile(x, degreesOfFreedom: r.p1)
+  case "f_cdf": return FDistribution.cdf(x, numeratorDegreesOfFreedom: r.p1, denominatorDegreesOfFreedom: r.p2)
+  case "f_sf": return FDistribution.survival(x, numeratorDegreesOfFreedom: r.p1, denominatorDegreesOfFreedom: r.p2)
+  case "f_quantile":
+    return FDistribution.quantile(x, numeratorDegreesOfFreedom: r.p1, denominatorDegreesOfFreedom: r.p2)
+  case "chisq_cdf": return ChiSquared.cdf(x, degreesOfFreedom: r.p1)
+  case "chisq_sf": return ChiSquared.survival(x, degreesOfFreedom: r.p1)
+  case "chisq_quantile": return ChiSquared.quantile(x, degreesOfFreedom: r.p1)
+  case "ncchisq_cdf": return NoncentralChiSquared.cdf(x, degreesOfFreedom: r.p1, noncentrality: r.p2)
+  case "ncchisq_sf": return NoncentralChiSquared.survival(x, degreesOfFreedom: r.p1, noncentrality: r.p2)
+  case "ncchisq_quantile": return NoncentralChiSquared.quantile(x, degreesOfFreedom: r.p1, noncentrality: r.p2)
+  case "ncchisq_lambda": return NoncentralChiSquared.noncentralityForCDF(r.p2, x: x, degreesOfFreedom: r.p1)
+  case "bvn_cdf": return BivariateNormal.cdf(x: r.p1, y: r.p2, rho: r.p3)
+  default: return .nan
+  }
+}
+
+/// (relative, absolute) tolerance per function: 1e-12 relative everywhere except
+/// log-gamma/log-beta near their zeros (absolute, since they are exponentiated)
+/// and the bivariate normal (absolute, Genz's quadrature is absolute-accurate).
+func tolerance(_ function: String) -> (relative: Double, absolute: Double) {
+  switch function {
+  case "logGamma", "logBeta": return (1e-13, 1e-14)
+  case "bvn_cdf": return (0, 1e-14)
+  default: return (1e-12, 0)
+  }
+}
+
+/// A quantile that is a normal finite double (not 0, subnormal or ±∞), so a
+/// round trip through the CDF is meaningful.
+func isRepresentable(_ q: Double) -> Bool {
+  q.isFinite && abs(q) >= Double.leastNormalMagnitude
+}
+
+func relativeError(_ got: Double, _ expected: Double) -> Double {
+  if got == expected { return 0 }
+  if expected == 0 { return abs(got) }
+  return abs(got - expected) / abs(expected)
+}
+
+@Suite struct DistributionReferenceTests {
+  @Test func fixtureIsPresent() {
+    #expect(ReferenceRow.all.count > 1000)
+  }
+
+  /// Every row against mpmath; prints the worst error per function.
+  @Test func matchesMpmathReference() {
+    var worst: [String: (Double, ReferenceRow)] = [:]
+    for row in ReferenceRow.all {
+      let got = evaluate(row)
+      let tol = tolerance(row.function)
+      let err = tol.relative == 0 ? abs(got - row.expected) : relativeError(got, row.expected)
+      if err > (worst[row.function]?.0 ?? -1) { worst[row.function] = (err, row) }
+      let ok = abs(got - row.expected) <= tol.absolute + tol.relative * abs(row.expected)
+      #expect(ok, "\(row): got \(got), error \(err)")
+    }
+    for (name, w) in worst.sorted(by: { $0.key < $1.key }) {
+      print("worst \(name): \(w.0) at \(w.1)")
+    }
+  }
+
+  /// cdf(quantile(p)) = p (lower tail) and survival(quantile(p)) = 1 − p (upper
+  /// tail) to 1e-12 relative, for every quantile row of the fixture.
+  @Test func quantileRoundTrip() {
+    for row in ReferenceRow.all where row.function.hasSuffix("_quantile") {
+      let q = evaluate(row)
+      let p = row.x
+      if !isRepresentable(abs(q)) && q != 0 { continue }
+      let back: Double, target: Double
+      switch row.function {
+      case "normal_quantile":
+        (back, target) = p < 0.5 ? (Normal.cdf(q), p) : (Normal.survival(q), 1 - p)
+      case "t_quantile":
+        (back, target) = p < 0.5 ? (StudentT.cdf(q, degreesOfFreedom: row.p1), p)
+          : (StudentT.survival(q, degreesOfFreedom: row.p1), 1 - p)
+      case "f_quantile":
+        let t = FDistribution.tails(q, row.p1, row.p2)
+        (back, target) = p < 0.5 ? (t.lower, p) : (t.upper, 1 - p)
+      case "chisq_quantile":
+        let t = ChiSquared.tails(q, row.p1)
+        (back, target) = p < 0.5 ? (t.lower, p) : (t.upper, 1 - p)
+      case "ncchisq_quantile":
+        let t = NoncentralChiSquared.tails(q, row.p1, row.p2)
+        (back, target) = p < 0.5 ? (t.lower, p) : (t.upper, 1 - p)
+      default: continue
+      }
+      #expect(relativeError(back, target) < 1e-12, "\(row): quantile \(q) maps back to \(back)")
+    }
+  }
+
+  /// survival(inverseSurvival(q)) = q for upper-tail probabilities down to 1e-300.
+  @Test(arguments: [1e-300, 1e-200, 1e-100, 1e-50, 1e-20, 1e-10, 0.001, 0.05, 0.4])
+  func inverseSurvivalRoundTrip(q: Double) {
+    for df in [0.5, 1, 2.5, 10, 100, 1e5] {
+      let t = StudentT.inverseSurvival(q, degreesOfFreedom: df)
+      if t.isFinite {
+        #expect(relativeError(StudentT.survival(t, degreesOfFreedom: df), q) < 1e-12, "t df \(df) q \(q): \(t)")
+      }
+      let c = ChiSquared.inverseSurvival(q, degreesOfFreedom: df)
+      #expect(c.isFinite)
+      #expect(relativeError(ChiSquared.survival(c, degreesOfFreedom: df), q) < 1e-12, "chi2 df \(df) q \(q): \(c)")
+      for d2 in [1.0, 10, 1e5] {
+        let f = FDistribution.inverseSurvival(q, numeratorDegreesOfFreedom: df, denominatorDegreesOfFreedom: d2)
+        if isRepresentable(f) {
+          let back = FDistribution.survival(f, numeratorDegreesOfFreedom: df, denominatorDegreesOfFreedom: d2)
+          #expect(relativeError(back, q) < 1e-12, "F(\(df), \(d2)) q \(q): \(f) -> \(back)")
+        }
+      }
+    }
+    let z = Normal.inverseSurvival(q)
+    #expect(relativeError(Normal.survival(z), q) < 1e-12)
+    for lambda in [0.5, 50, 500] {
+      let x = NoncentralChiSquared.inverseSurvival(q, degreesOfFreedom: 10, noncentrality: lambda)
+      let back = NoncentralChiSquared.survival(x, degreesOfFreedom: 10, noncentrality: lambda)
+      #expect(relativeError(back, q) < 1e-12, "ncchisq λ \(lambda) q \(q): \(x) -> \(back)")
+    }
+  }
+
+  /// Lower-tail round trips on a grid of tiny p (quantile(p) then cdf).
+  @Test(arguments: [1e-300, 1e-250, 1e-150, 1e-50, 1e-15, 1e-8])
+  func lowerTailRoundTrip(p: Double) {
+    for df in [0.5, 1, 2.5, 10, 100, 1e5] {
+      let c = ChiSquared.quantile(p, degreesOfFreedom: df)
+      if isRepresentable(c) {
+        #expect(relativeError(ChiSquared.cdf(c, degreesOfFreedom: df), p) < 1e-12, "chi2 df \(df) p \(p): \(c)")
+      } else {
+        // The true quantile is below the smallest normal double (e.g. df ½ at
+        // 1e-300 needs x ≈ 1e-1200): the answer is 0 or subnormal, never garbage.
+        #expect(c < Double.leastNormalMagnitude && c >= 0)
+      }
+      let t = StudentT.quantile(p, degreesOfFreedom: df)
+      if t.isFinite {
+        #expect(relativeError(StudentT.cdf(t, degreesOfFreedom: df), p) < 1e-12, "t df \(df) p \(p): \(t)")
+      }
+      let f = FDistribution.quantile(p, numeratorDegreesOfFreedom: 3, denominatorDegreesOfFreedom: df)
+      if isRepresentable(f) {
+        let back = FDistribution.cdf(f, numeratorDegreesOfFreedom: 3, denominatorDegreesOfFreedom: df)
+        #expect(relativeError(back, p) < 1e-12, "F(3, \(df)) p \(p): \(f) -> \(back)")
+      }
+    }
+    // R's qf(1e-50, 3, 10) returns 0; the true quantile is ≈ 4.3e-34.
+    let f = FDistribution.quantile(1e-50, numeratorDegreesOfFreedom: 3, denominatorDegreesOfFreedom: 10)
+    #expect(f > 0)
+  }
+}
+
+@Suite struct DistributionEdgeCaseTests {
+  @Test func invalidParametersGiveNaN() {
+    #expect(StudentT.cdf(1, degreesOfFreedom: 0).isNaN)
+    #expect(StudentT.cdf(1, degreesOfFreedom: -2).isNaN)
+    #expect(StudentT.quantile(1.5, degreesOfFreedom: 3).isNaN)
+    #expect(FDistribution.cdf(1, numeratorDegreesOfFreedom: 0, denominatorDegreesOfFreedom: 3).isNaN)
+    #expect(FDistribution.quantile(-0.1, numeratorDegreesOfFreedom: 2, denominatorDegreesOfFreedom: 3).isNaN)
+    #expect(ChiSquared.cdf(1, degreesOfFreedom: .nan).isNaN)
+    #expect(ChiSquared.quantile(0.5, degreesOfFreedom: 0).isNaN)
+    #expect(NoncentralChiSquared.cdf(1, degreesOfFreedom: 2, noncentrality: -1).isNaN)
+    #expect(NoncentralChiSquared.noncentralityForCDF(1.5, x: 3, degreesOfFreedom: 2).isNaN)
+    #expect(BivariateNormal.cdf(x: 0, y: 0, rho: 1.5).isNaN)
+    #expect(SpecialFunctions.regularizedIncompleteBeta(1.2, a: 1, b: 1).isNaN)
+    #expect(SpecialFunctions.regularizedIncompleteBeta(0.5, a: 0, b: 1).isNaN)
+    #expect(SpecialFunctions.regularizedGammaP(-1, 2).isNaN)
+    #expect(SpecialFunctions.logBeta(-1, 2).isNaN)
+    #expect(Normal.quantile(-0.5).isNaN)
+    #expect(Normal.cdf(.nan).isNaN)
+  }
+
+  @Test func limits() {
+    #expect(Normal.quantile(0) == -.infinity)
+    #expect(Normal.quantile(1) == .infinity)
+    #expect(Normal.quantile(0.5) == 0)
+    #expect(StudentT.quantile(0.5, degreesOfFreedom: 7) == 0)
+    #expect(ChiSquared.quantile(0, degreesOfFreedom: 3) == 0)
+    #expect(ChiSquared.quantile(1, degreesOfFreedom: 3) == .infinity)
+    #expect(ChiSquared.cdf(-1, degreesOfFreedom: 3) == 0)
+    #expect(StudentT.cdf(.infinity, degreesOfFreedom: 3) == 1)
+    #expect(StudentT.cdf(-.infinity, degreesOfFreedom: 3) == 0)
+    // ν = ∞ is the normal.
+    #expect(StudentT.cdf(1.3, degreesOfFreedom: .infinity) == Normal.cdf(1.3))
+    // Bivariate normal limits: ρ = ±1 and infinite limits.
+    #expect(BivariateNormal.cdf(x: 0.3, y: -0.2, rho: 1) == Normal.cdf(-0.2))
+    #expect(BivariateNormal.cdf(x: 0.3, y: 0.2, rho: -1) == Normal.cdf(0.3) - Normal.cdf(-0.2))
+    #expect(BivariateNormal.cdf(x: -.infinity, y: 0.2, rho: 0.5) == 0)
+    #expect(BivariateNormal.cdf(x: .infinity, y: .infinity, rho: 0.5) == 1)
+    // ρ → ±1 approaches the degenerate limits continuously.
+    let near = BivariateNormal.cdf(x: 0.3, y: -0.2, rho: 1 - 1e-12)
+    #expect(abs(near - Normal.cdf(-0.2)) < 1e-6)
+    let nearNeg = BivariateNormal.cdf(x: 0.3, y: 0.2, rho: -1 + 1e-12)
+    #expect(abs(nearNeg - (Normal.cdf(0.3) - Normal.cdf(-0.2))) < 1e-6)
+  }
+
+  /// λ for the RMSEA interval: λ = 0 when even the central χ² CDF is below the
+  /// target; otherwise the CDF at the returned λ equals the target.
+  @Test func noncentralitySolver() {
+    #expect(NoncentralChiSquared.noncentralityForCDF(0.95, x: 2, degreesOfFreedom: 5) == 0)
+    for (x, df) in [(120.0, 50.0), (48.3, 24), (300, 100)] {
+      for target in [0.95, 0.05] {
+        let lambda = NoncentralChiSquared.noncentralityForCDF(target, x: x, degreesOfFreedom: df)
+        let back = NoncentralChiSquared.cdf(x, degreesOfFreedom: df, noncentrality: lambda)
+        #expect(relativeError(back, target) < 1e-12, "x \(x) df \(df) target \(target): λ \(lambda)")
+      }
+    }
+  }
+
+  /// Symmetries that hold exactly in the implementation.
+  @Test func symmetries() {
+    for t in [-30.0, -2, -0.5, 0.5, 2, 30] {
+      for df in [0.5, 3, 1e5] {
+        #expect(StudentT.survival(t, degreesOfFreedom: df) == StudentT.cdf(-t, degreesOfFreedom: df))
+        let both = StudentT.cdf(t, degreesOfFreedom: df) + StudentT.survival(t, degreesOfFreedom: df)
+        #expect(abs(both - 1) < 1e-15)
+      }
+    }
+    // P(X ≤ x, Y ≤ y) is symmetric in (x, y).
+    for rho in [-0.999, -0.5, 0.3, 0.9999] {
+      let a = BivariateNormal.cdf(x: -1.2, y: 0.7, rho: rho)
+      let b = BivariateNormal.cdf(x: 0.7, y: -1.2, rho: rho)
+      #expect(abs(a - b) < 1e-15)
+    }
+  }
+}
