@@ -45,6 +45,7 @@ func evaluate(_ r: ReferenceRow) -> Double {
   case "t_sf": return StudentT.survival(x, degreesOfFreedom: r.p1)
   case "t_twoSidedP": return StudentT.twoSidedP(x, degreesOfFreedom: r.p1)
   case "t_quantile": return StudentT.quantile(x, degreesOfFreedom: r.p1)
+  case "t_pdf": return StudentT.density(x, degreesOfFreedom: r.p1)
   case "f_cdf": return FDistribution.cdf(x, numeratorDegreesOfFreedom: r.p1, denominatorDegreesOfFreedom: r.p2)
   case "f_sf": return FDistribution.survival(x, numeratorDegreesOfFreedom: r.p1, denominatorDegreesOfFreedom: r.p2)
   case "f_quantile":
@@ -245,6 +246,41 @@ func relativeError(_ got: Double, _ expected: Double) -> Double {
         #expect(relativeError(back, target) < 1e-12, "x \(x) df \(df) target \(target): λ \(lambda)")
       }
     }
+  }
+
+  /// Closed forms, independent of the fixture: χ²(2) is exponential, t(1) is
+  /// Cauchy, t(2) has cdf ½ + t/(2√(2 + t²)), Φ₂(0, 0; ρ) = ¼ + asin(ρ)/(2π),
+  /// F(2, 2) has cdf f/(1 + f), and F(d₁, ∞) is χ²(d₁)/d₁.
+  @Test func closedForms() {
+    for x in [1e-8, 0.5, 3, 40, 1000] {
+      #expect(relativeError(ChiSquared.survival(x, degreesOfFreedom: 2), exp(-x / 2)) < 1e-13)
+      #expect(relativeError(ChiSquared.cdf(x, degreesOfFreedom: 2), -expm1(-x / 2)) < 1e-13)
+    }
+    for t in [-1e8, -30, -1, 0.25, 7] {
+      let cauchy = t < 0 ? atan(-1 / t) / Double.pi : 0.5 + atan(t) / Double.pi
+      #expect(relativeError(StudentT.cdf(t, degreesOfFreedom: 1), cauchy) < 1e-13, "t \(t)")
+      let two = t < 0 ? 0.5 * (1 - (-t) / (2 + t * t).squareRoot()) : 0.5 + t / (2 * (2 + t * t).squareRoot())
+      if t > -1e3 {
+        #expect(relativeError(StudentT.cdf(t, degreesOfFreedom: 2), two) < 1e-12, "t \(t)")
+      }
+    }
+    for rho in [-0.999, -0.5, 0.0, 0.3, 0.9, 0.9999] {
+      let exact = 0.25 + asin(rho) / (2 * Double.pi)
+      #expect(abs(BivariateNormal.cdf(x: 0, y: 0, rho: rho) - exact) < 1e-15, "rho \(rho)")
+    }
+    for f in [1e-6, 0.3, 1, 9, 1e6] {
+      #expect(relativeError(FDistribution.cdf(f, numeratorDegreesOfFreedom: 2, denominatorDegreesOfFreedom: 2),
+                            f / (1 + f)) < 1e-13)
+      #expect(relativeError(FDistribution.survival(f, numeratorDegreesOfFreedom: 2, denominatorDegreesOfFreedom: 2),
+                            1 / (1 + f)) < 1e-13)
+      let inf = FDistribution.survival(f, numeratorDegreesOfFreedom: 3, denominatorDegreesOfFreedom: .infinity)
+      #expect(relativeError(inf, ChiSquared.survival(3 * f, degreesOfFreedom: 3)) < 1e-15)
+    }
+    // Normal.density integrates the cdf: Φ(x + h) − Φ(x − h) ≈ 2h·φ(x).
+    #expect(abs((Normal.cdf(1.3 + 1e-5) - Normal.cdf(1.3 - 1e-5)) / 2e-5 - Normal.density(1.3)) < 1e-9)
+    // Incomplete beta with b = 1: I_x(a, 1) = x^a; gamma with a = 1: P = 1 − e^−x.
+    #expect(relativeError(SpecialFunctions.regularizedIncompleteBeta(0.3, a: 2.5, b: 1), pow(0.3, 2.5)) < 1e-14)
+    #expect(relativeError(SpecialFunctions.regularizedGammaP(1, 0.01), -expm1(-0.01)) < 1e-14)
   }
 
   /// Symmetries that hold exactly in the implementation.

@@ -33,7 +33,8 @@ def mpf(v, _mpf=m.mpf):
 
 
 m.mpf_exact = m.mpf
-HERE = os.path.dirname(os.path.abspath(__file__))
+# CANDOR_FIXTURE_OUT writes elsewhere (to diff a rerun against the committed files).
+HERE = os.environ.get("CANDOR_FIXTURE_OUT", os.path.dirname(os.path.abspath(__file__)))
 rows = []
 TINY = mpf("1e-300")
 
@@ -157,7 +158,11 @@ for a, b, xs in [("0.5", "0.5", ["1e-10", "0.01", "0.3", "0.5", "0.9", "0.999999
                  ("10", "20", ["0.05", "0.3", "0.333", "0.6", "0.9"]),
                  ("50", "0.5", ["0.5", "0.98", "0.9999"]),
                  ("5e4", "5e4", ["0.49", "0.4995", "0.5", "0.502"]),
-                 ("0.25", "200", ["1e-6", "0.001", "0.01"])]:
+                 ("0.25", "200", ["1e-6", "0.001", "0.01"]),
+                 # large a, x near 1: the large-a expansion branch (a >= 100)
+                 ("1e4", "2", ["0.9995", "0.9998", "0.99995"]),
+                 ("300", "0.5", ["0.95", "0.99", "0.995"]),
+                 ("2e3", "3.5", ["0.9", "0.997", "0.9999"])]:
     for x in xs:
         add("betaI", [a, b], x, reg_beta(mpf(x), mpf(a), mpf(b)))
         add("betaIc", [a, b], x, reg_beta_upper(mpf(x), mpf(a), mpf(b)))
@@ -238,6 +243,9 @@ for nu in DFS:
         add("t_cdf", [nu], t, t_cdf(t, nu))
         add("t_sf", [nu], t, t_sf(t, nu))
         add("t_twoSidedP", [nu], t, reg_beta(mpf(nu) / (mpf(nu) + mpf(t) ** 2), mpf(nu) / 2, mpf(1) / 2))
+        NU = mpf(nu); T = mpf(t)
+        add("t_pdf", [nu], t, m.exp(m.loggamma((NU + 1) / 2) - m.loggamma(NU / 2)) / m.sqrt(NU * m.pi)
+            * (1 + T * T / NU) ** (-(NU + 1) / 2))
     for p in PS:
         P = mpf(p)
         lower = P < 0.5
