@@ -283,6 +283,57 @@ func relativeError(_ got: Double, _ expected: Double) -> Double {
     #expect(relativeError(SpecialFunctions.regularizedGammaP(1, 0.01), -expm1(-0.01)) < 1e-14)
   }
 
+  /// Quantiles past the representable range saturate instead of returning
+  /// garbage: t(½) at 1e-300 needs |t| ≈ 1e600, χ²(½) at 1e-300 needs x ≈ 1e-1200.
+  @Test func quantilesSaturate() {
+    #expect(StudentT.quantile(1e-300, degreesOfFreedom: 0.5) == -.infinity)
+    #expect(StudentT.inverseSurvival(1e-300, degreesOfFreedom: 0.5) == .infinity)
+    let c = ChiSquared.quantile(1e-300, degreesOfFreedom: 0.5)
+    #expect(c >= 0 && c < Double.leastNormalMagnitude)
+    #expect(FDistribution.inverseSurvival(1e-300, numeratorDegreesOfFreedom: 3, denominatorDegreesOfFreedom: 0.5) == .infinity)
+  }
+
+  /// Randomised sweep (seeded): cdf and survival lie in [0, 1] and add to 1,
+  /// the cdf is monotone, and quantiles round-trip, over df from 0.1 to 1e6.
+  @Test func randomisedSweep() {
+    var rng = SeededGenerator(seed: 2026)
+    for _ in 0..<150 {
+      let df = exp(log(0.1) + rng.nextUniform() * log(1e7))
+      let df2 = exp(log(0.1) + rng.nextUniform() * log(1e7))
+      let lambda = rng.nextUniform() < 0.2 ? 0 : exp(log(0.01) + rng.nextUniform() * log(1e5))
+      let p = exp(rng.nextUniform() * log(1e-200))
+      let x = exp(-20 + 40 * rng.nextUniform())
+      let pairs: [(Double, Double)] = [
+        (StudentT.cdf(x, degreesOfFreedom: df), StudentT.survival(x, degreesOfFreedom: df)),
+        (ChiSquared.cdf(x, degreesOfFreedom: df), ChiSquared.survival(x, degreesOfFreedom: df)),
+        (FDistribution.cdf(x, numeratorDegreesOfFreedom: df, denominatorDegreesOfFreedom: df2),
+         FDistribution.survival(x, numeratorDegreesOfFreedom: df, denominatorDegreesOfFreedom: df2)),
+        (NoncentralChiSquared.cdf(x, degreesOfFreedom: df, noncentrality: lambda),
+         NoncentralChiSquared.survival(x, degreesOfFreedom: df, noncentrality: lambda)),
+      ]
+      for (c, s) in pairs {
+        #expect(c >= 0 && c <= 1 && s >= 0 && s <= 1, "df \(df) x \(x): \(c), \(s)")
+        #expect(abs(c + s - 1) < 1e-14, "df \(df) x \(x): \(c) + \(s)")
+      }
+      #expect(ChiSquared.cdf(x * 1.01, degreesOfFreedom: df) >= ChiSquared.cdf(x, degreesOfFreedom: df))
+      let q = ChiSquared.quantile(p, degreesOfFreedom: df)
+      if isRepresentable(q) {
+        #expect(relativeError(ChiSquared.cdf(q, degreesOfFreedom: df), p) < 1e-12, "df \(df) p \(p)")
+      }
+      let t = StudentT.inverseSurvival(p, degreesOfFreedom: df)
+      if isRepresentable(t) {
+        #expect(relativeError(StudentT.survival(t, degreesOfFreedom: df), p) < 1e-12, "df \(df) p \(p)")
+      }
+      if lambda < 2000 {
+        let n = NoncentralChiSquared.inverseSurvival(max(p, 1e-30), degreesOfFreedom: df, noncentrality: lambda)
+        if isRepresentable(n) {
+          let back = NoncentralChiSquared.survival(n, degreesOfFreedom: df, noncentrality: lambda)
+          #expect(relativeError(back, max(p, 1e-30)) < 1e-12, "df \(df) λ \(lambda) p \(p)")
+        }
+      }
+    }
+  }
+
   /// Symmetries that hold exactly in the implementation.
   @Test func symmetries() {
     for t in [-30.0, -2, -0.5, 0.5, 2, 30] {

@@ -63,54 +63,50 @@ enum RootFinding {
   /// Returns 0 or +∞ when g keeps its sign down to the smallest / up to the
   /// largest double.
   static func positiveRoot(start: Double, _ g: (Double) -> Double) -> Double {
+    let least = Double.leastNonzeroMagnitude, greatest = Double.greatestFiniteMagnitude
+    // x = e^u, clamped to the positive finite doubles.
+    func ex(_ u: Double) -> Double { min(max(exp(u), least), greatest) }
+    let uMax = log(greatest), uMin = log(least)
     let x0 = start.isFinite && start > 0 ? start : 1
     var lo = log(x0), hi = lo
     var glo: Double, ghi: Double
     let g0 = g(x0)
     if g0.isNaN { return .nan }
     if g0 == 0 { return x0 }
-    // Slightly inside the representable range so that exp(u) stays finite and nonzero.
-    let uMax = log(Double.greatestFiniteMagnitude) - 1e-9, uMin = log(Double.leastNonzeroMagnitude) + 1e-9
     if g0 < 0 {
       glo = g0
       var step = 1.0
       while true {
-        hi = lo + step
-        if hi >= uMax {
-          // The root, if any, lies beyond the largest double.
-          if g(Double.greatestFiniteMagnitude) < 0 { return .infinity }
-          hi = uMax
-        }
-        ghi = g(exp(hi))
+        hi = min(lo + step, uMax)
+        ghi = g(ex(hi))
         if ghi.isNaN { return .nan }
         if ghi >= 0 { break }
+        // The root, if any, lies beyond the largest double.
+        if hi >= uMax { return .infinity }
         lo = hi; glo = ghi; step *= 2
       }
     } else {
       ghi = g0
       var step = 1.0
       while true {
-        lo = hi - step
-        if lo <= uMin {
-          // The root, if any, lies below the smallest positive double.
-          if g(Double.leastNonzeroMagnitude) > 0 { return 0 }
-          lo = uMin
-        }
-        glo = g(exp(lo))
+        lo = max(hi - step, uMin)
+        glo = g(ex(lo))
         if glo.isNaN { return .nan }
         if glo <= 0 { break }
+        // The root, if any, lies below the smallest positive double.
+        if lo <= uMin { return 0 }
         hi = lo; ghi = glo; step *= 2
       }
     }
-    let coarse = brent({ g(exp($0)) }, lo, hi, fa: glo, fb: ghi, tolerance: 1e-9)
-    var xa = exp(min(coarse.root, coarse.other)), xb = exp(max(coarse.root, coarse.other))
+    let coarse = brent({ g(ex($0)) }, lo, hi, fa: glo, fb: ghi, tolerance: 1e-9)
+    var xa = ex(min(coarse.root, coarse.other)), xb = ex(max(coarse.root, coarse.other))
     if !(xa < xb) { return xa }
     // Widen by a few ulps so that exp's rounding cannot lose the sign change.
-    xa = xa.nextDown.nextDown
-    xb = xb.nextUp.nextUp
+    xa = max(xa.nextDown.nextDown, least)
+    xb = min(xb.nextUp.nextUp, greatest)
     var ga = g(xa), gb = g(xb)
-    if ga > 0 { xa = exp(lo); ga = glo }
-    if gb < 0 { xb = exp(hi); gb = ghi }
+    if ga > 0 { xa = ex(lo); ga = glo }
+    if gb < 0 { xb = ex(hi); gb = ghi }
     let fine = brent(g, xa, xb, fa: ga, fb: gb, tolerance: 0)
     return polish(g, fine.root, fine.other)
   }
