@@ -77,6 +77,6 @@ let package = Package(
     .testTarget(name: "CandorPsychometricsTests", dependencies: ["CandorPsychometrics", "_CandorTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "CandorReportTests", dependencies: ["CandorReport", "_CandorTestSupport"]),
     .testTarget(name: "CandorTests", dependencies: ["Candor", "_CandorTestSupport"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "CandorCLITests", dependencies: ["Candor", "_CandorTestSupport"]),
+    .testTarget(name: "CandorCLITests", dependencies: ["Candor", "_CandorTestSupport"], exclude: ["Snapshots"]),
   ]
 )

@@ -12,6 +12,6 @@ struct CandorCommand: ParsableCommand {
       column named); 64 usage error.
       """,
     version: CandorVersion.string,
-    subcommands: [Instruments.self, Generate.self, Reliability.self]
+    subcommands: [Reliability.self, Describe.self, Validate.self, Init.self, Instruments.self, Generate.self]
   )
 }

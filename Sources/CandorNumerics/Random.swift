@@ -55,11 +55,16 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     return result
   }
 
-  /// A uniform double in the open interval (0, 1): the top 53 bits of `next()`
-  /// as ((bits >> 11) + ½)·2⁻⁵³, so neither 0 nor 1 can occur (safe for
-  /// `log` and quantile functions).
+  /// A uniform double in the open interval (0, 1): k·2⁻⁵³ with k the top 53
+  /// bits of `next()` (every value exact, 53-bit resolution); k = 0 (probability
+  /// 2⁻⁵³) is rejected and redrawn, so neither 0 nor 1 can occur (safe for `log`
+  /// and quantile functions). ((k + ½)·2⁻⁵³ would not do: it rounds to 1 for
+  /// k = 2⁵³ − 1.)
   public mutating func nextUniform() -> Double {
-    (Double(next() >> 11) + 0.5) * 0x1.0p-53
+    while true {
+      let k = next() >> 11
+      if k != 0 { return Double(k) * 0x1.0p-53 }
+    }
   }
 
   /// A standard normal draw by inversion, Φ⁻¹(U) with U = `nextUniform()`

@@ -71,18 +71,12 @@ public struct SurveyData: Sendable {
                       statistics: total, formats: formats, wallSeconds: Date().timeIntervalSince(start))
   }
 
+  /// The codebook's reading options, with the command line's overrides.
   static func sourceOptions(_ codebook: Codebook, _ request: AnalysisRequest) -> SourceOptions {
-    var csv = CSVOptions()
-    switch codebook.delimiter {
-    case .auto: csv.delimiter = .auto
-    case .byte(let b):
-      csv.delimiter = b == UInt8(ascii: ";") ? .semicolon : b == UInt8(ascii: "\t") ? .tab : .comma
-    }
-    csv.encoding = TextEncoding(rawValue: codebook.encoding.rawValue) ?? .auto
-    if let d = request.delimiter { csv.delimiter = d }
-    if let e = request.encoding { csv.encoding = e }
-    let layout: SurveyLayout? = codebook.format == .auto ? nil : SurveyLayout(rawValue: codebook.format.rawValue)
-    return SourceOptions(layout: layout, csv: csv, sheet: codebook.sheet)
+    var options = codebook.sourceOptions
+    if let d = request.delimiter { options.csv.delimiter = d }
+    if let e = request.encoding { options.csv.encoding = e }
+    return options
   }
 
   static func fileMissingCodes(_ source: any SurveySource) -> [Int: [String]] {

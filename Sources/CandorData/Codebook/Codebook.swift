@@ -11,9 +11,9 @@ public struct Codebook: Sendable, Equatable {
   /// `.xlsx` sheet (nil = the first).
   public var sheet: SheetSelector?
   /// Field delimiter.
-  public var delimiter: DelimiterSetting = .auto
+  public var delimiter: Delimiter = .auto
   /// Text encoding.
-  public var encoding: EncodingSetting = .auto
+  public var encoding: TextEncoding = .auto
   /// Column aliases: canonical name → header text, in file order of the codebook.
   public var columns: [ColumnAlias] = []
   /// Respondent id column.
@@ -64,26 +64,49 @@ public struct CodebookOrigin: Sendable, Equatable {
   }
 }
 
-/// `format:` — the export's layout (the container is detected from content).
+/// `format:` — the export's layout as the codebook spells it (the container is detected
+/// from content).
+///
+/// Kept apart from the reader's ``SurveyLayout`` because the codebook's set differs: it has
+/// `auto` (detect), and `qualtrics` covers both the 3-row and the legacy 2-row Qualtrics
+/// header (the reader picks the form it finds). ``surveyLayout`` converts.
 public enum ExportLayout: String, Sendable, CaseIterable, Codable {
   case auto, csv, qualtrics, surveymonkey
   case googleForms = "google-forms"
   case microsoftForms = "microsoft-forms"
   case spss
+
+  /// The reader's layout, or nil for `auto` (detect from the header rows).
+  public var surveyLayout: SurveyLayout? {
+    switch self {
+    case .auto: nil
+    case .csv: .csv
+    case .qualtrics: .qualtrics
+    case .surveymonkey: .surveyMonkey
+    case .googleForms: .googleForms
+    case .microsoftForms: .microsoftForms
+    case .spss: .spss
+    }
+  }
+
+  /// The codebook spelling of a layout the reader detected (legacy Qualtrics → `qualtrics`).
+  public init(_ layout: SurveyLayout) {
+    switch layout {
+    case .csv: self = .csv
+    case .qualtrics, .qualtricsLegacy: self = .qualtrics
+    case .surveyMonkey: self = .surveymonkey
+    case .googleForms: self = .googleForms
+    case .microsoftForms: self = .microsoftForms
+    case .spss: self = .spss
+    }
+  }
 }
 
-/// `delimiter:`.
-public enum DelimiterSetting: Sendable, Equatable {
-  case auto
-  case byte(UInt8)
-}
-
-/// `encoding:`.
-public enum EncodingSetting: String, Sendable, CaseIterable {
-  case auto
-  case utf8 = "utf-8"
-  case utf16 = "utf-16"
-  case windows1252 = "windows-1252"
+extension Codebook {
+  /// How to open the export this codebook describes: layout, delimiter, encoding and sheet.
+  public var sourceOptions: SourceOptions {
+    SourceOptions(layout: format.surveyLayout, csv: CSVOptions(delimiter: delimiter, encoding: encoding), sheet: sheet)
+  }
 }
 
 /// One `columns:` entry.

@@ -291,16 +291,13 @@ struct CodebookReader {
         }
       case "delimiter":
         if let s = string(value, path: path) {
-          switch s {
-          case "auto": book.delimiter = .auto
-          case ",": book.delimiter = .byte(UInt8(ascii: ","))
-          case ";": book.delimiter = .byte(UInt8(ascii: ";"))
-          case "\t", "\\t", "tab": book.delimiter = .byte(UInt8(ascii: "\t"))
-          default:
+          if let d = Delimiter(codebook: s) {
+            book.delimiter = d
+          } else {
             error("invalid-value", "\(path): \"\(s)\" is not one of auto, \",\", \";\", \"\\t\"", path: path, node: value)
           }
         }
-      case "encoding": if let e = choice(value, path: path, as: EncodingSetting.self) { book.encoding = e }
+      case "encoding": if let e = choice(value, path: path, as: TextEncoding.self) { book.encoding = e }
       case "columns":
         book.columns = stringMap(value, path: path).map { ColumnAlias(name: $0.0, header: $0.1) }
       case "id": book.id = optionalString(value, path: path)

@@ -279,56 +279,12 @@ public struct DecodingPlan: Sendable {
     return r.min + r.max - value
   }
 
-  /// A tiny decimal parser: `[+-]digits[.digits][(e|E)[+-]digits]`. Exact for integers and
-  /// short decimals (digits accumulated as an integer, then scaled by a power of ten).
-  /// Returns nil for anything else (texts, `inf`, `nan`, hex).
+  /// The number in a trimmed cell, or nil: the reader's ``NumberParser`` (correctly rounded;
+  /// with `decimalComma`, `,` as well as `.` is the decimal point — the same rule the reader
+  /// applies to ``RecordBatch/number(_:_:)``). Texts, `inf`, `nan` and hex are nil.
   static func parseNumber(_ b: UnsafeRawBufferPointer, decimalComma: Bool = false) -> Double? {
-    let point = decimalComma ? UInt8(ascii: ",") : UInt8(ascii: ".")
-    var i = 0
-    let n = b.count
-    var negative = false
-    if i < n, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { negative = b[i] == UInt8(ascii: "-"); i += 1 }
-    var mantissa: UInt64 = 0, digits = 0, scale = 0
-    while i < n, b[i] &- 48 < 10 {
-      if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(b[i] &- 48); digits += 1 } else { scale += 1 }
-      i += 1
-    }
-    var fractionDigits = 0
-    if i < n, b[i] == point {
-      i += 1
-      while i < n, b[i] &- 48 < 10 {
-        if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(b[i] &- 48); digits += 1; scale -= 1 }
-        fractionDigits += 1
-        i += 1
-      }
-    }
-    if digits == 0 && fractionDigits == 0 { return nil }
-    if i < n, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
-      i += 1
-      var expNegative = false
-      if i < n, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { expNegative = b[i] == UInt8(ascii: "-"); i += 1 }
-      var e = 0, expDigits = 0
-      while i < n, b[i] &- 48 < 10 { e = min(e * 10 + Int(b[i] &- 48), 100_000); expDigits += 1; i += 1 }
-      if expDigits == 0 { return nil }
-      scale += expNegative ? -e : e
-    }
-    if i != n { return nil }
-    var x = Double(mantissa)
-    if scale != 0 {
-      if mantissa < (1 << 53), abs(scale) <= 22 {
-        let p = pow10[abs(scale)]
-        x = scale < 0 ? x / p : x * p  // exact: both operands exact, one rounding
-      } else {
-        // Rare long or exponent forms: let the standard library round correctly.
-        var text = String(decoding: b, as: UTF8.self)
-        if decimalComma { text = text.replacingOccurrences(of: ",", with: ".") }
-        return Double(text)
-      }
-    }
-    return negative ? -x : x
+    NumberParser.parse(b, decimalComma: decimalComma)
   }
-
-  private static let pow10: [Double] = (0...22).map { p in (0..<p).reduce(1.0) { r, _ in r * 10 } }
 }
 
 /// A variable's rules as plain data, for numeric cells that need no lookup tables.

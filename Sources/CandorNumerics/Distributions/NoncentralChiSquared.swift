@@ -13,6 +13,11 @@ import Foundation
 /// (Loader's `dpois_raw`) by the recurrences w_{j±1} = w_j·(λ/2)/(j+1) and
 /// w_{j−1} = w_j·j/(λ/2).
 ///
+/// In the long direction of each sum (downward for P, upward for Q) the gamma
+/// factors come from the recurrences P(s − 1, y) = P(s, y) + y^(s−1)e^(−y)/Γ(s)
+/// and Q(s + 1, y) = Q(s, y) + y^s·e^(−y)/Γ(s + 1), which only add; the short
+/// direction evaluates them directly.
+///
 /// Stopping rule: a direction stops once a rigorous bound on everything not
 /// yet added is below 1e-17 × the running sum. Going up, the omitted Poisson
 /// mass is ≤ w_{j+1}/(1 − (λ/2)/(j+2)) (geometric bound) and the gamma factor
@@ -34,6 +39,17 @@ public enum NoncentralChiSquared {
     let lowerIsSmall = modeGamma.lower <= modeGamma.upper
     let w0 = j0 == 0 ? exp(-m) : SpecialFunctions.poissonTerm(j0, m)
     let eps = 1e-17
+    // The gamma factor of term j: P(a + j, y) or Q(a + j, y), the small side.
+    func gammaFactor(_ j: Double) -> Double {
+      let r = SpecialFunctions.incompleteGamma(a: a + j, x: y)
+      return lowerIsSmall ? r.lower : r.upper
+    }
+    // In the long direction (down for P, up for Q) the factors follow from
+    // P(s − 1, y) = P(s, y) + t(s − 1) and Q(s + 1, y) = Q(s, y) + t(s), with
+    // t(s) = y^s·e^(−y)/Γ(s + 1) — additions only, so no cancellation — unless
+    // t underflows at the mode, where every factor is computed directly.
+    var t = SpecialFunctions.poissonTerm(a + j0, y)
+    let recur = t > 1e-280 && t.isFinite
     var sum = 0.0
 
     // Upward from the mode (including it).
@@ -41,17 +57,20 @@ public enum NoncentralChiSquared {
     var j = j0
     var g = lowerIsSmall ? modeGamma.lower : modeGamma.upper
     while true {
-      let term = w * g
-      sum += term
+      sum += w * g
       let ratio = m / (j + 2)
       let nextW = w * m / (j + 1)
       let omittedMass = ratio < 1 ? nextW / (1 - ratio) : .infinity
       let bound = omittedMass * (lowerIsSmall ? g : 1)
       if bound <= eps * sum || nextW == 0 || (lowerIsSmall && g == 0) { break }
+      if !lowerIsSmall && recur {
+        g += t                      // Q(a + j + 1) = Q(a + j) + t(a + j)
+        t *= y / (a + j + 1)
+      } else {
+        g = gammaFactor(j + 1)
+      }
       j += 1
       w = nextW
-      let r = SpecialFunctions.incompleteGamma(a: a + j, x: y)
-      g = lowerIsSmall ? r.lower : r.upper
       if j - j0 > 1e7 { break }
     }
 
@@ -60,11 +79,17 @@ public enum NoncentralChiSquared {
       let topGamma = lowerIsSmall ? SpecialFunctions.incompleteGamma(a: a, x: y).lower : 0
       w = w0
       j = j0
+      g = lowerIsSmall ? modeGamma.lower : modeGamma.upper
+      t = SpecialFunctions.poissonTerm(a + j0, y)
       while j > 0 {
         w *= j / m
+        if lowerIsSmall && recur {
+          t *= (a + j) / y          // t(a + j − 1)
+          g += t                    // P(a + j − 1) = P(a + j) + t(a + j − 1)
+        } else {
+          g = gammaFactor(j - 1)
+        }
         j -= 1
-        let r = SpecialFunctions.incompleteGamma(a: a + j, x: y)
-        g = lowerIsSmall ? r.lower : r.upper
         sum += w * g
         if j == 0 { break }
         let ratio = (j - 1) / m

@@ -43,9 +43,9 @@ public enum Normal {
     let z = x * 0.70710678118654752440
     var value = 0.5 * erfc(z)
     if x > 2 && value > 0 {
-      // e = x/√2 − z computed with an FMA on the split √½ = s + t.
+      // e = x/√2 − z: fma(x, s, −z) is exact, plus x·t for the split √½ = s + t.
       let s = 0.70710678118654752440, t = -4.8336466567264567e-17
-      let e = (x * s - z).addingProduct(x, t)
+      let e = (-z).addingProduct(x, s) + x * t
       value *= 1 - 2 * z * e
     }
     return value

@@ -63,21 +63,25 @@ enum RootFinding {
   /// Returns 0 or +∞ when g keeps its sign down to the smallest / up to the
   /// largest double.
   static func positiveRoot(start: Double, _ g: (Double) -> Double) -> Double {
+    let least = Double.leastNonzeroMagnitude, greatest = Double.greatestFiniteMagnitude
+    // x = e^u, clamped to the positive finite doubles.
+    func ex(_ u: Double) -> Double { min(max(exp(u), least), greatest) }
+    let uMax = log(greatest), uMin = log(least)
     let x0 = start.isFinite && start > 0 ? start : 1
     var lo = log(x0), hi = lo
     var glo: Double, ghi: Double
     let g0 = g(x0)
     if g0.isNaN { return .nan }
     if g0 == 0 { return x0 }
-    let uMax = log(Double.greatestFiniteMagnitude), uMin = log(Double.leastNonzeroMagnitude)
     if g0 < 0 {
       glo = g0
       var step = 1.0
       while true {
         hi = min(lo + step, uMax)
-        ghi = g(exp(hi))
+        ghi = g(ex(hi))
         if ghi.isNaN { return .nan }
         if ghi >= 0 { break }
+        // The root, if any, lies beyond the largest double.
         if hi >= uMax { return .infinity }
         lo = hi; glo = ghi; step *= 2
       }
@@ -86,23 +90,45 @@ enum RootFinding {
       var step = 1.0
       while true {
         lo = max(hi - step, uMin)
-        glo = g(exp(lo))
+        glo = g(ex(lo))
         if glo.isNaN { return .nan }
         if glo <= 0 { break }
+        // The root, if any, lies below the smallest positive double.
         if lo <= uMin { return 0 }
         hi = lo; ghi = glo; step *= 2
       }
     }
-    let coarse = brent({ g(exp($0)) }, lo, hi, fa: glo, fb: ghi, tolerance: 1e-9)
-    var xa = exp(min(coarse.root, coarse.other)), xb = exp(max(coarse.root, coarse.other))
+    let coarse = brent({ g(ex($0)) }, lo, hi, fa: glo, fb: ghi, tolerance: 1e-9)
+    var xa = ex(min(coarse.root, coarse.other)), xb = ex(max(coarse.root, coarse.other))
     if !(xa < xb) { return xa }
     // Widen by a few ulps so that exp's rounding cannot lose the sign change.
-    xa = xa.nextDown.nextDown
-    xb = xb.nextUp.nextUp
+    xa = max(xa.nextDown.nextDown, least)
+    xb = min(xb.nextUp.nextUp, greatest)
     var ga = g(xa), gb = g(xb)
-    if ga > 0 { xa = exp(lo); ga = glo }
-    if gb < 0 { xb = exp(hi); gb = ghi }
-    return brent(g, xa, xb, fa: ga, fb: gb, tolerance: 0).root
+    if ga > 0 { xa = ex(lo); ga = glo }
+    if gb < 0 { xb = ex(hi); gb = ghi }
+    let fine = brent(g, xa, xb, fa: ga, fb: gb, tolerance: 0)
+    return polish(g, fine.root, fine.other)
+  }
+
+  /// Bisects a bracket [b, c] (g changes sign) down to adjacent doubles and
+  /// returns the end with the smaller |g|: the correctly rounded root when g is
+  /// evaluated accurately (Brent alone stops within a few ulps).
+  static func polish(_ g: (Double) -> Double, _ b: Double, _ c: Double) -> Double {
+    guard b.isFinite, c.isFinite, b != c else { return b }
+    var lo = min(b, c), hi = max(b, c)
+    var glo = g(lo), ghi = g(hi)
+    if glo.isNaN || ghi.isNaN { return b }
+    if (glo > 0) == (ghi > 0) { return b }
+    for _ in 0..<64 {
+      let mid = lo + (hi - lo) / 2
+      if mid <= lo || mid >= hi { break }
+      let gm = g(mid)
+      if gm.isNaN { break }
+      if gm == 0 { return mid }
+      if (gm > 0) == (glo > 0) { lo = mid; glo = gm } else { hi = mid; ghi = gm }
+    }
+    return abs(glo) <= abs(ghi) ? lo : hi
   }
 
   /// log of a probability, with log 0 = −∞ (kept finite by `brent`'s clamp).

@@ -65,7 +65,11 @@ public enum SpecialFunctions {
   /// Continued fraction of Numerical Recipes (3rd ed.) §6.4, eq. 6.4.5,
   /// evaluated by the modified Lentz method, on whichever side of the mean
   /// x = (a + 1)/(a + b + 2) it converges quickly; the other side comes from
-  /// I_x(a, b) = 1 − I_{1−x}(b, a). NaN unless a > 0, b > 0 and 0 ≤ x ≤ 1.
+  /// I_x(a, b) = 1 − I_{1−x}(b, a). For a ≥ 100 with x near 1 (where a double
+  /// x has lost the digits of 1 − x that I_x depends on) the large-a expansion
+  /// of DiDonato & Morris (1992, `BGRAT`) in 1 − x is used instead. Measured
+  /// against mpmath: ≤ 1e-13 relative for shape parameters 1e-3 … 5e4.
+  /// NaN unless a > 0, b > 0 and 0 ≤ x ≤ 1.
   public static func regularizedIncompleteBeta(_ x: Double, a: Double, b: Double) -> Double {
     guard x >= 0, x <= 1 else { return .nan }
     return incompleteBeta(x: x, y: 1 - x, a: a, b: b).lower
@@ -87,8 +91,14 @@ public enum SpecialFunctions {
       let r = incompleteBeta(x: y, y: x, a: b, b: a)
       return (r.upper, r.lower)
     }
-    // Here the continued fraction converges quickly; I_x(a, b) is the small side
-    // (≤ about ½), so 1 − I is accurate too.
+    // Here I_x(a, b) is the small side (≤ about ½), so 1 − I is accurate too.
+    if a >= 100 && y < 0.5 {
+      let u0 = -log1p(-y)
+      if u0 <= 0.3 && (b + 1) * u0 <= 1 {
+        let value = largeAExpansion(y: y, a: a, b: b)
+        return (value, 1 - value)
+      }
+    }
     let front = betaPowerTerm(x: x, y: y, a: a, b: b)
     if front == 0 { return (0, 1) }
     let value = front * betaContinuedFraction(x: x, a: a, b: b) / a
@@ -103,9 +113,74 @@ public enum SpecialFunctions {
       // Tiny shape parameters: the direct form has no cancellation to fear.
       return exp(a * log(x) + b * log(y) - logBeta(a, b))
     }
-    let exponent = -deviance(a, n * x) - deviance(b, n * y)
+    // The differences a − n·x = n·y − b and b − n·y = n·x − a are taken from the
+    // smaller of x and y, which carries the better relative accuracy (x = ν/(ν + t²)
+    // near 1 has lost digits that y = t²/(ν + t²) keeps; with a = 5e4 that is the
+    // difference between 1e-11 and 1e-15).
+    let da = x <= y ? a - n * x : n * y - b
+    let db = y < x ? b - n * y : n * x - a
+    let exponent = -deviance(a, n * x, difference: da) - deviance(b, n * y, difference: db)
       - stirlingError(a) - stirlingError(b) + stirlingError(n)
     return ((a / n) * b / (2 * Double.pi)).squareRoot() * exp(exponent)
+  }
+
+  /// B_{2k}/(2k·(2k)!), k = 1…20: the Taylor coefficients of s^{2k} in
+  /// log((1 − e^{−s})/s) + s/2 = log(sinh(s/2)/(s/2)).
+  static let logSinhcCoefficients: [Double] = [
+    0.041666666666666666667, -0.00034722222222222222222, 5.5114638447971781305e-6,
+    -1.0333994708994708995e-7, 2.0876756987868098979e-9, -4.403491782239577654e-11,
+    9.5589546647747705949e-13, -2.1185501852016142918e-14, 4.7700344757099136467e-16,
+    -1.0874343492790309365e-17, 2.5040921947091952342e-19, -5.8143602857552180586e-21,
+    1.3595027075497951814e-22, -3.1976847953705524466e-24, 7.5598415077922768677e-26,
+    -1.7952470840225632641e-27, 4.2799190459260732408e-29, -1.0238874835181417162e-30,
+    2.45703533081448544e-32, -5.9125560392515748364e-34,
+  ]
+
+  /// I_x(a, b) for large a and x near 1, from y = 1 − x only (DiDonato & Morris
+  /// 1992, TOMS 708 `BGRAT`, in the form of Temme's expansion).
+  ///
+  /// With t = e^{−s} and u₀ = −log1p(−y),
+  /// B(a, b)·I_x(a, b) = ∫_{u₀}^∞ e^{−as} s^{b−1} f(s) ds, f(s) = ((1 − e^{−s})/s)^{b−1} = Σ fₙ sⁿ,
+  /// so I_x(a, b) = Γ(a + b)/(Γ(a)·a^b) · Σₙ fₙ·(b)ₙ·a^{−n}·Q(b + n, a·u₀).
+  /// The fₙ come from exp((b − 1)·log((1 − e^{−s})/s)) by the power-series
+  /// exponential recurrence; Q(b + n + 1, z) = Q(b + n, z) + z^{b+n}e^{−z}/Γ(b + n + 1)
+  /// (adding, stable); Γ(a + b)/(Γ(a)a^b) = exp((a + b − ½)·log1p(b/a) − b + δ(a + b) − δ(a)).
+  /// Used for a ≥ 100, u₀ ≤ 0.3 and (b + 1)·u₀ ≤ 1 where the continued fraction,
+  /// which sees x rather than y, would lose about log10(a) digits.
+  static func largeAExpansion(y: Double, a: Double, b: Double) -> Double {
+    let u0 = -log1p(-y)
+    let z = a * u0
+    let order = 40
+    var l = [Double](repeating: 0, count: order + 1)
+    l[1] = -0.5
+    for k in 1...(order / 2) { l[2 * k] = logSinhcCoefficients[k - 1] }
+    var f = [Double](repeating: 0, count: order + 1)
+    f[0] = 1
+    for n in 1...order {
+      var s = 0.0
+      for k in 1...n { s += Double(k) * l[k] * f[n - k] }
+      f[n] = (b - 1) * s / Double(n)
+    }
+    var q = incompleteGamma(a: b, x: z).upper
+    var poisson = poissonTerm(b, z)
+    var rising = 1.0
+    var sum = 0.0
+    var smallTerms = 0
+    for n in 0...order {
+      let term = f[n] * rising * q
+      sum += term
+      if n > 0 && abs(term) <= 1e-17 * abs(sum) {
+        smallTerms += 1
+        if smallTerms == 2 { break }
+      } else {
+        smallTerms = 0
+      }
+      rising *= (b + Double(n)) / a
+      q += poisson
+      poisson *= z / (b + Double(n) + 1)
+    }
+    let logRatio = (a + b - 0.5) * log1p(b / a) - b + stirlingError(a + b) - stirlingError(a)
+    return exp(logRatio) * sum
   }
 
   /// Continued fraction for I_x(a, b) (NR §6.4 `betacf`, modified Lentz).
@@ -238,10 +313,16 @@ public enum SpecialFunctions {
   /// by the series 2x·Σ v^(2j+1)/(2j+1) − (x − m)·v, v = (x − m)/(x + m),
   /// when x ≈ m (where the direct form cancels).
   static func deviance(_ x: Double, _ m: Double) -> Double {
+    deviance(x, m, difference: x - m)
+  }
+
+  /// bd0(x, m) with the difference x − m supplied by the caller (who may know
+  /// it more accurately than the subtraction of the rounded x and m).
+  static func deviance(_ x: Double, _ m: Double, difference diff: Double) -> Double {
     if m == 0 { return x == 0 ? 0 : .infinity }
-    if abs(x - m) < 0.1 * (x + m) {
-      var v = (x - m) / (x + m)
-      var s = (x - m) * v
+    if abs(diff) < 0.1 * (x + m) {
+      var v = diff / (x + m)
+      var s = diff * v
       if abs(s) < Double.leastNormalMagnitude { return s }
       var ej = 2 * x * v
       v *= v
@@ -255,6 +336,8 @@ public enum SpecialFunctions {
       }
       return s
     }
-    return x * log(x / m) + m - x
+    // x·log(x/m) − (x − m), with log(x/m) = log1p((x − m)/m).
+    if diff > -m { return x * log1p(diff / m) - diff }
+    return x * log(x / m) - diff
   }
 }

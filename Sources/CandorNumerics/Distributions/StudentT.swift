@@ -13,9 +13,13 @@ public enum StudentT {
     let s = abs(t)
     if s == .infinity { return (0, 1) }
     let x: Double, y: Double
-    if s > 1e150 {
-      x = (nu / s) / s
-      y = 1
+    if s > 1e150 && s * s > 1e30 * nu {
+      // x = ν/(ν + t²) may underflow although I_x(ν/2, ½) does not (ν = ½ at
+      // t = 1e199 gives 1e-100): I_x(a, b) = x^a·(1 + O(x))/(a·B(a, b)) with
+      // log x = log ν − 2·log|t| and O(x) < 1e-30 negligible.
+      let a = nu / 2
+      let outside = exp(a * (log(nu) - 2 * log(s)) - log(a) - SpecialFunctions.logBeta(a, 0.5))
+      return (outside, 1 - outside)
     } else {
       let s2 = s * s
       x = nu / (nu + s2)

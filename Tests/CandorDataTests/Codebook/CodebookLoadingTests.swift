@@ -160,7 +160,7 @@ func loadProblems(_ text: String, file: String = "cb.yaml") -> [String] {
           - {scale: s, n: parallel}
       """)
     #expect(book.groups == ["school"])
-    #expect(book.delimiter == .byte(UInt8(ascii: ";")))
+    #expect(book.delimiter == .semicolon)
     #expect(book.sheet == .index(2))
     #expect(book.encoding == .windows1252)
     #expect(book.missing.map(\.number) == [nil, -99, nil])
