@@ -323,7 +323,9 @@ public final class CSVReader: Sendable {
         var readError: ReadError?
         var reachedEnd = false
         let cap = capacity
-        let buffer = [UInt8](unsafeUninitializedCapacity: cap) { b, count in
+        var buffer = BufferPool.shared.takeBytes(minimumCount: cap)
+        var filled = 0
+        buffer.withUnsafeMutableBufferPointer { b in
           _ = b.initialize(fromContentsOf: tail)
           var got = tail.count
           while got < cap {
@@ -333,10 +335,9 @@ public final class CSVReader: Sendable {
               got += n
             } catch { readError = error; break }
           }
-          count = got
+          filled = got
         }
         if let readError { throw readError }
-        let filled = buffer.count
         if reachedEnd {
           eof = true
           tail = []
@@ -356,7 +357,7 @@ public final class CSVReader: Sendable {
           defer { sequence += 1 }
           return Job(bytes: buffer, length: filled, isFinal: false, sequence: sequence)
         }
-        tail = buffer
+        tail = Array(buffer[0..<filled])
         capacity *= 2
       }
     }
