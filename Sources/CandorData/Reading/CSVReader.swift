@@ -123,6 +123,9 @@ public final class CSVReader: Sendable {
     let wholeFile = filled < head.count
     head.removeLast(head.count - filled)
     if head.isEmpty { throw ReadError(.emptyFile, file: name) }
+    if (detected == .utf8 || detected == .utf8WithBOM), head.prefix(4096).contains(0) {
+      throw ReadError(.io("the file contains NUL bytes — is it UTF-16 without a byte-order mark? Set `encoding: utf-16`"), file: name)
+    }
     // Excel's "sep=;" line.
     var sepBytes = 0
     var sepDelimiter: UInt8?

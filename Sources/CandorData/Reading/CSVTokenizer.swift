@@ -63,8 +63,12 @@ enum CSVTokenizer {
     var recordStartOffset = 0
     var records = 0
     var quotedInRecord = false
-    out.recordFieldStart.reserveCapacity(n / 64 + 1)
-    out.recordLines.reserveCapacity(n / 64 + 1)
+    // Per-record arrays are built locally (no class-property exclusivity checks per record).
+    var recordStarts = out.recordFieldStart
+    var recordLineNumbers = out.recordLines
+    out.recordFieldStart = []; out.recordLines = []
+    recordStarts.reserveCapacity(n / 64 + 1)
+    recordLineNumbers.reserveCapacity(n / 64 + 1)
 
     @inline(__always) func endRecord() throws(ChunkFailure) {
       let fields = fc - recordFirstField
@@ -76,8 +80,8 @@ enum CSVTokenizer {
           throw ChunkFailure(kind: .raggedRecord(fields: fields, expected: expectedFields, delimiter: delimiter),
                              record: records, line: recordLine)
         }
-        out.recordFieldStart.append(Int32(recordFirstField))
-        out.recordLines.append(Int32(truncatingIfNeeded: recordLine))
+        recordStarts.append(Int32(recordFirstField))
+        recordLineNumbers.append(Int32(truncatingIfNeeded: recordLine))
         records += 1
       }
       recordFirstField = fc
@@ -153,6 +157,8 @@ enum CSVTokenizer {
     }
     _ = recordStartOffset
     out.fieldCount = fc
+    out.recordFieldStart = recordStarts
+    out.recordLines = recordLineNumbers
     out.recordCount = records
     out.fieldsPerRecord = expectedFields
     return (i, lines)

@@ -13,6 +13,7 @@ import Testing
     ("empty_header.csv", "empty_header.csv: line 1: column 3 has no name — name it in the header row (a delimiter at the end of the header line adds an empty column)"),
     ("empty.csv", "empty.csv: the file is empty — export the survey again, or check the path"),
     ("bom_only.csv", "bom_only.csv: the file is empty — export the survey again, or check the path"),
+    ("utf16_without_bom.csv", "utf16_without_bom.csv: the file contains NUL bytes — is it UTF-16 without a byte-order mark? Set `encoding: utf-16`"),
     ("invalid_utf8.csv", "invalid_utf8.csv: line 3 (record 2), column \"comment\": invalid UTF-8 (byte 0xE9) (\"Caf? au lait\") — the file is probably Windows-1252 (Excel \"CSV (Comma delimited)\"): set `encoding: windows-1252`"),
   ]
 
@@ -30,6 +31,13 @@ import Testing
                 "\(file) chunk \(chunk)")
       }
     }
+  }
+
+  @Test func utf16WithoutBOMReadsWhenNamed() throws {
+    let (source, rows) = try readAll(readingFixture("malformed/utf16_without_bom.csv"),
+                                     options: SourceOptions(csv: CSVOptions(encoding: .utf16)))
+    #expect(source.header.columns == ["id", "ps1"])
+    #expect(rows == [["1", "4"]])
   }
 
   @Test func hiddenColumnsNeverShowText() {

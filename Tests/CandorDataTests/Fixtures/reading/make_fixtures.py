@@ -54,6 +54,7 @@ w("malformed/duplicate_header.csv", "id,ps1,ps1\n1,2,3\n")
 w("malformed/empty_header.csv", "id,ps1,\n1,2,3\n")
 w("malformed/empty.csv", b"")
 w("malformed/bom_only.csv", b"\xef\xbb\xbf")
+w("malformed/utf16_without_bom.csv", "id,ps1\n1,4\n".encode("utf-16-le"))
 w("malformed/invalid_utf8.csv", "id,ps1,comment\n1,4,ok\n2,5,Caf".encode() + b"\xe9" + b" au lait\n")
 
 # A tiny .xlsx written by hand: shared strings, an inline string, a sparse row, a
