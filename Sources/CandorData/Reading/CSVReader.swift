@@ -123,6 +123,9 @@ public final class CSVReader: Sendable {
     let wholeFile = filled < head.count
     head.removeLast(head.count - filled)
     if head.isEmpty { throw ReadError(.emptyFile, file: name) }
+    if (detected == .utf8 || detected == .utf8WithBOM), head.prefix(4096).contains(0) {
+      throw ReadError(.io("the file contains NUL bytes — is it UTF-16 without a byte-order mark? Set `encoding: utf-16`"), file: name)
+    }
     // Excel's "sep=;" line.
     var sepBytes = 0
     var sepDelimiter: UInt8?
@@ -160,7 +163,7 @@ public final class CSVReader: Sendable {
           result = try CSVTokenizer.tokenize(base + offset, count: b.count - offset, delimiter: delim, expectedFields: 0,
                                              isFinal: wholeFile, maxRecords: 1, into: storage)
         } catch {
-          if case .recordTooLong = error.kind, !records.isEmpty { break }  // header rows are complete
+          if !records.isEmpty { break }  // later records: the streaming pass reports it with its record number
           var kind = error.kind
           if case let .unterminatedQuote(opened) = kind { kind = .unterminatedQuote(openedAtLine: opened + lines + 1 + (sepDelimiter != nil ? 1 : 0)) }
           throw ReadError(kind, file: name, line: lines + error.line + 1 + (sepDelimiter != nil ? 1 : 0))
@@ -168,10 +171,12 @@ public final class CSVReader: Sendable {
         if storage.recordCount == 0 { offset = b.count; break }
         let fieldEnd = storage.fieldCount
         var row: [String] = []
+        var invalid = false
         for k in 0..<fieldEnd {
           let s = Int(storage.starts[k]), e = Int(storage.ends[k] & BatchStorage.offsetMask)
           let bytes = UnsafeBufferPointer(start: base + offset + s, count: e - s)
           if let bad = firstInvalidUTF8(bytes.baseAddress!, count: bytes.count), detected == .utf8 || detected == .utf8WithBOM {
+            if !records.isEmpty { invalid = true; break }
             throw ReadError(.invalidUTF8(byte: bytes[bad]), file: name,
                             line: lines + Int(storage.recordLines[0]) + 1 + (sepDelimiter != nil ? 1 : 0),
                             column: "header cell \(k + 1)")
@@ -180,6 +185,7 @@ public final class CSVReader: Sendable {
           if storage.ends[k] & BatchStorage.escapedFlag != 0 { text = text.replacingOccurrences(of: "\"\"", with: "\"") }
           row.append(text)
         }
+        if invalid { break }
         starts.append(lines + Int(storage.recordLines[0]) + 1 + (sepDelimiter != nil ? 1 : 0))
         records.append(row)
         offset += result.end
@@ -291,14 +297,17 @@ public final class CSVReader: Sendable {
     var lineBase = separatorLines + (headerRows > 0 ? leadingLineCounts[headerRows - 1] : 0)
     var recordBase = 0
     var source = try Self.makeSource(path: path, fileName: fileName, encoding: encoding, rawSkip: rawSkip)
+    // Skip the sep= line and header rows; bytes read past them start the first chunk.
+    var tail: [UInt8] = []
     if skip > 0 {
-      var scratch = [UInt8](repeating: 0, count: skip)
+      var scratch = [UInt8](repeating: 0, count: skip + 65_536)
       var done = 0
       while done < skip {
-        let got = try scratch.withUnsafeMutableBufferPointer { (b) throws(ReadError) in try source.read(into: b.baseAddress! + done, capacity: skip - done) }
+        let got = try scratch.withUnsafeMutableBufferPointer { (b) throws(ReadError) in try source.read(into: b.baseAddress! + done, capacity: b.count - done) }
         if got == 0 { break }
         done += got
       }
+      if done > skip { tail = Array(scratch[skip..<done]) }
     }
     let fields = columnNames.count
     let delimiter = self.delimiter
@@ -308,7 +317,6 @@ public final class CSVReader: Sendable {
     let maxRecordBytes = max(64 << 20, chunkSize)
 
     // Producer: chunks that end on record boundaries.
-    var tail: [UInt8] = []
     var eof = false
     var sequence = 0
     func produce() throws(ReadError) -> Job? {
@@ -318,7 +326,9 @@ public final class CSVReader: Sendable {
         var readError: ReadError?
         var reachedEnd = false
         let cap = capacity
-        let buffer = [UInt8](unsafeUninitializedCapacity: cap) { b, count in
+        var buffer = BufferPool.shared.takeBytes(minimumCount: cap)
+        var filled = 0
+        buffer.withUnsafeMutableBufferPointer { b in
           _ = b.initialize(fromContentsOf: tail)
           var got = tail.count
           while got < cap {
@@ -328,10 +338,9 @@ public final class CSVReader: Sendable {
               got += n
             } catch { readError = error; break }
           }
-          count = got
+          filled = got
         }
         if let readError { throw readError }
-        let filled = buffer.count
         if reachedEnd {
           eof = true
           tail = []
@@ -351,7 +360,7 @@ public final class CSVReader: Sendable {
           defer { sequence += 1 }
           return Job(bytes: buffer, length: filled, isFinal: false, sequence: sequence)
         }
-        tail = buffer
+        tail = Array(buffer[0..<filled])
         capacity *= 2
       }
     }

@@ -37,9 +37,25 @@ enum CSVTokenizer {
   @discardableResult
   static func tokenize(_ p: UnsafePointer<UInt8>, count n: Int, delimiter: UInt8, expectedFields: Int,
                        isFinal: Bool, maxRecords: Int = .max, into out: BatchStorage) throws(ChunkFailure) -> (end: Int, lines: Int) {
-    var special = (UInt64(0), UInt64(0))  // bitset of delimiter, LF, quote (all < 128)
-    for b in [delimiter, lf, quote] { if b < 64 { special.0 |= 1 << UInt64(b) } else { special.1 |= 1 << UInt64(b - 64) } }
-    let lo = special.0, hi = special.1
+    // Bytes that end an unquoted field: delimiter, LF, quote.
+    let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    table.initialize(repeating: 0, count: 256)
+    table[Int(delimiter)] = 1; table[Int(lf)] = 1; table[Int(quote)] = 1
+    defer { table.deallocate() }
+    // Field offsets are written through local copies of the storage's pointers.
+    var fc = out.fieldCount
+    var cap = out.capacity
+    var sp = out.starts
+    var ep = out.ends
+    @inline(__always) func push(_ start: Int, _ end: Int, _ escaped: Bool) {
+      if fc == cap {
+        out.fieldCount = fc; out.grow()
+        cap = out.capacity; sp = out.starts; ep = out.ends
+      }
+      sp[fc] = UInt32(truncatingIfNeeded: start)
+      ep[fc] = UInt32(truncatingIfNeeded: end) | (escaped ? BatchStorage.escapedFlag : 0)
+      fc &+= 1
+    }
     var i = 0
     var lines = 0
     var recordFirstField = 0
@@ -47,29 +63,33 @@ enum CSVTokenizer {
     var recordStartOffset = 0
     var records = 0
     var quotedInRecord = false
-    out.recordFieldStart.reserveCapacity(n / 64 + 1)
-    out.recordLines.reserveCapacity(n / 64 + 1)
+    // Per-record arrays are built locally (no class-property exclusivity checks per record).
+    var recordStarts = out.recordFieldStart
+    var recordLineNumbers = out.recordLines
+    out.recordFieldStart = []; out.recordLines = []
+    recordStarts.reserveCapacity(n / 64 + 1)
+    recordLineNumbers.reserveCapacity(n / 64 + 1)
 
     @inline(__always) func endRecord() throws(ChunkFailure) {
-      let fields = out.fieldCount - recordFirstField
-      if fields == 1 && !quotedInRecord && out.starts[recordFirstField] == out.ends[recordFirstField] {
+      let fields = fc - recordFirstField
+      if fields == 1 && !quotedInRecord && sp[recordFirstField] == ep[recordFirstField] {
         // A blank line: drop it.
-        out.fieldCount = recordFirstField
+        fc = recordFirstField
       } else {
         if expectedFields > 0 && fields != expectedFields {
           throw ChunkFailure(kind: .raggedRecord(fields: fields, expected: expectedFields, delimiter: delimiter),
                              record: records, line: recordLine)
         }
-        out.recordFieldStart.append(Int32(recordFirstField))
-        out.recordLines.append(Int32(truncatingIfNeeded: recordLine))
+        recordStarts.append(Int32(recordFirstField))
+        recordLineNumbers.append(Int32(truncatingIfNeeded: recordLine))
         records += 1
       }
-      recordFirstField = out.fieldCount
+      recordFirstField = fc
       quotedInRecord = false
     }
 
     while i < n {
-      if out.fieldCount == recordFirstField { recordLine = lines; recordStartOffset = i }
+      if fc == recordFirstField { recordLine = lines; recordStartOffset = i }
       let fieldStart = i
       if p[i] == quote {
         var j = i + 1
@@ -79,7 +99,7 @@ enum CSVTokenizer {
           guard let qp = memchr(p + j, Int32(quote), n - j) else {
             if isFinal {
               throw ChunkFailure(kind: .unterminatedQuote(openedAtLine: openLine), record: records, line: recordLine,
-                                 column: out.fieldCount - recordFirstField)
+                                 column: fc - recordFirstField)
             }
             throw ChunkFailure(kind: .recordTooLong(limit: n), record: records, line: recordLine)
           }
@@ -90,13 +110,13 @@ enum CSVTokenizer {
           j = q + 1
           break
         }
-        out.append(start: fieldStart + 1, end: j - 1, escaped: escaped)
+        push(fieldStart + 1, j - 1, escaped)
         quotedInRecord = true
         if j == n { try endRecord(); i = n; break }
         let c = p[j]
         if c == delimiter {
           i = j + 1
-          if i == n && isFinal { out.append(start: n, end: n, escaped: false); try endRecord() }
+          if i == n && isFinal { push(n, n, false); try endRecord() }
           continue
         }
         if c == lf { lines += 1; try endRecord(); i = j + 1; if records >= maxRecords { break }; continue }
@@ -107,33 +127,26 @@ enum CSVTokenizer {
         var e = j
         while e < n && p[e] != delimiter && p[e] != lf { e += 1 }
         throw ChunkFailure(kind: .textAfterClosingQuote, record: records, line: recordLine,
-                           column: out.fieldCount - 1 - recordFirstField, text: Array(UnsafeBufferPointer(start: p + fieldStart, count: e - fieldStart)))
+                           column: fc - 1 - recordFirstField, text: Array(UnsafeBufferPointer(start: p + fieldStart, count: e - fieldStart)))
       } else {
         var j = i
-        while j < n {
-          let c = p[j]
-          if c < 128 {
-            let bit = c < 64 ? (lo >> UInt64(c)) & 1 : (hi >> UInt64(c &- 64)) & 1
-            if bit != 0 { break }
-          }
-          j += 1
-        }
+        while j < n && table[Int(p[j])] == 0 { j &+= 1 }
         if j < n && p[j] == quote {
           var e = j
           while e < n && p[e] != delimiter && p[e] != lf { e += 1 }
           throw ChunkFailure(kind: .strayQuote, record: records, line: recordLine,
-                             column: out.fieldCount - recordFirstField, text: Array(UnsafeBufferPointer(start: p + fieldStart, count: e - fieldStart)))
+                             column: fc - recordFirstField, text: Array(UnsafeBufferPointer(start: p + fieldStart, count: e - fieldStart)))
         }
         var end = j
         if (j == n || p[j] == lf) && end > fieldStart && p[end - 1] == cr { end -= 1 }
-        out.append(start: fieldStart, end: end, escaped: false)
+        push(fieldStart, end, false)
         if j == n {
           if !isFinal { throw ChunkFailure(kind: .recordTooLong(limit: n), record: records, line: recordLine) }
           try endRecord(); i = n; break
         }
         if p[j] == delimiter {
           i = j + 1
-          if i == n && isFinal { out.append(start: n, end: n, escaped: false); try endRecord() }
+          if i == n && isFinal { push(n, n, false); try endRecord() }
           continue
         }
         lines += 1
@@ -143,32 +156,45 @@ enum CSVTokenizer {
       }
     }
     _ = recordStartOffset
+    out.fieldCount = fc
+    out.recordFieldStart = recordStarts
+    out.recordLines = recordLineNumbers
     out.recordCount = records
     out.fieldsPerRecord = expectedFields
     return (i, lines)
   }
 
   /// The offset just past the last line break outside quotes in `p[0..<n]` (a record
-  /// boundary when `p` starts at one), or nil. Quote parity is tracked with `memchr`, so
-  /// chunks without quotes cost one backward scan.
+  /// boundary when `p` starts at one), or nil.
+  ///
+  /// A line break is outside quotes when the number of `"` before it is even. The quotes of
+  /// the whole chunk are counted 8 bytes at a time, then the scan walks back from the end,
+  /// updating the parity, to the last line break with even parity — usually within the last
+  /// record.
   static func lastRecordBoundary(_ p: UnsafePointer<UInt8>, count n: Int) -> Int? {
-    var pos = 0
-    var inQuote = false
-    var segments: [(Int, Int)] = []  // unquoted segments [start, end)
-    while pos < n {
-      guard let qp = memchr(p + pos, Int32(quote), n - pos) else {
-        if !inQuote { segments.append((pos, n)) }
-        break
-      }
-      let q = UnsafePointer<UInt8>(qp.assumingMemoryBound(to: UInt8.self)) - p
-      if !inQuote { segments.append((pos, q)) }
-      inQuote.toggle()
-      pos = q + 1
-    }
-    for (s, e) in segments.reversed() {
-      var k = e - 1
-      while k >= s { if p[k] == lf { return k + 1 }; k -= 1 }
+    var parity = countQuotes(p, count: n) & 1  // parity of quotes in p[0..<k+1]
+    var k = n - 1
+    while k >= 0 {
+      let c = p[k]
+      if c == quote { parity ^= 1 } else if c == lf && parity == 0 { return k + 1 }
+      k -= 1
     }
     return nil
+  }
+
+  /// The number of `"` bytes in `p[0..<n]` (SWAR: exact zero-byte test on `word ^ 0x22…`).
+  static func countQuotes(_ p: UnsafePointer<UInt8>, count n: Int) -> Int {
+    var total = 0
+    var i = 0
+    let pattern: UInt64 = 0x2222_2222_2222_2222
+    let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    while i + 8 <= n {
+      let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) ^ pattern
+      let t = ((w & low7) &+ low7) | w
+      total += (~t & 0x8080_8080_8080_8080).nonzeroBitCount
+      i += 8
+    }
+    while i < n { if p[i] == quote { total += 1 }; i += 1 }
+    return total
   }
 }

@@ -30,14 +30,24 @@ public enum NumberParser {
   }
 
   /// The number in `count` bytes at `p`, or nil (see ``parse(_:decimalComma:)``).
-  @inlinable
+  @inlinable @inline(__always)
   public static func parse(_ p: UnsafePointer<UInt8>, count: Int, decimalComma: Bool) -> Double? {
-    var n = count
-    // Fast path for the most common survey cell: one digit.
-    if n == 1 {
+    // Fast paths for the most common survey cells: one or two digits.
+    if count == 1 {
       let d = p[0] &- 48
       return d < 10 ? Double(d) : nil
     }
+    if count == 2 {
+      let d0 = p[0] &- 48, d1 = p[1] &- 48
+      if d0 < 10 && d1 < 10 { return Double(d0 &* 10 &+ d1) }
+    }
+    return parseGeneral(p, count: count, decimalComma: decimalComma)
+  }
+
+  /// The general grammar (see ``parse(_:decimalComma:)``); kept out of line.
+  @usableFromInline
+  static func parseGeneral(_ p: UnsafePointer<UInt8>, count: Int, decimalComma: Bool) -> Double? {
+    var n = count
     var i = 0
     while i < n && (p[i] == 0x20 || p[i] == 0x09) { i += 1 }
     while n > i && (p[n - 1] == 0x20 || p[n - 1] == 0x09) { n -= 1 }

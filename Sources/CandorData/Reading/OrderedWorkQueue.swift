@@ -7,7 +7,7 @@ import Foundation
 /// queue is used, so the thread count is exactly what the caller asked for.
 final class OrderedWorkQueue<Job: Sendable, Output: Sendable>: @unchecked Sendable {
   private let condition = NSCondition()
-  private var jobs: [(Int, Job)] = []
+  private var jobs: [(Int, Job)?] = []
   private var jobHead = 0
   private var outputs: [Int: Output] = [:]
   private var closed = false
@@ -31,9 +31,10 @@ final class OrderedWorkQueue<Job: Sendable, Output: Sendable>: @unchecked Sendab
       if closed && jobHead == jobs.count {
         alive -= 1; condition.broadcast(); condition.unlock(); return
       }
-      let (sequence, job) = jobs[jobHead]
+      let (sequence, job) = jobs[jobHead]!
+      jobs[jobHead] = nil  // drop the queue's reference: the job's buffers must be uniquely owned
       jobHead += 1
-      if jobHead > 64 && jobHead * 2 > jobs.count { jobs.removeFirst(jobHead); jobHead = 0 }
+      if jobHead > 16 && jobHead * 2 > jobs.count { jobs.removeFirst(jobHead); jobHead = 0 }
       condition.unlock()
       let output = work(job)
       condition.lock()

@@ -1,3 +1,5 @@
+import CandorNumerics
+
 /// A run of consecutive records: the records' UTF-8 bytes plus, per field, its start and end
 /// offset — no `String` per cell.
 ///
@@ -159,12 +161,21 @@ final class BatchStorage: @unchecked Sendable {
 
   init(bytes: [UInt8], fieldCapacity: Int) {
     self.bytes = bytes
-    capacity = max(fieldCapacity, 16)
-    starts = .allocate(capacity: capacity)
-    ends = .allocate(capacity: capacity)
+    // Power-of-two capacities so recycled arrays fit the next chunk's request.
+    let fieldCapacity = 1 << (Int.bitWidth - max(fieldCapacity, 1 << 10).leadingZeroBitCount)
+    if let (s, e, c) = BufferPool.shared.takeOffsets(minimumCapacity: fieldCapacity) {
+      starts = s; ends = e; capacity = c
+    } else {
+      capacity = max(fieldCapacity, 16)
+      starts = .allocate(capacity: capacity)
+      ends = .allocate(capacity: capacity)
+    }
   }
 
-  deinit { starts.deallocate(); ends.deallocate() }
+  deinit {
+    BufferPool.shared.putOffsets(starts, ends, capacity: capacity)
+    BufferPool.shared.putBytes(bytes)
+  }
 
   @inline(__always)
   func append(start: Int, end: Int, escaped: Bool) {
@@ -188,5 +199,45 @@ final class BatchStorage: @unchecked Sendable {
     let s = bytes.count
     bytes.append(contentsOf: text)
     append(start: s, end: bytes.count, escaped: false)
+  }
+}
+
+
+
+extension RecordBatch {
+  /// Decodes `columns` of every record into a column-major `RowBlock` (`count` × `columns.count`):
+  /// empty cells become NaN (missing); cells that are not numbers go to `text`, which returns
+  /// their value (a label map, a missing code → NaN) or throws (e.g. ``error(_:record:column:)``).
+  ///
+  /// Numbers are parsed from the bytes (``NumberParser``), with the batch's decimal comma.
+  /// - Complexity: O(count × columns.count), no allocation besides `block.values`.
+  public func decodeNumbers(columns: [Int], into block: inout RowBlock,
+                            text: (_ record: Int, _ column: Int) throws -> Double) rethrows {
+    let n = count, p = columns.count
+    block.rows = n
+    block.columns = p
+    if block.values.count < n * p { block.values = [Double](repeating: .nan, count: n * p) }
+    try withUnsafeView { view in
+      try block.values.withUnsafeMutableBufferPointer { out in
+        let o = out.baseAddress!
+        try columns.withUnsafeBufferPointer { cols in
+        for r in 0..<n {
+          let row = r &* view.fieldsPerRecord
+          for k in 0..<p {
+            let c = cols[k]
+            let s = Int(view.starts[row &+ c]), e = Int(view.ends[row &+ c] & 0x3FFF_FFFF)
+            if s == e { o[k &* n &+ r] = .nan; continue }
+            if e - s == 1, case let d = view.base[s] &- 48, d < 10 {
+              o[k &* n &+ r] = Double(d)
+            } else if let v = NumberParser.parse(view.base + s, count: e - s, decimalComma: view.decimalComma) {
+              o[k &* n &+ r] = v
+            } else {
+              o[k &* n &+ r] = try text(r, c)
+            }
+          }
+        }
+        }
+      }
+    }
   }
 }

@@ -68,95 +68,96 @@ final class FileByteSource: ByteSource {
   func skip(_ count: Int) { if count > 0 { lseek(fd, off_t(count), SEEK_CUR) } }
 }
 
-/// Transcodes UTF-16 (either byte order) to UTF-8 while streaming.
-final class UTF16Transcoder: ByteSource {
+/// A source that decodes raw blocks into an internal UTF-8 buffer and hands out any amount.
+/// `read` returns 0 only at the end of the input.
+class TranscodingSource: ByteSource {
   let source: FileByteSource
+  var raw = [UInt8](repeating: 0, count: 1 << 16)
+  var out: [UInt8] = []
+  var head = 0
+  var finished = false
+
+  init(source: FileByteSource) { self.source = source }
+
+  /// Decodes `count` raw bytes (plus any carried state) into `out`; `atEnd` on the last call.
+  func decode(_ count: Int, atEnd: Bool) throws(ReadError) { fatalError("abstract") }
+
+  func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws(ReadError) -> Int {
+    while head == out.count {
+      if finished { return 0 }
+      out.removeAll(keepingCapacity: true); head = 0
+      let got = try raw.withUnsafeMutableBufferPointer { (b) throws(ReadError) in try source.read(into: b.baseAddress!, capacity: b.count) }
+      if got == 0 { finished = true }
+      try decode(got, atEnd: got == 0)
+    }
+    let n = min(capacity, out.count - head)
+    out.withUnsafeBufferPointer { b in buffer.update(from: b.baseAddress! + head, count: n) }
+    head += n
+    return n
+  }
+}
+
+/// Transcodes UTF-16 (either byte order) to UTF-8 while streaming.
+final class UTF16Transcoder: TranscodingSource {
   let bigEndian: Bool
-  private var raw: [UInt8] = []
-  private var rawCount = 0
+  private var odd: UInt8? = nil
   private var pendingHigh: UInt32? = nil
-  private var consumed = 0  // raw bytes consumed, for error offsets
-  private let bomLength: Int
+  private var consumed: Int
 
   init(source: FileByteSource, bigEndian: Bool, bomLength: Int) {
-    self.source = source; self.bigEndian = bigEndian; self.bomLength = bomLength
-    raw = [UInt8](repeating: 0, count: 1 << 18)
+    self.bigEndian = bigEndian; consumed = bomLength
+    super.init(source: source)
   }
 
-  func read(into out: UnsafeMutablePointer<UInt8>, capacity: Int) throws(ReadError) -> Int {
-    var produced = 0
-    while capacity - produced >= 8 {
-      // Refill: keep a dangling odd byte at the front.
-      if rawCount < 2 {
-        let want = min(raw.count - rawCount, (capacity - produced) / 3 * 2 + 2)
-        let got = try raw.withUnsafeMutableBufferPointer { (b) throws(ReadError) -> Int in
-          try source.read(into: b.baseAddress! + rawCount, capacity: max(want, 2))
-        }
-        if got == 0 {
-          if rawCount == 1 || pendingHigh != nil {
-            throw ReadError(.invalidUTF16(byteOffset: consumed + bomLength), file: source.fileName)
-          }
-          return produced
-        }
-        rawCount += got
-      }
-      var i = 0
-      while i + 1 < rawCount && capacity - produced >= 4 {
-        let unit = bigEndian ? (UInt32(raw[i]) << 8 | UInt32(raw[i + 1])) : (UInt32(raw[i + 1]) << 8 | UInt32(raw[i]))
-        i += 2
-        var scalar: UInt32
-        if let high = pendingHigh {
-          guard unit >= 0xDC00 && unit <= 0xDFFF else {
-            throw ReadError(.invalidUTF16(byteOffset: consumed + i - 2 + bomLength), file: source.fileName)
-          }
-          scalar = 0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00)
-          pendingHigh = nil
-        } else if unit >= 0xD800 && unit <= 0xDBFF {
-          pendingHigh = unit; continue
-        } else if unit >= 0xDC00 && unit <= 0xDFFF {
-          throw ReadError(.invalidUTF16(byteOffset: consumed + i - 2 + bomLength), file: source.fileName)
-        } else {
-          scalar = unit
-        }
-        produced += encodeUTF8(scalar, out + produced)
-      }
-      // Shift the unconsumed tail (0 or 1 byte, or more if the output filled).
-      let rest = rawCount - i
-      if rest > 0 { raw.withUnsafeMutableBufferPointer { b in b.baseAddress!.update(from: b.baseAddress! + i, count: rest) } }
-      consumed += i
-      rawCount = rest
-      if rawCount >= 2 { break }  // output full
+  override func decode(_ count: Int, atEnd: Bool) throws(ReadError) {
+    if atEnd {
+      if odd != nil || pendingHigh != nil { throw ReadError(.invalidUTF16(byteOffset: consumed), file: source.fileName) }
+      return
     }
-    return produced
+    var bytes = raw[0..<count]
+    if let o = odd { bytes.insert(o, at: bytes.startIndex); odd = nil }
+    var i = bytes.startIndex
+    var scratch = (UInt8(0), UInt8(0), UInt8(0), UInt8(0))
+    while i + 1 < bytes.endIndex {
+      let unit = bigEndian ? (UInt32(bytes[i]) << 8 | UInt32(bytes[i + 1])) : (UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i]))
+      i += 2
+      var scalar: UInt32
+      if let high = pendingHigh {
+        guard unit >= 0xDC00 && unit <= 0xDFFF else { throw ReadError(.invalidUTF16(byteOffset: consumed), file: source.fileName) }
+        scalar = 0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00)
+        pendingHigh = nil
+      } else if unit >= 0xD800 && unit <= 0xDBFF {
+        pendingHigh = unit; consumed += 2; continue
+      } else if unit >= 0xDC00 && unit <= 0xDFFF {
+        throw ReadError(.invalidUTF16(byteOffset: consumed), file: source.fileName)
+      } else {
+        scalar = unit
+      }
+      consumed += 2
+      if scalar < 0x80 { out.append(UInt8(scalar)); continue }
+      let n = withUnsafeMutableBytes(of: &scratch) { encodeUTF8(scalar, $0.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
+      withUnsafeBytes(of: scratch) { out.append(contentsOf: $0.prefix(n)) }
+    }
+    if i < bytes.endIndex { odd = bytes[i] }
   }
 }
 
 /// Transcodes Windows-1252 to UTF-8 (0x80–0x9F per the WHATWG table; undefined bytes map to C1).
-final class Windows1252Transcoder: ByteSource {
-  let source: FileByteSource
-  private var raw: [UInt8]
+final class Windows1252Transcoder: TranscodingSource {
   static let high: [UInt16] = [
     0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
     0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
   ]
 
-  init(source: FileByteSource) {
-    self.source = source
-    raw = [UInt8](repeating: 0, count: 1 << 18)
-  }
-
-  func read(into out: UnsafeMutablePointer<UInt8>, capacity: Int) throws(ReadError) -> Int {
-    let want = min(raw.count, capacity / 3)
-    if want == 0 { return 0 }
-    let got = try raw.withUnsafeMutableBufferPointer { (b) throws(ReadError) -> Int in try source.read(into: b.baseAddress!, capacity: want) }
-    var produced = 0
-    for k in 0..<got {
+  override func decode(_ count: Int, atEnd: Bool) throws(ReadError) {
+    var scratch = (UInt8(0), UInt8(0), UInt8(0), UInt8(0))
+    for k in 0..<count {
       let b = raw[k]
-      if b < 0x80 { out[produced] = b; produced += 1; continue }
+      if b < 0x80 { out.append(b); continue }
       let scalar = b < 0xA0 ? UInt32(Self.high[Int(b - 0x80)]) : UInt32(b)
-      produced += encodeUTF8(scalar, out + produced)
+      let n = withUnsafeMutableBytes(of: &scratch) { encodeUTF8(scalar, $0.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
+      withUnsafeBytes(of: scratch) { out.append(contentsOf: $0.prefix(n)) }
     }
-    return produced
   }
 }
 

@@ -1,0 +1,42 @@
+import Testing
+@testable import CandorData
+
+@Suite struct ContainerTests {
+  @Test func xlsxFirstSheet() throws {
+    let source = try XLSXSource(path: readingFixture("msforms.xlsx"))
+    #expect(source.sheetName == "Responses")
+    #expect(source.header.layout == .microsoftForms)
+    #expect(source.header.columns == ["ID", "Start time", "Completion time", "Team", "Mistakes held & against", "Consent"])
+    var rows: [[String]] = []
+    var lines: [Int] = []
+    try source.forEachBatch { b in for r in 0..<b.count { rows.append(b.strings(r)); lines.append(b.line(r)) } }
+    #expect(rows == [["1", "2024-03-04T09:12:44", "2024-03-04", "Science", "4", "TRUE"],
+                     ["2", "", "", "", "2.5", ""]])
+    #expect(lines == [2, 4])
+  }
+
+  @Test func xlsxSheetByNameAndIndex() throws {
+    let byName = try XLSXSource(path: readingFixture("msforms.xlsx"), options: SourceOptions(sheet: .name("Notes")))
+    #expect(byName.header.columns == ["note"])
+    #expect(try byName.allRecords() == [["hello"]])
+    let byIndex = try XLSXSource(path: readingFixture("msforms.xlsx"), options: SourceOptions(sheet: .index(2)))
+    #expect(byIndex.sheetName == "Notes")
+    let message = readErrorMessage { _ = try XLSXSource(path: readingFixture("msforms.xlsx"), options: SourceOptions(sheet: .name("Data"))) }
+    #expect(message == "msforms.xlsx: no sheet named \"Data\"; the workbook has: Responses, Notes")
+  }
+
+  @Test func spssValuesLabelsAndUserMissing() throws {
+    let source = try SPSSSource(path: readingFixture("survey.sav"))
+    #expect(source.header.layout == .spss)
+    #expect(source.header.columns == ["id", "team", "ps1"])
+    #expect(try source.allRecords() == [["1001", "Maths", "2"], ["1002", "Maths", "-99"], ["1003", "Science", "5"], ["", "", "2.5"]])
+    let dictionary = try #require(source.dictionary)
+    #expect(dictionary.variableLabels[2] == "Mistakes held against you")
+    #expect(dictionary.valueLabels[2]["4"] == "Neutral")
+    #expect(dictionary.valueLabels[2]["-99"] == "Not answered")
+    #expect(dictionary.missingValues[2].contains(-99))
+    #expect(!dictionary.missingValues[2].contains(2))
+    #expect(dictionary.isNumeric == [true, false, true])
+    #expect(source.header.columnIndex(matching: "Mistakes held against you") == 2)
+  }
+}

@@ -1,0 +1,120 @@
+import Testing
+@testable import CandorData
+
+@Suite struct DialectTests {
+  @Test func qualtricsThreeHeaderRows() throws {
+    let (source, rows) = try readAll(readingFixture("qualtrics.csv"))
+    #expect(source.header.layout == .qualtrics)
+    #expect(source.header.headerRowCount == 3)
+    #expect(source.header.columns.prefix(3) == ["StartDate", "EndDate", "Status"])
+    #expect(source.header.rows[1][9] == "Team climate - Mistakes held against you, often")
+    #expect(source.header.rows[2][0] == #"{"ImportId":"startDate","timeZone":"Europe/Berlin"}"#)
+    #expect(source.header.columnIndex(matching: "Team climate - Can raise problems") == 10)
+    #expect(source.header.columnIndex(matching: "PS_3") == 11)
+    #expect(rows.count == 2)
+    #expect(rows[0][12] == "Good team,\nbut \"busy\"")
+    #expect(rows[1][9] == "-99")
+    #expect(rows[1][11] == "")
+    var lines: [Int] = []
+    var numbers: [Int] = []
+    try source.forEachBatch { b in for r in 0..<b.count { lines.append(b.line(r)); numbers.append(b.recordNumber(r)) } }
+    #expect(lines == [4, 6])
+    #expect(numbers == [1, 2])
+  }
+
+  @Test func qualtricsTabSeparated() throws {
+    let (source, rows) = try readAll(readingFixture("qualtrics.tsv"))
+    #expect(source.reader.delimiter == 0x09)
+    #expect(source.header.layout == .qualtrics)
+    #expect(rows.count == 2)
+    #expect(rows[0][8] == "Maths")
+  }
+
+  @Test func qualtricsLegacyTwoRows() throws {
+    let (source, rows) = try readAll(readingFixture("qualtrics_legacy.csv"))
+    #expect(source.header.layout == .qualtricsLegacy)
+    #expect(source.header.columns == ["V1", "V2", "V3", "V4", "Q1_1", "Q1_2"])
+    #expect(source.header.columnIndex(matching: "ResponseID") == 0)
+    #expect(rows == [["R_abc", "Default Response Set", "2016-05-01 10:00:00", "1", "3", "4"],
+                     ["R_def", "Default Response Set", "2016-05-01 11:00:00", "1", "5", "2"]])
+  }
+
+  @Test func surveyMonkeyInheritsQuestions() throws {
+    let (source, rows) = try readAll(readingFixture("surveymonkey.csv"))
+    #expect(source.header.layout == .surveyMonkey)
+    #expect(Array(source.header.columns.suffix(4)) == [
+      "Which school?", "Team climate / Mistakes held against you", "Team climate / Can raise problems", "Why do you stay?",
+    ])
+    #expect(source.header.columnIndex(matching: "Can raise problems") == 11)
+    #expect(rows.count == 1)
+    #expect(rows[0][10] == "Disagree")
+  }
+
+  @Test func formsLayouts() throws {
+    let (google, grows) = try readAll(readingFixture("google_forms.csv"))
+    #expect(google.header.layout == .googleForms)
+    #expect(grows[0][5] == "Mentoring, Planning time")
+    let (microsoft, mrows) = try readAll(readingFixture("microsoft_forms.csv"))
+    #expect(microsoft.header.layout == .microsoftForms)
+    #expect(mrows[0][8] == "Mentoring;Planning time;")
+    #expect(microsoft.header.columns[6] == "Mistakes held against you")
+  }
+
+  @Test func germanExcelSemicolonDecimalCommaBOMCRLF() throws {
+    let source = try TextSurveySource(path: readingFixture("german_bom_semicolon.csv"))
+    #expect(source.reader.encoding == .utf8WithBOM)
+    #expect(source.reader.delimiter == UInt8(ascii: ";"))
+    #expect(source.decimalComma)
+    #expect(source.header.columns == ["Teilnehmer", "Team", "PS1", "PS2", "Mittelwert", "Datum"])
+    var means: [Double?] = []
+    var dates: [String] = []
+    try source.forEachBatch { b in for r in 0..<b.count { means.append(b.number(r, 4)); dates.append(b.string(r, 5)) } }
+    #expect(means == [5.43, 5.71])
+    #expect(dates == ["04.03.2024 09:12", "04.03.2024 09:19"])
+  }
+
+  @Test func excelSeparatorLineIsHonouredAndSkipped() throws {
+    let source = try TextSurveySource(path: readingFixture("sep_line.csv"))
+    #expect(source.reader.hasSeparatorLine)
+    #expect(source.reader.delimiter == UInt8(ascii: ";"))
+    #expect(source.header.columns.first == "Teilnehmer")
+    var lines: [Int] = []
+    try source.forEachBatch { b in for r in 0..<b.count { lines.append(b.line(r)) } }
+    #expect(lines == [3, 4])
+  }
+
+  @Test(arguments: [("utf16le_bom.txt", DetectedEncoding.utf16LittleEndian), ("utf16be_bom.txt", .utf16BigEndian)])
+  func utf16WithBOM(file: String, encoding: DetectedEncoding) throws {
+    let source = try TextSurveySource(path: readingFixture(file))
+    #expect(source.reader.encoding == encoding)
+    #expect(source.reader.delimiter == 0x09)
+    #expect(source.header.columns == ["id", "team", "ps1", "score"])
+    var teams: [String] = []
+    var scores: [Double?] = []
+    try source.forEachBatch { b in for r in 0..<b.count { teams.append(b.string(r, 1)); scores.append(b.number(r, 3)) } }
+    #expect(teams == ["Küche", "Büro"])
+    #expect(scores == [3.5, 0.5])
+  }
+
+  @Test func windows1252OnRequestAndAnErrorUnderAuto() throws {
+    let path = readingFixture("windows1252.csv")
+    let (_, rows) = try readAll(path, options: SourceOptions(csv: CSVOptions(encoding: .windows1252)))
+    #expect(rows == [["1", "Küche", "“good” €5"]])
+    let message = readErrorMessage { _ = try readAll(path) }
+    #expect(message == "windows1252.csv: line 2 (record 1), column \"team\": invalid UTF-8 (byte 0xFC) (\"K?che\") — the file is probably Windows-1252 (Excel \"CSV (Comma delimited)\"): set `encoding: windows-1252`")
+  }
+
+  @Test func crlfWithQuotedLineBreaks() throws {
+    let (source, rows) = try readAll(readingFixture("crlf_quoted.csv"))
+    #expect(rows == [["1", "4", "line one\r\nline two"], ["2", "5", "plain"], ["3", "", "x,y"]])
+    var lines: [Int] = []
+    try source.forEachBatch { b in for r in 0..<b.count { lines.append(b.line(r)) } }
+    #expect(lines == [2, 4, 5])
+  }
+
+  @Test func containerDetectedFromContent() throws {
+    #expect(try SurveyFile.open(path: readingFixture("msforms.xlsx")).container == .xlsx)
+    #expect(try SurveyFile.open(path: readingFixture("survey.sav")).container == .spss)
+    #expect(try SurveyFile.open(path: readingFixture("qualtrics.csv")).container == .text)
+  }
+}
