@@ -132,50 +132,90 @@ extension ReportDraft {
     }
   }
 
-  /// Adds `waves[]` entries (whole-sample changes as entries; group changes gated under a
-  /// `groupChanges` list keyed by each group's `waveChange` cell), the wave-over-wave table,
-  /// and one trend chart per scale (whole sample from the comparisons' means, groups from
-  /// the per-wave aggregation tables, every group point keyed).
-  public mutating func presentWaves(_ waves: [WaveComparison], aggregation: [GroupedAggregation]) throws {
-    guard !waves.isEmpty || aggregation.contains(where: { $0.wave != nil }) else { return }
-    for w in waves where w.cell == nil { try summary.append(w, to: .waves) }
+  /// Records the per-wave cells behind group wave rows whose n the draft does not know yet
+  /// (call before planning suppression): a shown row gives n₁ and n₂ of its two waves; a row
+  /// the wave table suppressed gives n = 0 for its earlier wave, so the plan treats the change
+  /// as hidden and protects it against subtraction among its siblings.
+  public mutating func recordWaveCells(_ rows: [GroupedWaveComparison]) {
+    for w in rows {
+      let from = CellKey(w.cell.groupPath, cut: w.cell.cut, wave: w.row.comparison.from)
+      let to = CellKey(w.cell.groupPath, cut: w.cell.cut, wave: w.row.comparison.to)
+      if w.row.suppressed {
+        if cellCounts[from] == nil && cellCounts[to] == nil { record(from, n: 0) }
+      } else {
+        if cellCounts[from] == nil { record(from, n: w.row.comparison.n1) }
+        if cellCounts[to] == nil { record(to, n: w.row.comparison.n2) }
+      }
+    }
+  }
+
+  /// Adds `waves[]` entries (whole-sample rows as entries; group rows gated under a
+  /// `groupChanges` list per scale and wave pair, keyed by each group's `waveChange` cell),
+  /// the wave-over-wave table (means, change with 95 % CI, p and p (BH), favourability change
+  /// with its p, Feldt's p for α), and one trend chart per scale (whole sample from the rows'
+  /// means, groups from per-wave aggregation tables or else from their rows, every group
+  /// point keyed by its wave cell).
+  public mutating func presentWaves(
+    _ waves: [WaveComparison], groups: [GroupedWaveComparison] = [], aggregation: [GroupedAggregation] = []
+  ) throws {
+    guard !waves.isEmpty || !groups.isEmpty || aggregation.contains(where: { $0.wave != nil }) else { return }
+    for w in waves { try summary.append(w, to: .waves) }
     struct Header: Encodable {
       var scale: String
       var from: String
       var to: String
     }
     var headerOrder: [String] = []
-    var grouped: [String: [WaveComparison]] = [:]
-    for w in waves where w.cell != nil {
-      let k = "\(w.scale)|\(w.from)|\(w.to)"
+    var grouped: [String: [GroupedWaveComparison]] = [:]
+    for w in groups {
+      let c = w.row.comparison
+      let k = "\(c.scale)|\(c.from)|\(c.to)"
       if grouped[k] == nil { headerOrder.append(k) }
       grouped[k, default: []].append(w)
     }
     for k in headerOrder {
       let list = grouped[k]!
+      let first = list[0].row.comparison
       let entries = try list.map { w in
-        try GroupedEntry(cell: w.cell!.waveChange, name: w.group ?? w.cell!.description, n: 0, result: w)
+        // A row the wave table suppressed carries labels only; its key is hidden by the plan.
+        try GroupedEntry(cell: w.cell.waveChange, name: w.row.group, n: 0, result: w.row)
       }
-      try appendGrouped(Header(scale: list[0].scale, from: list[0].from, to: list[0].to), to: .waves, groupResults: entries, key: "groupChanges")
+      try appendGrouped(Header(scale: first.scale, from: first.from, to: first.to), to: .waves, groupResults: entries, key: "groupChanges")
     }
 
-    if !waves.isEmpty {
+    if !waves.isEmpty || !groups.isEmpty {
       var table = ReportTable(
         id: "waves", title: "Change Between Waves",
         notes: [
-          "Change = later minus earlier mean, with its 95 % CI and p (Welch's t, or paired t when respondents are linked across waves); p (α) = Feldt's test of equal α in the two waves. A group's change is shown only when the group is shown in every wave."
+          "Change = later minus earlier mean with its 95 % CI and p (Welch's t, or paired t for linked respondents); p (BH) = Benjamini–Hochberg across the table; Δ fav. = change in percentage points of favourable responses (two-proportion z test); p (α) = Feldt's test of equal α in the two waves.",
+          "A group's change is shown only when the group is shown in both waves, so a small team cannot be recovered from its change.",
         ],
         columns: [
-          .label("Scale"), .label("Group"), .init("From", alignment: .left, csvName: "from"), .init("To", alignment: .left, csvName: "to"),
-          .init("Change"), .init("95% CI", csvName: "ci95"), .init("p"), .init("p (α)", csvName: "alpha_difference_p"),
+          .label("Scale"), .label("Group"), .init("From", alignment: .left, csvName: "from"),
+          .init("To", alignment: .left, csvName: "to"), .init("n₁", csvName: "n1"), .init("n₂", csvName: "n2"),
+          .init("M₁", csvName: "mean1"), .init("M₂", csvName: "mean2"), .init("Change"), .init("95% CI", csvName: "ci95"),
+          .init("p"), .init("p (BH)", csvName: "p_bh"), .init("Δ fav.", csvName: "favourable_change_points"),
+          .init("p (fav.)", csvName: "favourable_p"), .init("p (α)", csvName: "alpha_difference_p"),
         ])
-      for w in waves {
-        table.rows.append(
-          .init(
-            [
-              .text(w.scale), .text(w.cell == nil ? "All respondents" : (w.group ?? w.cell!.description)), .text(w.from), .text(w.to),
-              Present.number(w.change), Present.interval(w.ci95), Present.p(w.p), Present.p(w.alphaDifferenceP),
-            ], group: w.cell?.waveChange))
+      func cells(_ c: WaveComparison) -> [TableCell] {
+        [
+          .text(c.from), .text(c.to), .integer(c.n1), .integer(c.n2), Present.number(c.mean1), Present.number(c.mean2),
+          Present.number(c.change), Present.interval(c.ci95), Present.p(c.p), Present.p(c.pBH),
+          Present.number(c.favourableChange.map { $0 * 100 }, decimals: 1), Present.p(c.favourableP),
+          Present.p(c.alphaDifferenceP),
+        ]
+      }
+      for c in waves {
+        table.rows.append(.init([.text(c.scale), .text("All respondents")] + cells(c)))
+      }
+      for w in groups {
+        let c = w.row.comparison
+        if w.row.suppressed {
+          table.rows.append(
+            .init([.text(c.scale), .text(w.row.group)] + Array(repeating: TableCell.suppressed, count: 13), group: w.cell.waveChange))
+        } else {
+          table.rows.append(.init([.text(c.scale), .text(w.row.group)] + cells(c), group: w.cell.waveChange))
+        }
       }
       tables.append(table)
     }
@@ -183,36 +223,50 @@ extension ReportDraft {
     // Trend charts.
     var waveLabels: [String] = []
     for w in waves { waveLabels += [w.from, w.to] }
+    for w in groups { waveLabels += [w.row.comparison.from, w.row.comparison.to] }
     for a in aggregation { if let wave = a.wave { waveLabels.append(wave) } }
     waveLabels = uniqued(waveLabels)
     guard waveLabels.count >= 2 else { return }
-    let scales = uniqued(waves.map(\.scale) + aggregation.filter { $0.wave != nil }.map(\.result.scale))
+    let scales = uniqued(
+      waves.map(\.scale) + groups.map(\.row.comparison.scale) + aggregation.filter { $0.wave != nil }.map(\.result.scale))
     for scale in scales {
       var series: [LineChart.Series] = []
       var overall: [Double: Double] = [:]
-      for w in waves where w.scale == scale && w.cell == nil {
-        if let m = w.fromMean, let i = waveLabels.firstIndex(of: w.from) { overall[Double(i + 1)] = m }
-        if let m = w.toMean, let i = waveLabels.firstIndex(of: w.to) { overall[Double(i + 1)] = m }
+      for w in waves where w.scale == scale {
+        if w.mean1.isFinite, let i = waveLabels.firstIndex(of: w.from) { overall[Double(i + 1)] = w.mean1 }
+        if w.mean2.isFinite, let i = waveLabels.firstIndex(of: w.to) { overall[Double(i + 1)] = w.mean2 }
       }
       if !overall.isEmpty {
         series.append(.init(name: "All respondents", points: overall.keys.sorted().map { LineChart.Point(x: $0, y: overall[$0]!) }))
       }
       var groupOrder: [CellKey] = []
-      var groupPoints: [CellKey: (String, [LineChart.Point])] = [:]
-      for a in aggregation where a.result.scale == scale {
-        guard let wave = a.wave, let i = waveLabels.firstIndex(of: wave) else { continue }
-        for (g, cell) in zip(a.result.groupResults, a.cells) where !g.suppressed && g.mean.isFinite {
-          let base = cell.withoutWave
-          if groupPoints[base] == nil {
-            groupOrder.append(base)
-            groupPoints[base] = (g.group, [])
-          }
-          groupPoints[base]!.1.append(LineChart.Point(x: Double(i + 1), y: g.mean, cell: cell))
+      var groupPoints: [CellKey: (name: String, points: [Double: LineChart.Point])] = [:]
+      func add(_ base: CellKey, _ name: String, wave: String, mean: Double) {
+        guard mean.isFinite, let i = waveLabels.firstIndex(of: wave) else { return }
+        if groupPoints[base] == nil {
+          groupOrder.append(base)
+          groupPoints[base] = (name, [:])
         }
+        let x = Double(i + 1)
+        if groupPoints[base]!.points[x] == nil {
+          let cell = CellKey(base.groupPath, cut: base.cut, wave: wave)
+          groupPoints[base]!.points[x] = LineChart.Point(x: x, y: mean, cell: cell)
+        }
+      }
+      for a in aggregation where a.result.scale == scale {
+        guard let wave = a.wave else { continue }
+        for (g, cell) in zip(a.result.groupResults, a.cells) where !g.suppressed {
+          add(cell.withoutWave, g.group, wave: wave, mean: g.mean)
+        }
+      }
+      for w in groups where w.row.comparison.scale == scale && !w.row.suppressed {
+        let c = w.row.comparison
+        add(w.cell, w.row.group, wave: c.from, mean: c.mean1)
+        add(w.cell, w.row.group, wave: c.to, mean: c.mean2)
       }
       for base in groupOrder {
         let (name, points) = groupPoints[base]!
-        series.append(.init(name: name, points: points.sorted { $0.x < $1.x }))
+        series.append(.init(name: name, points: points.keys.sorted().map { points[$0]! }))
       }
       guard !series.isEmpty else { continue }
       charts.append(

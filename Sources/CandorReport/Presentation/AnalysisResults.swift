@@ -28,8 +28,10 @@ public struct AnalysisResults: Sendable {
   public var aggregation: [GroupedAggregation]
   /// `drivers[]`: relative weights per outcome.
   public var drivers: [DriversResult]
-  /// `waves[]`: wave-over-wave changes (whole sample, and per group when `cell` is set).
+  /// `waves[]`: whole-sample wave-over-wave rows (`WaveTable.rows`, BH-adjusted).
   public var waves: [WaveComparison]
+  /// Group rows of the wave table (`WaveTable.groupRows`) with each group's cell.
+  public var groupWaves: [GroupedWaveComparison]
   /// Warnings of the analyses (added to the run's `warnings[]` after the header's own).
   public var warnings: [AnalysisWarning]
 
@@ -38,7 +40,8 @@ public struct AnalysisResults: Sendable {
     factorAnalysis: [FactorAnalysisResult] = [], values: [ValuesSummary] = [],
     correlations: [CorrelationResult] = [], correlationTitle: String = "Correlations",
     retention: [RetentionResult] = [], aggregation: [GroupedAggregation] = [],
-    drivers: [DriversResult] = [], waves: [WaveComparison] = [], warnings: [AnalysisWarning] = []
+    drivers: [DriversResult] = [], waves: [WaveComparison] = [], groupWaves: [GroupedWaveComparison] = [],
+    warnings: [AnalysisWarning] = []
   ) {
     self.reliability = reliability
     self.scaleDescriptives = scaleDescriptives
@@ -50,6 +53,7 @@ public struct AnalysisResults: Sendable {
     self.aggregation = aggregation
     self.drivers = drivers
     self.waves = waves
+    self.groupWaves = groupWaves
     self.warnings = warnings
   }
 }
@@ -106,61 +110,17 @@ public struct GroupedAggregation: Sendable {
   public var wave: String? { cells.first?.wave }
 }
 
-/// One wave-over-wave change (design.md §7 `waves[]`). A placeholder for the values the
-/// wave comparison computes (Welch or paired t for the mean, Feldt's test for α); this
-/// module only presents them.
-public struct WaveComparison: Encodable, Sendable {
-  public var scale: String
-  /// Wave labels, earlier → later.
-  public var from: String
-  public var to: String
-  /// Mean(to) − mean(from).
-  public var change: Double
-  public var ci95: [Double]
-  public var p: Double
-  /// Feldt's test of equal α in the two waves.
-  public var alphaDifferenceP: Double?
-  /// Scale means in the two waves (for the trend chart; optional extras in JSON).
-  public var fromMean: Double?
-  public var toMean: Double?
-  /// The group whose change this is (`nil` = whole sample). Published only when the plan
-  /// allows the change (`SuppressionPlan.isChangeSuppressed`). Not encoded.
-  public var cell: CellKey?
-  /// The group's display name (with `cell`).
-  public var group: String?
+/// One group's wave-over-wave row with the group's cell (the path of level labels; no wave).
+///
+/// The row is published only when the suppression plan allows the change
+/// (`SuppressionPlan.isChangeSuppressed`): the group is shown in both waves. A row the wave
+/// table already suppressed (`row.suppressed`) is always hidden.
+public struct GroupedWaveComparison: Sendable {
+  public var row: GroupWaveComparison
+  public var cell: CellKey
 
-  public init(
-    scale: String, from: String, to: String, change: Double, ci95: [Double], p: Double,
-    alphaDifferenceP: Double? = nil, fromMean: Double? = nil, toMean: Double? = nil,
-    cell: CellKey? = nil, group: String? = nil
-  ) {
-    self.scale = scale
-    self.from = from
-    self.to = to
-    self.change = change
-    self.ci95 = ci95
-    self.p = p
-    self.alphaDifferenceP = alphaDifferenceP
-    self.fromMean = fromMean
-    self.toMean = toMean
-    self.cell = cell
-    self.group = group
-  }
-
-  private enum CodingKeys: String, CodingKey {
-    case scale, from, to, change, ci95, p, alphaDifferenceP, fromMean, toMean
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(scale, forKey: .scale)
-    try c.encode(from, forKey: .from)
-    try c.encode(to, forKey: .to)
-    try c.encode(change, forKey: .change)
-    try c.encode(ci95, forKey: .ci95)
-    try c.encode(p, forKey: .p)
-    try c.encode(alphaDifferenceP, forKey: .alphaDifferenceP)
-    try c.encodeIfPresent(fromMean, forKey: .fromMean)
-    try c.encodeIfPresent(toMean, forKey: .toMean)
+  public init(row: GroupWaveComparison, cell: CellKey) {
+    self.row = row
+    self.cell = cell.withoutWave
   }
 }

@@ -1,4 +1,5 @@
 import CandorNumerics
+import CandorPsychometrics
 import Foundation
 
 /// An output format of `candor analyze --format` (design.md §5).
@@ -24,10 +25,12 @@ public enum ReportFormat: String, CaseIterable, Sendable, Hashable {
 /// print(stdout, terminator: "")
 /// ```
 ///
-/// The draft is built in two steps so that nothing derived from a hidden group leaks: first
-/// the JSON entries and tables (which record every cell's n), then the suppression plan over
-/// those cells, then the charts (whose colour scales use only cells the plan shows), and
-/// finally `ConfidentialityFilter.publish(_:plan:)` with that plan.
+/// The draft is built in steps so that nothing derived from a hidden group leaks: first the
+/// JSON entries and tables (which record every cell's n, including the waves behind group
+/// wave rows), then the suppression plan over those cells, then the charts (whose colour
+/// scales use only cells the plan shows) and the wave table (rows the plan hides erased,
+/// Benjamini–Hochberg redone over the published rows), and finally
+/// `ConfidentialityFilter.publish(_:plan:)` with that plan.
 public struct ReportAssembler: Sendable {
   /// The envelope: tool, provenance, input and the run's own warnings.
   public var header: Summary
@@ -63,14 +66,24 @@ public struct ReportAssembler: Sendable {
     try draft.presentRetention(results.retention)
     try draft.presentAggregation(results.aggregation)
     try draft.presentDrivers(results.drivers)
+    draft.recordWaveCells(results.groupWaves)
     let plan = SuppressionPlanner(minGroupSize: minGroupSize).plan(counts: draft.cellCounts)
     let counts = draft.cellCounts
     let threshold = minGroupSize
     draft.presentAggregationCharts(results.aggregation) { cell in
       !plan.isSuppressed(cell) && (counts[cell].map { $0 >= threshold } ?? false)
     }
-    // Wave changes record no cells (a change is shown or hidden by its waves' plan).
-    try draft.presentWaves(results.waves, aggregation: results.aggregation)
+    // Group wave rows the plan hides are erased, and Benjamini–Hochberg is redone over the
+    // rows that are published (a hidden row's p must not shape the others' adjusted p).
+    var waveRows = results.waves
+    var groupWaves = results.groupWaves
+    var groupRows = groupWaves.map(\.row)
+    for i in groupRows.indices where plan.isChangeSuppressed(groupWaves[i].cell) && !groupRows[i].suppressed {
+      groupRows[i].suppress()
+    }
+    if !groupRows.isEmpty || !waveRows.isEmpty { WaveTable.adjust(&waveRows, &groupRows) }
+    for i in groupWaves.indices { groupWaves[i].row = groupRows[i] }
+    try draft.presentWaves(waveRows, groups: groupWaves, aggregation: results.aggregation)
     let report = try ConfidentialityFilter.publish(draft, plan: plan)
     return AssembledReport(title: title, header: summary, report: report, terminalWidth: terminalWidth)
   }

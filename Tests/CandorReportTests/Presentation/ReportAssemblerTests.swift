@@ -237,8 +237,12 @@ func withoutTags(_ html: String) -> String {
         for x in numbers { forbidden.insert(JSONValue.numberText(x)) }
       }
     }
-    for w in results.waves where w.cell.map(plan.isChangeSuppressed) == true {
-      for x in [w.change] + w.ci95 { forbidden.insert(JSONValue.numberText(x)) }
+    // S01's wave row passed the wave table's own rule (7 → 5) but the plan hides it.
+    let hiddenRows = results.groupWaves.filter { plan.isChangeSuppressed($0.cell) && !$0.row.suppressed }
+    #expect(hiddenRows.map(\.row.group) == ["S01"])
+    for w in hiddenRows {
+      let c = w.row.comparison
+      for x in [c.change, c.mean1, c.mean2, c.t, c.df, c.p] + c.ci95 { forbidden.insert(JSONValue.numberText(x)) }
     }
     forbidden = forbidden.filter { ($0.split(separator: ".").last?.count ?? 0) >= 4 }
     #expect(forbidden.count > 40)
@@ -266,10 +270,12 @@ func withoutTags(_ html: String) -> String {
         altered.aggregation[k].result.groupResults[i] = g
       }
     }
-    for k in altered.waves.indices where altered.waves[k].cell.map(plan.isChangeSuppressed) == true {
-      altered.waves[k].change -= 1.234
-      altered.waves[k].ci95 = altered.waves[k].ci95.map { $0 - 1.234 }
-      altered.waves[k].p /= 7
+    for k in altered.groupWaves.indices where plan.isChangeSuppressed(altered.groupWaves[k].cell) {
+      altered.groupWaves[k].row.comparison.change -= 1.234
+      altered.groupWaves[k].row.comparison.ci95 = altered.groupWaves[k].row.comparison.ci95.map { $0 - 1.234 }
+      altered.groupWaves[k].row.comparison.mean1 += 0.5
+      altered.groupWaves[k].row.comparison.p /= 7  // must not move the others' p (BH)
+      altered.groupWaves[k].row.comparison.pBH /= 7
     }
     let dir2 = FileManager.default.temporaryDirectory.appendingPathComponent("candor-present-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dir2) }
