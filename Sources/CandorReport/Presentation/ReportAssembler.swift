@@ -16,6 +16,19 @@ public enum ReportFormat: String, CaseIterable, Sendable, Hashable {
   case html
 }
 
+/// Why a report cannot be produced as asked.
+public enum ReportError: Error, CustomStringConvertible, Equatable {
+  /// `csv` (one file per table) and `html` need an output directory.
+  case needsOutputDirectory(ReportFormat)
+
+  public var description: String {
+    switch self {
+    case .needsOutputDirectory(let f):
+      return "--format \(f.rawValue) writes files: give an output directory with --output DIR (table, markdown and json can print to stdout)"
+    }
+  }
+}
+
 /// Turns one run's results into every output: draft → `ConfidentialityFilter` → renderers →
 /// `OutputWriter`.
 ///
@@ -89,16 +102,30 @@ public struct ReportAssembler: Sendable {
   }
 
   /// Writes `formats` into `directory` through `OutputWriter` (all files appear together on
-  /// success; nothing changes in `directory` on failure) and returns the text for stdout:
-  /// the terminal tables when `formats` contains `.table` or `directory` is nil, otherwise a
-  /// one-line list of the files written. With `directory` nil nothing is written.
+  /// success; nothing changes in `directory` on failure) and returns the text for stdout.
   ///
-  /// Files: `summary.json` (`.json`), `<table-id>.csv` per table (`.csv`), `report.md`
-  /// (`.markdown`), `report.html` (`.html`).
+  /// - With a directory: `summary.json` (`.json`), `<table-id>.csv` per table (`.csv`),
+  ///   `report.md` (`.markdown`), `report.html` (`.html`); empty `formats` means all four plus
+  ///   `.table`. Returns the terminal tables when `formats` has `.table`, otherwise one line
+  ///   naming the files written.
+  /// - Without a directory (`nil`): nothing is written; returns the terminal tables (`.table`,
+  ///   also when `formats` is empty), then the Markdown report (`.markdown`), then the JSON
+  ///   document (`.json`).
+  /// - Throws: `ReportError.needsOutputDirectory` for `.csv` or `.html` without a directory;
+  ///   `OutputError` when a file cannot be written.
   @discardableResult
-  public func write(formats: Set<ReportFormat>, to directory: String?) throws -> String {
+  public func write(formats requested: Set<ReportFormat>, to directory: String?) throws -> String {
+    guard let directory else {
+      if let f = [ReportFormat.csv, .html].first(where: requested.contains) { throw ReportError.needsOutputDirectory(f) }
+      let assembled = try publish()
+      var parts: [String] = []
+      if requested.isEmpty || requested.contains(.table) { parts.append(assembled.terminalText()) }
+      if requested.contains(.markdown) { parts.append(assembled.markdown()) }
+      if requested.contains(.json) { parts.append(assembled.report.jsonText()) }
+      return parts.joined(separator: "\n")
+    }
+    let formats = requested.isEmpty ? Set(ReportFormat.allCases) : requested
     let assembled = try publish()
-    guard let directory else { return assembled.terminalText() }
     let writer = try OutputWriter(directory: directory)
     do {
       if formats.contains(.json) { try writer.write("summary.json", text: assembled.report.jsonText()) }

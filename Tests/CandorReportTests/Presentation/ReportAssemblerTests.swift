@@ -376,6 +376,21 @@ func withoutTags(_ html: String) -> String {
     #expect(out.contains("3 more tables (item statistics, factor correlations)"))
   }
 
+  @Test func withoutDirectoryTextFormatsPrintAndFileFormatsAreRefused() throws {
+    let assembler = ReportAssembler(
+      header: PresentationFixture.header(), results: try PresentationFixture.results(),
+      minGroupSize: PresentationFixture.minGroupSize)
+    let assembled = try assembler.publish()
+    #expect(try assembler.write(formats: [], to: nil) == assembled.terminalText())
+    let json = try assembler.write(formats: [.json], to: nil)
+    #expect(json == assembled.report.jsonText())
+    #expect(try JSONValue.parse(json)["candor"]?["schema"]?.doubleValue == 1)
+    #expect(try assembler.write(formats: [.table, .markdown], to: nil) == assembled.terminalText() + "\n" + assembled.markdown())
+    #expect(throws: ReportError.needsOutputDirectory(.csv)) { try assembler.write(formats: [.table, .csv], to: nil) }
+    #expect(throws: ReportError.needsOutputDirectory(.html)) { try assembler.write(formats: [.html], to: nil) }
+    #expect(ReportError.needsOutputDirectory(.html).description.contains("--output DIR"))
+  }
+
   @Test func nonTableFormatsReturnTheListOfFiles() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("candor-present-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dir) }
