@@ -58,6 +58,17 @@ public struct AnalysisResults: Sendable {
   }
 }
 
+extension AnalysisResults {
+  /// Adds a wave table: its whole-sample rows to `waves` and its group rows, with the cell of
+  /// each (`groupCells[i]` for `table.groupRows[i]`, wave ignored), to `groupWaves`.
+  public mutating func addWaves(_ table: WaveTable, groupCells: [CellKey]) {
+    precondition(
+      groupCells.count == table.groupRows.count, "\(groupCells.count) cells for \(table.groupRows.count) group wave rows")
+    waves += table.rows
+    groupWaves += zip(table.groupRows, groupCells).map { GroupedWaveComparison(row: $0, cell: $1) }
+  }
+}
+
 /// Whole-sample mean and SD of a scale score (for the reliability/descriptives table).
 public struct ScaleDescriptives: Sendable, Hashable {
   public var scale: String

@@ -192,7 +192,7 @@ enum PresentationFixture {
           scale: "trust", group: schools[g], from: "2026Q2", to: "2026Q3", first: statistics(q2[g], alpha: nil),
           second: statistics(q3[g], alpha: nil), minimumGroupSize: minGroupSize)
       })
-    return AnalysisResults(
+    var results = AnalysisResults(
       reliability: [
         reliability("psych_safety", items: (1...7).map { "ps\($0)" }, alpha: 0.82, ci: [0.741, 0.883], n: 43),
         reliability("trust", items: (1...4).map { "tr\($0)" }, alpha: 0.77, ci: [0.66, 0.85], n: 43),
@@ -211,10 +211,10 @@ enum PresentationFixture {
         trustQ2, trustQ3,
       ],
       drivers: [try drivers()],
-      waves: table.rows,
-      groupWaves: zip(table.groupRows, schools).map { GroupedWaveComparison(row: $0, cell: CellKey([$1])) },
       warnings: [
         AnalysisWarning(code: "negative-item-rest", message: "Item tr4 correlates negatively with the rest of trust; check its keying.", scale: "trust", item: "tr4")
       ])
+    results.addWaves(table, groupCells: schools.map { CellKey([$0]) })
+    return results
   }
 }
