@@ -96,10 +96,19 @@ public struct CoMomentAccumulator: Sendable, Equatable {
   /// rows of values near 2¹⁶.
   /// - Complexity: O(n·p²) through BLAS `syrk`, plus O(#missing · p).
   public mutating func add(_ block: RowBlock) {
+    add(block, singlePrecision: true)
+  }
+
+  /// ``add(_:)`` with the Float32 path switched off (`singlePrecision: false`): small
+  /// integers then go through the exact Float64 path. Same results, bit for bit; for
+  /// benchmarks that measure what Float32 buys.
+  @_spi(Benchmarks)
+  public mutating func add(_ block: RowBlock, singlePrecision: Bool) {
     precondition(block.columns == variables,
                  "cannot add a block of \(block.columns) columns to an accumulator of \(variables) variables")
     if block.rows == 0 { return }
-    var kernel = BlockKernel(variables: variables)
+    var kernel = BlockKernel(variables: variables, capacity: block.rows)
+    kernel.allowsSinglePrecision = singlePrecision
     var sums = BlockSums(variables: variables)
     block.values.withUnsafeBufferPointer { v in
       var r0 = 0
