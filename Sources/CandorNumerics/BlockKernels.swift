@@ -369,13 +369,42 @@ struct BlockKernel {
     columns.withUnsafeBufferPointer { src in
       sorted.withUnsafeMutableBufferPointer { dst in
         destination.withUnsafeBufferPointer { dest in
+          // 4 × 4 tiles: four 4-row loads from four columns, transposed in registers,
+          // stored as four 4-value pieces of rows.
+          let src0 = UnsafeRawPointer(src.baseAddress!)
+          let dst0 = UnsafeMutableRawPointer(dst.baseAddress!)
+          let p4 = p / 4 &* 4
           var t0 = 0
           while t0 < nb {
             let t1 = min(nb, t0 &+ tile)
-            for j in 0..<p {
+            let t4 = t0 &+ (t1 &- t0) / 4 &* 4
+            var j = 0
+            while j < p4 {
+              let c0 = src0 + j &* ld &* 4, c1 = c0 + ld &* 4, c2 = c1 + ld &* 4, c3 = c2 + ld &* 4
+              var r = t0
+              while r < t4 {
+                let a = c0.loadUnaligned(fromByteOffset: r &* 4, as: SIMD4<Float>.self)
+                let b = c1.loadUnaligned(fromByteOffset: r &* 4, as: SIMD4<Float>.self)
+                let c = c2.loadUnaligned(fromByteOffset: r &* 4, as: SIMD4<Float>.self)
+                let d = c3.loadUnaligned(fromByteOffset: r &* 4, as: SIMD4<Float>.self)
+                dst0.storeBytes(of: SIMD4(a[0], b[0], c[0], d[0]), toByteOffset: (dest[r] &* w &+ j) &* 4, as: SIMD4<Float>.self)
+                dst0.storeBytes(of: SIMD4(a[1], b[1], c[1], d[1]), toByteOffset: (dest[r &+ 1] &* w &+ j) &* 4, as: SIMD4<Float>.self)
+                dst0.storeBytes(of: SIMD4(a[2], b[2], c[2], d[2]), toByteOffset: (dest[r &+ 2] &* w &+ j) &* 4, as: SIMD4<Float>.self)
+                dst0.storeBytes(of: SIMD4(a[3], b[3], c[3], d[3]), toByteOffset: (dest[r &+ 3] &* w &+ j) &* 4, as: SIMD4<Float>.self)
+                r &+= 4
+              }
+              for jj in j..<(j &+ 4) {
+                let column = src.baseAddress! + jj &* ld
+                let out = dst.baseAddress! + jj
+                for r in t4..<t1 { out[dest[r] &* w] = column[r] }
+              }
+              j &+= 4
+            }
+            while j < p {
               let column = src.baseAddress! + j &* ld
               let out = dst.baseAddress! + j
               for r in t0..<t1 { out[dest[r] &* w] = column[r] }
+              j &+= 1
             }
             t0 = t1
           }
