@@ -475,7 +475,6 @@ struct BlockKernel {
       columnSum[j] = Double(c1[idx]) + Double(c2[idx])
     }
     for k in 0..<p {
-      let squaresK = Double(c1[k + k * w]) + Double(c2[k + k * w])
       for j in 0..<p {
         let idx = j + k * p
         let squaresJ = Double(c1[j + j * w]) + Double(c2[j + j * w])
@@ -491,7 +490,6 @@ struct BlockKernel {
           sums.completeCross[k + j * p] = gc
         }
       }
-      _ = squaresK
     }
   }
 }
