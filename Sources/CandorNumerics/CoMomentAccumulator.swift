@@ -101,7 +101,8 @@ public struct CoMomentAccumulator: Sendable, Equatable {
   /// Infinite values are not missing values; they make every moment they touch
   /// non-finite. Exact totals trap on `Int` overflow, which needs more than 2³¹
   /// rows of values near 2¹⁵.
-  /// - Complexity: O(n·p²) through BLAS `syrk`, plus O(#missing · p).
+  /// - Complexity: O(n·p²) through BLAS `syrk`, plus O(#missing · p), plus a fixed
+  ///   O(p²) per call and per 4,096 rows: feed blocks of thousands of rows, not single rows.
   public mutating func add(_ block: RowBlock) {
     add(block, singlePrecision: true)
   }
