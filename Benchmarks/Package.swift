@@ -10,7 +10,9 @@ let package = Package(
   name: "candor.Benchmarks",
   platforms: [.macOS(.v14)],
   dependencies: [
-    .package(path: ".."),
+    // `name:` pins the identity: a path dependency is otherwise named after its folder
+    // (`main`, a worktree name, a clone folder), which the product references below need.
+    .package(name: "candor", path: ".."),
     .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
   ],
   targets: [

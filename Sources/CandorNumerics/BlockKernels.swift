@@ -6,7 +6,8 @@ internal import CLAPACK
 //
 // Layout of one block of `nb` rows (after the first scan):
 //
-//   row-major buffer Y (nb × p, zero where missing, shifted by c_j):
+//   row-major buffer Y (nb × (p+1): zero where missing, shifted by c_j, and a last
+//   column of ones so the syrk also yields column sums and row counts):
 //     rows [0, n_c)   complete rows (no NaN)          ─┐ one syrk each:
 //     rows [n_c, nb)  rows with at least one NaN       ─┘ G_c = Y_cᵀY_c, G_i = Y_iᵀY_i
 //
@@ -55,11 +56,11 @@ extension Double: BlockScalar {
 
 /// How one block's values are multiplied.
 enum BlockPath: Equatable {
-  /// All present values are integers with |x| ≤ 64: Float32 products are exact
-  /// (each partial sum is an integer ≤ 4096·64² = 2²⁴).
+  /// All present values are integers and every column's Σx² over the block is below
+  /// 2²⁴ (always so for |x| ≤ 64 over 4,096 rows): Float32 products are exact.
   case exactSingle
-  /// All present values are integers with |x| ≤ 2¹⁶: Float64 products are exact
-  /// (each partial sum ≤ 4096·2³² = 2⁴⁴ < 2⁵³).
+  /// All present values are integers and every column's Σx² is below 2⁴³ (always so
+  /// for |x| ≤ 2¹⁵ over 4,096 rows): Float64 products are exact.
   case exactDouble
   /// Anything else: Float64 on data shifted by the block's column means.
   case shifted
@@ -74,8 +75,6 @@ struct BlockSums {
   var completeRows = 0
   /// Shift c_j subtracted before the products (0 on the exact paths).
   var shift: [Double]
-  /// Per column: largest |x| over present values (0 when none).
-  var maximumMagnitude: [Double]
   /// n_jk, S_j|k, Q_j|k, P_jk (P symmetric, both triangles).
   var pairCount: [Int]
   var pairSum: [Double]
@@ -87,7 +86,6 @@ struct BlockSums {
 
   init(variables p: Int) {
     shift = .init(repeating: 0, count: p)
-    maximumMagnitude = .init(repeating: 0, count: p)
     pairCount = .init(repeating: 0, count: p * p)
     pairSum = .init(repeating: 0, count: p * p)
     pairSquares = .init(repeating: 0, count: p * p)
@@ -102,20 +100,27 @@ struct BlockSums {
 /// Rows are stored with one extra column of ones (width w = p + 1), so each `syrk`
 /// also yields the column sums (entry (j, p)), and its diagonal is Σ y_j².
 struct BlockKernel {
-  /// Rows per block. Float32 exactness needs ≤ 4,096 (4,096·64² = 2²⁴); 2,048 keeps
-  /// both Float32 buffers (2 × 2,048 × w × 4 bytes) in a 1 MB L2 for p = 60.
-  static let maximumRows = 2048
+  /// Rows per block: 4,096 measured fastest for p = 60 (2,048 and 8,192 were 5–15 %
+  /// slower: per-block costs, buffers that leave L2). Float32 exactness is checked per
+  /// block, not assumed (see `syrks`).
+  static let maximumRows = 4096
 
   let p: Int
   let w: Int
+  /// Rows this kernel's buffers hold (≤ maximumRows).
+  let capacity: Int
+  /// Whether small-integer blocks may take the Float32 path (benchmarks switch it off).
+  var allowsSinglePrecision = true
   private var missingPerRow: [Int32]
   private var destination: [Int]
   private var rowStart: [Int32]
   private var rowFill: [Int32]
   private var missingColumns: [Int32] = []
-  private var missingList: [MissingEntry] = []
-  private struct MissingEntry { var row: Int32; var column: Int32 }
-  private var singleNatural: [Float]
+  /// The block's NaN positions (row within the block, column), in column order.
+  private var missingRows: [Int32] = []
+  private var missingCols: [Int32] = []
+  /// Zero-filled Float32 values, column-major (`[r + j·capacity]`), written by pass 1.
+  private var singleColumns: [Float]
   private var singleSorted: [Float]
   private var doubleNatural: [Double] = []
   private var doubleSorted: [Double] = []
@@ -124,16 +129,17 @@ struct BlockKernel {
   private var nn: [Int32]
   private var missingCount: [Int]
 
-  init(variables p: Int) {
+  init(variables p: Int, capacity: Int = maximumRows) {
     self.p = p
     self.w = p + 1
-    let m = Self.maximumRows
+    let m = max(1, min(capacity, Self.maximumRows))
+    self.capacity = m
     missingPerRow = .init(repeating: 0, count: m)
     destination = .init(repeating: 0, count: m)
     rowStart = .init(repeating: 0, count: m + 1)
     rowFill = .init(repeating: 0, count: m)
-    singleNatural = Self.buffer(rows: m, width: p + 1)
-    singleSorted = singleNatural
+    singleColumns = .init(repeating: 0, count: m * p)
+    singleSorted = Self.buffer(rows: m, width: p + 1)
     singleC1 = .init(repeating: 0, count: (p + 1) * (p + 1)); singleC2 = singleC1
     singleA = .init(repeating: 0, count: p * p); singleB = singleA
     nn = .init(repeating: 0, count: p * p)
@@ -148,129 +154,173 @@ struct BlockKernel {
   }
 
   /// Computes the sums of rows `firstRow ..< firstRow + count` of a column-major
-  /// `rows × p` array (`count ≤ maximumRows`).
+  /// `rows × p` array (`count ≤ capacity`).
   mutating func run(values: UnsafePointer<Double>, rows n: Int, firstRow r0: Int, count nb: Int,
            into sums: inout BlockSums) {
-    precondition(nb <= Self.maximumRows)
+    precondition(nb <= capacity)
     let p = self.p, w = self.w
     sums.rows = nb
 
-    // Pass 1 (SIMD, one column at a time): zero-filled values written as Float32 into
-    // the row-major buffer (speculatively: most blocks are small integers), largest
-    // |x|, integer-ness, positions of the NaNs.
-    // x is an integer when (x + 1.5·2⁵²) − 1.5·2⁵² == x (exact for |x| ≤ 2⁵¹; larger
-    // values fail the |x| ≤ 2¹⁶ test anyway).
-    typealias V = SIMD8<Double>
-    let magic = V(repeating: 0x1.8p52)
+    // Pass 1 streams each column once (long sequential reads) into a column-major
+    // Float32 buffer, zero-filled (speculatively: most blocks are small integers; the
+    // transpose to rows happens later, in cache), checks integer-ness and lists the
+    // NaN positions (row, column) in a preallocated buffer. Written with 2-lane
+    // vectors (the SSE2 baseline width), four per step, so the loop state fits in
+    // registers. x is an integer when (x + 1.5·2⁵²) − 1.5·2⁵² == x (exact for
+    // |x| ≤ 2⁵¹; larger values fail the magnitude test after the products anyway).
     var anyNonInteger = false
-    var maxAbs = 0.0
-    missingList.removeAll(keepingCapacity: true)
-    singleNatural.withUnsafeMutableBufferPointer { outBuffer in
-      let out = outBuffer.baseAddress!
-      for j in 0..<p {
-        let col = values + (r0 &+ j &* n)
-        let raw = UnsafeRawPointer(col)
-        let dst = out + j
-        var big = V()
-        var bad = SIMDMask<SIMD8<Int64>>(repeating: false)
-        var r = 0
-        while r &+ 8 <= nb {
-          let x = raw.loadUnaligned(fromByteOffset: r &* 8, as: V.self)
-          let nan = x .!= x
-          let y = x.replacing(with: 0, where: nan)
-          let a = y.replacing(with: -y, where: y .< 0)
-          big.replace(with: a, where: a .> big)
-          bad .|= ((y + magic) - magic) .!= y
-          let f = SIMD8<Float>(y)
-          let d = dst + r &* w
-          d[0] = f[0]; d[w] = f[1]; d[2 &* w] = f[2]; d[3 &* w] = f[3]
-          d[4 &* w] = f[4]; d[5 &* w] = f[5]; d[6 &* w] = f[6]; d[7 &* w] = f[7]
-          if any(nan) {
-            for l in 0..<8 where nan[l] { missingList.append(MissingEntry(row: Int32(r &+ l), column: Int32(j))) }
+    typealias D2 = SIMD2<Double>
+    let magic2 = D2(repeating: 0x1.8p52)
+    var bad = SIMDMask<SIMD2<Int64>>(repeating: false)
+    let ld = capacity
+    if missingRows.count < nb * p {
+      missingRows = .init(repeating: 0, count: nb * p); missingCols = missingRows
+    }
+    var listCount = 0
+    var mRows = missingRows, mCols = missingCols
+    missingRows = []; missingCols = []
+    mRows.withUnsafeMutableBufferPointer { rowsBuffer in
+      mCols.withUnsafeMutableBufferPointer { colsBuffer in
+        singleColumns.withUnsafeMutableBufferPointer { outBuffer in
+          let listRows = rowsBuffer.baseAddress!, listCols = colsBuffer.baseAddress!
+          let out = UnsafeMutableRawPointer(outBuffer.baseAddress!)
+          let vectorEnd = nb / 8 &* 8
+          for j in 0..<p {
+            let col = values + (r0 &+ j &* n)
+            let raw = UnsafeRawPointer(col)
+            let dst = out + j &* ld &* 4
+            let column = Int32(j)
+            var r = 0
+            while r < vectorEnd {
+              let x0 = raw.loadUnaligned(fromByteOffset: r &* 8, as: D2.self)
+              let x1 = raw.loadUnaligned(fromByteOffset: r &* 8 &+ 16, as: D2.self)
+              let x2 = raw.loadUnaligned(fromByteOffset: r &* 8 &+ 32, as: D2.self)
+              let x3 = raw.loadUnaligned(fromByteOffset: r &* 8 &+ 48, as: D2.self)
+              let n0 = x0 .!= x0, n1 = x1 .!= x1, n2 = x2 .!= x2, n3 = x3 .!= x3
+              let y0 = x0.replacing(with: 0, where: n0), y1 = x1.replacing(with: 0, where: n1)
+              let y2 = x2.replacing(with: 0, where: n2), y3 = x3.replacing(with: 0, where: n3)
+              let b01 = (((y0 + magic2) - magic2) .!= y0) .| (((y1 + magic2) - magic2) .!= y1)
+              let b23 = (((y2 + magic2) - magic2) .!= y2) .| (((y3 + magic2) - magic2) .!= y3)
+              bad .|= b01 .| b23
+              let o = r &* 4
+              dst.storeBytes(of: SIMD2<Float>(y0), toByteOffset: o, as: SIMD2<Float>.self)
+              dst.storeBytes(of: SIMD2<Float>(y1), toByteOffset: o &+ 8, as: SIMD2<Float>.self)
+              dst.storeBytes(of: SIMD2<Float>(y2), toByteOffset: o &+ 16, as: SIMD2<Float>.self)
+              dst.storeBytes(of: SIMD2<Float>(y3), toByteOffset: o &+ 24, as: SIMD2<Float>.self)
+              if any((n0 .| n1) .| (n2 .| n3)) {
+                for l in 0..<8 where col[r &+ l].isNaN {
+                  listRows[listCount] = Int32(truncatingIfNeeded: r &+ l)
+                  listCols[listCount] = column
+                  listCount &+= 1
+                }
+              }
+              r &+= 8
+            }
+            let dstF = dst.assumingMemoryBound(to: Float.self)
+            while r < nb {
+              let x = col[r]
+              if x.isNaN {
+                listRows[listCount] = Int32(truncatingIfNeeded: r)
+                listCols[listCount] = column
+                listCount &+= 1
+                dstF[r] = 0
+              } else {
+                anyNonInteger = anyNonInteger || (x + 0x1.8p52) - 0x1.8p52 != x
+                dstF[r] = Float(x)
+              }
+              r &+= 1
+            }
           }
-          r &+= 8
         }
-        var bigS = big.max()
-        var badS = any(bad)
-        while r < nb {
-          let x = col[r]
-          if x.isNaN {
-            missingList.append(MissingEntry(row: Int32(r), column: Int32(j)))
-            dst[r &* w] = 0
-          } else {
-            bigS = max(bigS, abs(x))
-            badS = badS || (x + 0x1.8p52) - 0x1.8p52 != x
-            dst[r &* w] = Float(x)
-          }
-          r &+= 1
-        }
-        anyNonInteger = anyNonInteger || badS
-        maxAbs = max(maxAbs, bigS)
-        sums.maximumMagnitude[j] = bigS
       }
     }
-    let path: BlockPath
-    if !anyNonInteger && maxAbs <= 64 { path = .exactSingle }
-    else if !anyNonInteger && maxAbs <= 65536 { path = .exactDouble }
-    else { path = .shifted }
-    sums.path = path
+    anyNonInteger = anyNonInteger || any(bad)
 
-    // Missing counts per column and per row, from the NaN list.
-    for j in 0..<p { missingCount[j] = 0 }
-    for r in 0..<nb { missingPerRow[r] = 0 }
-    for e in missingList {
-      missingCount[Int(e.column)] += 1
-      missingPerRow[Int(e.row)] += 1
-    }
-    // Shift (shifted path only): the column's first observed value in the block, so a
-    // large common offset never cancels and a constant column becomes exactly 0.
-    for j in 0..<p {
-      var c = 0.0
-      if path == .shifted && missingCount[j] < nb {
-        let col = values + (r0 &+ j &* n)
-        var r = 0
-        while col[r].isNaN { r += 1 }
-        c = col[r].isFinite ? col[r] : 0
-      }
-      sums.shift[j] = c
-    }
-
-    // Row order: complete rows first, incomplete rows last (each in input order);
-    // missing columns of each incomplete row listed contiguously (CSR by row).
+    // Missing counts per column and per row; row order: complete rows first,
+    // incomplete rows last (each in input order); missing columns of each incomplete
+    // row listed contiguously (CSR by row).
     var complete = 0
-    for r in 0..<nb where missingPerRow[r] == 0 { complete += 1 }
-    var front = 0, back = complete
-    rowStart[0] = 0
-    for r in 0..<nb {
-      if missingPerRow[r] == 0 {
-        destination[r] = front; front += 1
-      } else {
-        destination[r] = back
-        rowStart[back - complete + 1] = missingPerRow[r]
-        back += 1
+    if missingColumns.count < listCount { missingColumns = .init(repeating: 0, count: listCount) }
+    for j in 0..<p { missingCount[j] = 0 }
+    mRows.withUnsafeBufferPointer { listRows in
+      mCols.withUnsafeBufferPointer { listCols in
+        missingPerRow.withUnsafeMutableBufferPointer { perRow in
+          destination.withUnsafeMutableBufferPointer { dest in
+            rowStart.withUnsafeMutableBufferPointer { start in
+              rowFill.withUnsafeMutableBufferPointer { fill in
+                missingColumns.withUnsafeMutableBufferPointer { columns in
+                  missingCount.withUnsafeMutableBufferPointer { perColumn in
+                    perRow.baseAddress!.update(repeating: 0, count: nb)
+                    for i in 0..<listCount {
+                      perColumn[Int(listCols[i])] &+= 1
+                      perRow[Int(listRows[i])] &+= 1
+                    }
+                    for r in 0..<nb where perRow[r] == 0 { complete &+= 1 }
+                    var front = 0, back = complete
+                    start[0] = 0
+                    for r in 0..<nb {
+                      let m = perRow[r]
+                      if m == 0 {
+                        dest[r] = front; front &+= 1
+                      } else {
+                        dest[r] = back
+                        start[back &- complete &+ 1] = m
+                        back &+= 1
+                      }
+                    }
+                    let incomplete = nb - complete
+                    for d in 0..<incomplete { start[d &+ 1] &+= start[d]; fill[d] = 0 }
+                    for i in 0..<listCount {
+                      let d = dest[Int(listRows[i])] &- complete
+                      columns[Int(start[d] &+ fill[d])] = listCols[i]
+                      fill[d] &+= 1
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
       }
     }
+    missingRows = mRows; missingCols = mCols
     sums.completeRows = complete
-    let incomplete = nb - complete
-    if incomplete > 0 { for d in 0..<incomplete { rowStart[d + 1] += rowStart[d]; rowFill[d] = 0 } }
-    if missingColumns.count < missingList.count { missingColumns = .init(repeating: 0, count: missingList.count) }
-    for e in missingList {
-      let d = destination[Int(e.row)] - complete
-      missingColumns[Int(rowStart[d] + rowFill[d])] = e.column
-      rowFill[d] += 1
-    }
 
-    switch path {
-    case .exactSingle:
-      Self.permute(singleNatural, into: &singleSorted, destination: destination, width: w, count: nb)
-      Self.products(&singleSorted, &singleC1, &singleC2, &singleA, &singleB, nn: &nn, missingColumns: missingColumns,
-                    rowStart: rowStart, missingCount: missingCount, variables: p, count: nb, complete: complete,
-                    into: &sums)
-    case .exactDouble, .shifted:
-      if doubleNatural.isEmpty {
-        doubleNatural = Self.buffer(rows: Self.maximumRows, width: w); doubleSorted = doubleNatural
-        doubleC1 = .init(repeating: 0, count: w * w); doubleC2 = doubleC1
-        doubleA = .init(repeating: 0, count: p * p); doubleB = doubleA
+    // Exactness: with integer values, every partial sum inside a syrk is an integer
+    // bounded by √(Σy_j²·Σy_k²) ≤ max_j Σy_j² (Cauchy–Schwarz), and the corrections
+    // by Σ|y_j| ≤ Σy_j². Rounding is monotone, so a computed diagonal below 2²⁴
+    // (Float32) or 2⁴³ (Float64; keeps Int totals far from overflow) proves the whole
+    // block was summed exactly. Otherwise the block is redone on the next path.
+    if !anyNonInteger && allowsSinglePrecision {
+      Self.transpose(singleColumns, leadingDimension: capacity, into: &singleSorted, destination: destination,
+                     variables: p, count: nb)
+      if Self.syrks(&singleSorted, &singleC1, &singleC2, variables: p, count: nb, complete: complete, limit: 0x1p24) {
+        sums.path = .exactSingle
+        for j in 0..<p { sums.shift[j] = 0 }
+        Self.corrections(&singleSorted, c1: singleC1, c2: singleC2, &singleA, &singleB, nn: &nn,
+                         missingColumns: missingColumns, rowStart: rowStart, missingCount: missingCount,
+                         variables: p, count: nb, complete: complete, into: &sums)
+        return
+      }
+    }
+    if doubleNatural.isEmpty {
+      doubleNatural = Self.buffer(rows: capacity, width: w); doubleSorted = doubleNatural
+      doubleC1 = .init(repeating: 0, count: w * w); doubleC2 = doubleC1
+      doubleA = .init(repeating: 0, count: p * p); doubleB = doubleA
+    }
+    for path in [BlockPath.exactDouble, .shifted] {
+      if path == .exactDouble && anyNonInteger { continue }
+      // Shift (shifted path only): the column's first observed value in the block, so
+      // a large common offset never cancels and a constant column becomes exactly 0.
+      for j in 0..<p {
+        var c = 0.0
+        if path == .shifted && missingCount[j] < nb {
+          let col = values + (r0 &+ j &* n)
+          var r = 0
+          while col[r].isNaN { r += 1 }
+          c = col[r].isFinite ? col[r] : 0
+        }
+        sums.shift[j] = c
       }
       doubleNatural.withUnsafeMutableBufferPointer { outBuffer in
         let out = outBuffer.baseAddress!
@@ -284,9 +334,82 @@ struct BlockKernel {
         }
       }
       Self.permute(doubleNatural, into: &doubleSorted, destination: destination, width: w, count: nb)
-      Self.products(&doubleSorted, &doubleC1, &doubleC2, &doubleA, &doubleB, nn: &nn, missingColumns: missingColumns,
-                    rowStart: rowStart, missingCount: missingCount, variables: p, count: nb, complete: complete,
-                    into: &sums)
+      let exact = Self.syrks(&doubleSorted, &doubleC1, &doubleC2, variables: p, count: nb, complete: complete,
+                             limit: path == .exactDouble ? 0x1p43 : .infinity)
+      if path == .exactDouble && !exact { continue }
+      sums.path = path
+      Self.corrections(&doubleSorted, c1: doubleC1, c2: doubleC2, &doubleA, &doubleB, nn: &nn,
+                       missingColumns: missingColumns, rowStart: rowStart, missingCount: missingCount,
+                       variables: p, count: nb, complete: complete, into: &sums)
+      return
+    }
+  }
+
+  /// The two syrk calls (complete rows, incomplete rows). Returns whether every
+  /// diagonal entry is below `limit` (NaN fails).
+  private static func syrks<T: BlockScalar>(_ buffer: inout [T], _ c1: inout [T], _ c2: inout [T],
+                                            variables p: Int, count nb: Int, complete: Int, limit: T) -> Bool {
+    let w = p + 1
+    buffer.withUnsafeBufferPointer { buf in
+      let base = buf.baseAddress!
+      c1.withUnsafeMutableBufferPointer { T.syrkRows(p: w, n: complete, rows: base, c: $0.baseAddress!) }
+      c2.withUnsafeMutableBufferPointer {
+        T.syrkRows(p: w, n: nb - complete, rows: base + complete &* w, c: $0.baseAddress!)
+      }
+    }
+    for j in 0..<p where !(c1[j &* (w + 1)] < limit && c2[j &* (w + 1)] < limit) { return false }
+    return true
+  }
+
+  /// Column-major (leading dimension `ld`) to row-major rows at their
+  /// sorted positions, in tiles of 64 rows so the written rows stay in L1.
+  private static func transpose(_ columns: [Float], leadingDimension ld: Int, into sorted: inout [Float],
+                                destination: [Int], variables p: Int, count nb: Int) {
+    let w = p + 1, tile = 64
+    columns.withUnsafeBufferPointer { src in
+      sorted.withUnsafeMutableBufferPointer { dst in
+        destination.withUnsafeBufferPointer { dest in
+          // 4 × 4 tiles: four 4-row loads from four columns, transposed in registers,
+          // stored as four 4-value pieces of rows.
+          let src0 = UnsafeRawPointer(src.baseAddress!)
+          let dst0 = UnsafeMutableRawPointer(dst.baseAddress!)
+          let p4 = p / 4 &* 4
+          var t0 = 0
+          while t0 < nb {
+            let t1 = min(nb, t0 &+ tile)
+            let t4 = t0 &+ (t1 &- t0) / 4 &* 4
+            var j = 0
+            while j < p4 {
+              let c0 = src0 + j &* ld &* 4, c1 = c0 + ld &* 4, c2 = c1 + ld &* 4, c3 = c2 + ld &* 4
+              var r = t0
+              while r < t4 {
+                let a = c0.loadUnaligned(fromByteOffset: r &* 4, as: SIMD4<Float>.self)
+                let b = c1.loadUnaligned(fromByteOffset: r &* 4, as: SIMD4<Float>.self)
+                let c = c2.loadUnaligned(fromByteOffset: r &* 4, as: SIMD4<Float>.self)
+                let d = c3.loadUnaligned(fromByteOffset: r &* 4, as: SIMD4<Float>.self)
+                dst0.storeBytes(of: SIMD4(a[0], b[0], c[0], d[0]), toByteOffset: (dest[r] &* w &+ j) &* 4, as: SIMD4<Float>.self)
+                dst0.storeBytes(of: SIMD4(a[1], b[1], c[1], d[1]), toByteOffset: (dest[r &+ 1] &* w &+ j) &* 4, as: SIMD4<Float>.self)
+                dst0.storeBytes(of: SIMD4(a[2], b[2], c[2], d[2]), toByteOffset: (dest[r &+ 2] &* w &+ j) &* 4, as: SIMD4<Float>.self)
+                dst0.storeBytes(of: SIMD4(a[3], b[3], c[3], d[3]), toByteOffset: (dest[r &+ 3] &* w &+ j) &* 4, as: SIMD4<Float>.self)
+                r &+= 4
+              }
+              for jj in j..<(j &+ 4) {
+                let column = src.baseAddress! + jj &* ld
+                let out = dst.baseAddress! + jj
+                for r in t4..<t1 { out[dest[r] &* w] = column[r] }
+              }
+              j &+= 4
+            }
+            while j < p {
+              let column = src.baseAddress! + j &* ld
+              let out = dst.baseAddress! + j
+              for r in t0..<t1 { out[dest[r] &* w] = column[r] }
+              j &+= 1
+            }
+            t0 = t1
+          }
+        }
+      }
     }
   }
 
@@ -304,9 +427,9 @@ struct BlockKernel {
     }
   }
 
-  /// The two syrk calls and the sparse corrections, then the block's sums.
-  private static func products<T: BlockScalar>(
-    _ buffer: inout [T], _ c1: inout [T], _ c2: inout [T], _ a: inout [T], _ b: inout [T],
+  /// The sparse corrections, then the block's sums.
+  private static func corrections<T: BlockScalar>(
+    _ buffer: inout [T], c1: [T], c2: [T], _ a: inout [T], _ b: inout [T],
     nn: inout [Int32], missingColumns: [Int32], rowStart: [Int32], missingCount: [Int],
     variables p: Int, count nb: Int, complete: Int, into sums: inout BlockSums
   ) {
@@ -315,10 +438,6 @@ struct BlockKernel {
     let incomplete = nb - complete
     buffer.withUnsafeBufferPointer { buf in
       let base = buf.baseAddress!
-      c1.withUnsafeMutableBufferPointer { T.syrkRows(p: w, n: complete, rows: base, c: $0.baseAddress!) }
-      c2.withUnsafeMutableBufferPointer {
-        T.syrkRows(p: w, n: incomplete, rows: base + complete &* w, c: $0.baseAddress!)
-      }
       // Sparse corrections: A[·,k] += y_r, B[·,k] += y_r², NN[j,k] += 1 for each
       // missing (r, k) and each missing j of that row.
       a.withUnsafeMutableBufferPointer { pa in
@@ -356,7 +475,6 @@ struct BlockKernel {
       columnSum[j] = Double(c1[idx]) + Double(c2[idx])
     }
     for k in 0..<p {
-      let squaresK = Double(c1[k + k * w]) + Double(c2[k + k * w])
       for j in 0..<p {
         let idx = j + k * p
         let squaresJ = Double(c1[j + j * w]) + Double(c2[j + j * w])
@@ -372,7 +490,6 @@ struct BlockKernel {
           sums.completeCross[k + j * p] = gc
         }
       }
-      _ = squaresK
     }
   }
 }

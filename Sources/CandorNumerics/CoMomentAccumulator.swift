@@ -33,28 +33,35 @@
 /// ## How the sums are computed
 ///
 /// Rows are processed in blocks of at most 4,096. A block is copied zero-filled into a
-/// row-major buffer with its complete rows first; `syrk` over the complete part gives
-/// the listwise cross-products and `syrk` over the rest completes Σ x_j·x_k (a
-/// zero-filled product is the pairwise product). Pairwise counts, sums and sums of
-/// squares need, per missing value (r, k), row r added to column k of a correction
-/// table (O(#missing · p), 2 % of one `syrk` when 2 % of values are missing):
-/// n_jk = n − N_j − N_k + NN_jk, S_j|k = Σ_j − A_jk, Q_j|k = Σ_j² − B_jk.
+/// row-major buffer with its complete rows first and a last column of ones; `syrk`
+/// over the complete part gives the listwise cross-products (and, through the ones
+/// column, sums and counts) and `syrk` over the rest completes Σ x_j·x_k (a zero-filled
+/// product is the pairwise product). Pairwise counts, sums and sums of squares need, per
+/// missing value (r, k), row r added to column k of a correction table
+/// (O(#missing · p): 2 % of one `syrk` when 2 % of values are missing):
+/// n_jk = n − N_j − N_k + NN_jk, S_j|k = Σ_j − A_jk, Q_j|k = Σ_j² − B_jk, with N_j the
+/// missing values of column j and NN_jk the rows missing both.
 ///
 /// ## Exactness and merging
 ///
-/// - **Integer-coded blocks** (every present value an integer, |x| ≤ 2¹⁶) are
-///   multiplied exactly: in Float32 when |x| ≤ 64 (a partial sum never exceeds
-///   4,096·64² = 2²⁴), else in Float64 (≤ 4,096·2³² < 2⁵³), and added into `Int`
-///   totals. The totals do not depend on how rows were split into blocks or shards,
-///   nor on the merge order, so the moments are **bit-identical** for any splitting.
-///   The final step evaluates n·Q − S² and n·P − S_j·S_k in exact 128-bit integer
-///   arithmetic, so no cancellation occurs however large the means.
-/// - **Other blocks** are shifted by the block's column means (so a large common
-///   offset does not cancel), reduced to centred moments and combined with the
-///   pairwise update of Chan, Golub & LeVeque (1979):
+/// - **Integer-coded blocks** (every present value an integer) are multiplied exactly
+///   and added into `Int` totals: in Float32 when every column's Σx² over the block is
+///   below 2²⁴ (always so for |x| ≤ 64, e.g. Likert items), else in Float64 when it is
+///   below 2⁴³ (always so for |x| ≤ 2¹⁵). The bound is checked on the computed `syrk`
+///   diagonal: every partial sum is an integer bounded by max_j Σx_j² (Cauchy–Schwarz)
+///   and rounding is monotone, so a diagonal below the bound proves the block exact;
+///   otherwise the block is redone on the next path. The totals do not depend on how
+///   rows were split into blocks or shards, nor on the merge order, so the moments are
+///   **bit-identical** for any splitting. The final step evaluates n·Q − S² and
+///   n·P − S_j·S_k in exact 128-bit integer arithmetic, so no cancellation occurs.
+/// - **Other blocks** (non-integers, or integers too large for the bounds) are shifted
+///   by each column's first observed value in the block (Welford with offset, so a
+///   large common offset does not cancel), reduced to centred moments about per-column
+///   offsets and combined with the pairwise update of Chan, Golub & LeVeque (1979):
 ///   n = nₐ + n_b, δ = mean_b − meanₐ, mean = meanₐ + δ·n_b/n,
 ///   M2 = M2ₐ + M2_b + δ²·nₐn_b/n, C = Cₐ + C_b + δ_j·δ_k·nₐn_b/n.
-///   Different splittings then agree within about 1e-12 (absolute + relative).
+///   Different splittings then agree within about 1e-12 (absolute + relative); the
+///   tests check 1e-12 with values around 1e7.
 ///
 /// ## Undefined values
 ///
@@ -93,13 +100,23 @@ public struct CoMomentAccumulator: Sendable, Equatable {
   ///
   /// Infinite values are not missing values; they make every moment they touch
   /// non-finite. Exact totals trap on `Int` overflow, which needs more than 2³¹
-  /// rows of values near 2¹⁶.
-  /// - Complexity: O(n·p²) through BLAS `syrk`, plus O(#missing · p).
+  /// rows of values near 2¹⁵.
+  /// - Complexity: O(n·p²) through BLAS `syrk`, plus O(#missing · p), plus a fixed
+  ///   O(p²) per call and per 4,096 rows: feed blocks of thousands of rows, not single rows.
   public mutating func add(_ block: RowBlock) {
+    add(block, singlePrecision: true)
+  }
+
+  /// ``add(_:)`` with the Float32 path switched off (`singlePrecision: false`): small
+  /// integers then go through the exact Float64 path. Same results, bit for bit; for
+  /// benchmarks that measure what Float32 buys.
+  @_spi(Benchmarks)
+  public mutating func add(_ block: RowBlock, singlePrecision: Bool) {
     precondition(block.columns == variables,
                  "cannot add a block of \(block.columns) columns to an accumulator of \(variables) variables")
     if block.rows == 0 { return }
-    var kernel = BlockKernel(variables: variables)
+    var kernel = BlockKernel(variables: variables, capacity: block.rows)
+    kernel.allowsSinglePrecision = singlePrecision
     var sums = BlockSums(variables: variables)
     block.values.withUnsafeBufferPointer { v in
       var r0 = 0

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import CandorNumerics
+@_spi(Benchmarks) @testable import CandorNumerics
 
 // MARK: - Helpers
 
@@ -209,6 +209,30 @@ private func accumulateInRandomSplits(_ rows: [[Double]], columns p: Int, _ g: i
         }
       }
     }
+  }
+
+  @Test func float32AndFloat64ExactPathsGiveTheSameBits() {
+    var g = SeededGenerator(seed: 16)
+    let p = 7
+    // 9,000 rows: two full 4,096-row blocks and a partial one; values 1–7 fit Float32.
+    let rows = randomRows(9000, p, levels: 7, missing: 0.02, &g)
+    var single = CoMomentAccumulator(variables: p), double = single
+    single.add(block(rows[...], columns: p))
+    double.add(block(rows[...], columns: p), singlePrecision: false)
+    #expect(single == double)
+    for policy in MissingDataPolicy.allCases {
+      #expect(identical(single.moments(policy), double.moments(policy)))
+      #expect(difference(single.moments(policy), naiveMoments(rows, columns: p, policy: policy)) < 1e-12)
+    }
+    // Values up to 200 overflow the Float32 bound on a 4,096-row block (Σx² > 2²⁴): the
+    // kernel must notice and redo the block in Float64, still exactly.
+    let wide = randomRows(4096, 3, levels: 200, missing: 0.02, &g)
+    var whole = CoMomentAccumulator(variables: 3)
+    whole.add(block(wide[...], columns: 3))
+    var pieces = CoMomentAccumulator(variables: 3)
+    for start in stride(from: 0, to: 4096, by: 64) { pieces.add(block(wide[start..<(start + 64)], columns: 3)) }
+    #expect(identical(whole.moments(.pairwise), pieces.moments(.pairwise)))
+    #expect(difference(whole.moments(.pairwise), naiveMoments(wide, columns: 3, policy: .pairwise)) < 1e-12)
   }
 
   @Test func nonIntegerDataAgreesWithin1e12AcrossSplittings() {
