@@ -60,10 +60,10 @@ extension ReportDraft {
         table.rows.append(.init(cells))
       }
       let ss = fa.varianceExplained
-      table.rows.append(.init([.text("SS loadings")] + (0..<k).map { Present.number(j(ss, $0)) } + [.empty, .empty]))
+      table.rows.append(.init([.text("SS loadings")] + (0..<k).map { Present.number(element(ss, $0)) } + [.empty, .empty]))
       table.rows.append(
         .init(
-          [.text("% variance")] + (0..<k).map { Present.number(j(ss, $0).map { 100 * $0 / Double(max(p, 1)) }, decimals: 1) }
+          [.text("% variance")] + (0..<k).map { Present.number(element(ss, $0).map { 100 * $0 / Double(max(p, 1)) }, decimals: 1) }
             + [.empty, .empty]))
       tables.append(table)
 
@@ -94,7 +94,7 @@ extension ReportDraft {
     }
   }
 
-  private func j(_ xs: [Double], _ i: Int) -> Double? { i < xs.count ? xs[i] : nil }
+  private func element(_ xs: [Double], _ i: Int) -> Double? { i < xs.count ? xs[i] : nil }
 
   private func methodName(_ m: String) -> String {
     switch m {
