@@ -201,7 +201,9 @@ private func accumulateInRandomSplits(_ rows: [[Double]], columns p: Int, _ g: i
       #expect(identical(rowByRow.moments(.pairwise), firstPart.moments(.pairwise)))
       for policy in MissingDataPolicy.allCases {
         let reference = whole.moments(policy)
-        #expect(difference(reference, naiveMoments(rows, columns: p, policy: policy)) < 1e-12)
+        // The textbook two-pass reference itself rounds at ~1e-12 (relative) on values
+        // up to 1,000; the splits below are held to bit-identity instead.
+        #expect(difference(reference, naiveMoments(rows, columns: p, policy: policy)) < 1e-11)
         for _ in 0..<4 {
           let split = accumulateInRandomSplits(rows, columns: p, &g)
           #expect(split.rows == whole.rows && split.completeRows == whole.completeRows)

@@ -29,6 +29,17 @@ public struct AnalysisLayout: Sendable {
   public let covariateVariables: [Int]
   /// Group levels: the hierarchy of `groups` (outermost first), then each cut.
   public let groupLevels: [GroupLevel]
+  /// Per variable: the decoded value of each one-digit cell "0"…"9" (nil = take the
+  /// full decoder, e.g. to raise a positioned error for an out-of-range digit).
+  let digitTables: [[Double?]]
+  /// Per variable: whether keying flipped it, and the range sum that undoes the flip.
+  let flips: [(flipped: Bool, rangeSum: Double)]
+
+  /// A keyed value back in the respondent's response metric (for straight-lining).
+  @inline(__always) func unkeyed(_ x: Double, variable v: Int) -> Double {
+    flips[v].flipped ? flips[v].rangeSum - x : x
+  }
+
   /// Score variables kept per respondent (and the cluster level), when a model needs rows.
   public var respondentColumns: (scores: [Int], clusterLevel: Int?)?
 
@@ -93,6 +104,19 @@ public struct AnalysisLayout: Sendable {
       levels.append(GroupLevel(name: codebook.cuts[k], columns: [column], isCut: true))
     }
     groupLevels = levels
+    digitTables = plan.variables.indices.map { v in
+      (0..<10).map { d -> Double? in
+        // Out-of-range digits take the full decoder, which counts or reports them.
+        var counts = DecodeCounts(variables: plan.variables.count)
+        var text = String(d)
+        let x = try? text.withUTF8 { try plan.decodeCell(UnsafeRawBufferPointer($0), variable: v, row: nil, counts: &counts) }
+        return counts.totalOutOfRange > 0 ? nil : x
+      }
+    }
+    flips = plan.variables.map { variable in
+      let r = variable.range
+      return (variable.isDescending != variable.isReversed && r != nil, (r?.min ?? 0) + (r?.max ?? 0))
+    }
   }
 
   /// Number of decoded variables.

@@ -97,8 +97,12 @@ extension SurveyData {
         guard let k = layout.scoreIndex(named: scale.name) else { continue }
         let result = Aggregation.analyze(
           scale: scale.name, by: level.name, groupNames: stats.labels.map { $0.components(separatedBy: " / ").last ?? $0 },
-          scores: stats.scores[k], items: stats.items[s], responseOptions: scale.range.points,
-          favourability: stats.favourability[s], headcounts: nil, respondents: nil,
+          scores: stats.scores[k], items: stats.items[s]?.moments(groups: stats.labels.count),
+          responseOptions: scale.range.points,
+          favourability: FavourabilityBands.fromLayout(scale, points: scale.range.points).flatMap { bands in
+            stats.items[s]?.favourability(bands, groups: stats.labels.count)
+          },
+          headcounts: nil, respondents: nil,
           retention: outcomeIndex.map { stats.scores[$0] })
         // Entries are emitted for non-empty groups in index order.
         let present = (0..<stats.scores[k].groupCount).filter { stats.scores[k].counts[$0] > 0 }

@@ -3,28 +3,24 @@ import CandorNumerics
 import CandorPsychometrics
 
 /// Per-group sufficient statistics of one group level: labels interned to dense
-/// indices, score moments per score variable, item moments and favourability counts
-/// per scale. Memory grows with the number of groups, never with rows.
+/// indices, score moments per score variable, and per scale a response histogram of
+/// each keyed item (what rwg, rwg(j) and favourability need). Memory grows with the
+/// number of groups, never with rows.
 public struct GroupLevelStatistics: Sendable {
   /// Group labels by index (a nested level's label is its path, joined by " / ").
   public private(set) var labels: [String] = []
   private var index: [String: Int32] = [:]
   /// Per score variable.
   public var scores: [GroupMoments]
-  /// Per scale: keyed item moments (rwg, rwg(j)).
-  public var items: [ItemGroupMoments?]
-  /// Per scale: favourability band counts of keyed item responses.
-  public var favourability: [FavourabilityCounts?]
+  /// Per scale (nil for value scales, which are not aggregated item by item).
+  public var items: [ItemGroupHistogram?]
   /// Respondents (used rows) per group.
   public var respondents: [Int] = []
 
   init(layout: AnalysisLayout) {
     scores = Array(repeating: GroupMoments(), count: layout.scoreNames.count)
-    items = layout.scales.map { $0.variables.isEmpty ? nil : ItemGroupMoments(items: $0.variables.count) }
-    favourability = layout.scales.map { scale in
-      let points = scale.range.points
-      guard let bands = FavourabilityBands.fromLayout(scale, points: points) else { return nil }
-      return FavourabilityCounts(bands: bands, minimum: scale.range.min)
+    items = layout.scales.map { scale in
+      scale.usesMRAT || scale.variables.isEmpty ? nil : ItemGroupHistogram(items: scale.variables.count, range: scale.range)
     }
   }
 
@@ -45,11 +41,107 @@ public struct GroupLevelStatistics: Sendable {
     let mapping = other.labels.map { intern($0) }
     for g in other.respondents.indices { respondents[Int(mapping[g])] += other.respondents[g] }
     for k in scores.indices { scores[k].merge(other.scores[k], groupMapping: mapping) }
-    for k in items.indices { if let o = other.items[k] { items[k]!.merge(o, groupMapping: mapping) } }
-    for k in favourability.indices {
-      if let o = other.favourability[k] { favourability[k]!.merge(o, groupMapping: mapping) }
-    }
+    for k in items.indices { if let o = other.items[k] { items[k]!.merge(o, groupMapping: mapping, groups: labels.count) } }
     return mapping
+  }
+}
+
+/// Per group and item, counts of each integer response in the item's range (keyed),
+/// plus moments of any other answered value: exact, mergeable, one increment per cell.
+/// n, Σx, Σx² (rwg) and favourability bands are derived at the end.
+public struct ItemGroupHistogram: Sendable {
+  public let items: Int
+  public let range: ResponseRange
+  /// Response points `range.min … range.max`.
+  public let points: Int
+  /// groups × items × points.
+  public private(set) var counts: [Int] = []
+  /// Values that are not integer points of the range (rare: recodes to halves).
+  public private(set) var other: ItemGroupMoments
+
+  init(items: Int, range: ResponseRange) {
+    self.items = items
+    self.range = range
+    points = max(1, range.points)
+    other = ItemGroupMoments(items: items)
+  }
+
+  var groupCount: Int { counts.count / (items * points) }
+
+  mutating func grow(to groups: Int) {
+    let need = groups * items * points
+    if counts.count < need { counts += repeatElement(0, count: need - counts.count) }
+  }
+
+  /// Adds column-major keyed item values (`rows × items`) with their group indices.
+  mutating func add(_ values: UnsafeBufferPointer<Double>, rows: Int, groups: [Int32], groupCount: Int) {
+    grow(to: groupCount)
+    let lo = range.min, p = points, k = items
+    counts.withUnsafeMutableBufferPointer { c in
+      for j in 0..<k {
+        let base = j * rows
+        for i in 0..<rows {
+          let g = Int(groups[i])
+          if g < 0 { continue }
+          let x = values[base + i]
+          if x.isNaN { continue }
+          let pos = x - lo
+          let ip = Int(pos)
+          if pos >= 0, ip < p, Double(ip) == pos {
+            c[(g * k + j) * p + ip] += 1
+          } else {
+            var row = [Double](repeating: .nan, count: k)
+            row[j] = x
+            other.add(row: row, group: Int32(g))
+          }
+        }
+      }
+    }
+  }
+
+  mutating func merge(_ o: ItemGroupHistogram, groupMapping: [Int32], groups: Int) {
+    grow(to: groups)
+    let stride = items * points
+    for g in 0..<o.groupCount {
+      let t = Int(groupMapping[g])
+      for q in 0..<stride { counts[t * stride + q] += o.counts[g * stride + q] }
+    }
+    other.merge(o.other, groupMapping: groupMapping)
+  }
+
+  /// Per group and item n, Σx, Σx² (for rwg and rwg(j)).
+  public func moments(groups: Int) -> ItemGroupMoments {
+    var n = [Int](repeating: 0, count: groups * items)
+    var s = [Double](repeating: 0, count: groups * items)
+    var ss = [Double](repeating: 0, count: groups * items)
+    for g in 0..<min(groups, groupCount) {
+      for j in 0..<items {
+        let cell = g * items + j
+        for q in 0..<points {
+          let c = counts[cell * points + q]
+          if c == 0 { continue }
+          let x = range.min + Double(q)
+          n[cell] += c; s[cell] += Double(c) * x; ss[cell] += Double(c) * x * x
+        }
+      }
+    }
+    var m = ItemGroupMoments(items: items, counts: n, sums: s, sumsOfSquares: ss)
+    m.merge(other)
+    return m
+  }
+
+  /// Favourable / neutral / unfavourable counts per group over all items.
+  public func favourability(_ bands: FavourabilityBands, groups: Int) -> FavourabilityCounts {
+    var out = [Int](repeating: 0, count: 3 * groups)
+    for g in 0..<min(groups, groupCount) {
+      for j in 0..<items {
+        for q in 0..<points {
+          let c = counts[(g * items + j) * points + q]
+          if c > 0, let b = bands.band(position: q + 1) { out[3 * g + b] += c }
+        }
+      }
+    }
+    return FavourabilityCounts(bands: bands, minimum: range.min, counts: out)
   }
 }
 

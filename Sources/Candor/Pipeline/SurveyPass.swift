@@ -107,104 +107,196 @@ struct BatchWork: Sendable {
     let n = batch.count, p = plan.variables.count
     partial = PassStatistics(layout: layout)
     partial.rowsRead = n
-    // 1. Decode every analysed cell (NaN = missing).
+    // 1. Decode every analysed cell (NaN = missing). One-digit cells, nearly all of a
+    //    Likert export, go through a per-variable table built from the same decoder.
     var values = [Double](repeating: .nan, count: n * p)
     var counts = DecodeCounts(variables: p)
-    for (v, variable) in plan.variables.enumerated() {
-      let c = variable.column
-      for r in 0..<n {
-        do {
-          values[r + v * n] = try batch.withField(r, c) { bytes in
-            try plan.decodeCell(bytes, variable: v, row: nil, counts: &counts)
+    try batch.withUnsafeView { view in
+      try values.withUnsafeMutableBufferPointer { out in
+        for v in 0..<p {
+          let c = plan.variables[v].column
+          let table = layout.digitTables[v]
+          let column = out.baseAddress! + v * n
+          for r in 0..<n {
+            let field = view.field(r, c)
+            if field.count == 1, case let d = Int(field[0] &- 48), d >= 0, d < 10, let x = table[d] {
+              column[r] = x
+              continue
+            }
+            if field.isEmpty { continue }
+            do {
+              if batch.needsUnescape(r, c) {
+                let bytes = batch.unescapedBytes(r, c)
+                column[r] = try bytes.withUnsafeBytes { try plan.decodeCell($0, variable: v, row: nil, counts: &counts) }
+              } else {
+                column[r] = try plan.decodeCell(field, variable: v, row: nil, counts: &counts)
+              }
+            } catch let e as DecodeError {
+              throw batch.error(e.readErrorKind, record: r, column: c)
+            }
           }
-        } catch let e as DecodeError {
-          throw batch.error(e.readErrorKind, record: r, column: c)
         }
       }
     }
     partial.decodeCounts = counts
     block = RowBlock(rows: n, columns: p, values: values)
-    // 2. Stateless screens.
+    // 2. Stateless screens: status, unfinished, straight-lining.
     keep = Array(repeating: true, count: n)
     var screener = RowScreener(screens: Screens.statelessPart(of: screens))
-    let needsAnswers = screens.straightlining != .off
-    for r in 0..<n {
-      var answers: [[Double]] = []
-      if needsAnswers {
-        answers = layout.scales.map { s in s.variables.map { plan.unkeyed(values[r + $0 * n], variable: $0) } }
-      }
+    let flat = screens.straightlining == .off ? nil : Self.straightlined(values, rows: n, layout: layout)
+    let hasStatus = plan.statusColumn != nil || plan.finishedColumn != nil
+    for r in 0..<n where hasStatus || flat?[r] == true {
       let reason = try screener.screen(row: r, status: plan.statusColumn.map { batch.string(r, $0) },
                                        finished: plan.finishedColumn.map { batch.string(r, $0) }, id: nil,
-                                       scaleAnswers: answers, counts: &partial.exclusions)
+                                       isStraightlined: flat?[r] ?? false, counts: &partial.exclusions)
       if reason != nil { keep[r] = false }
     }
     partial.rowsUsed = keep.lazy.filter { $0 }.count
-    // 3. Group labels, interned batch-locally.
+    // 3. Group labels, interned batch-locally by a hash of the raw bytes (a String is
+    //    made once per distinct label, not once per row).
     groupIndex = []
-    for level in 0..<layout.groupLevels.count {
-      let columns = layout.groupLevels[level].columns
-      var idx = [Int32](repeating: -1, count: n)
-      for r in 0..<n where keep[r] {
-        var label = batch.string(r, columns[0]).trimmingCharacters(in: .whitespaces)
-        if label.isEmpty { continue }
-        var blank = false
-        for c in columns.dropFirst() {
-          let part = batch.string(r, c).trimmingCharacters(in: .whitespaces)
-          if part.isEmpty { blank = true; break }
-          label += " / " + part
+    batch.withUnsafeView { view in
+      for level in 0..<layout.groupLevels.count {
+        let columns = layout.groupLevels[level].columns
+        var idx = [Int32](repeating: -1, count: n)
+        var local: [UInt64: (group: Int32, cells: [[UInt8]])] = [:]
+        for r in 0..<n where keep[r] {
+          var h: UInt64 = 0xcbf2_9ce4_8422_2325
+          var blank = false
+          var escaped = false
+          for c in columns {
+            let f = Self.trim(view.field(r, c))
+            if f.isEmpty { blank = true; break }
+            if batch.needsUnescape(r, c) { escaped = true }
+            for b in f { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+            h = (h ^ 0x1F) &* 0x100_0000_01b3  // level separator
+          }
+          if blank { continue }
+          if escaped {
+            idx[r] = partial.groups[level].intern(Self.unescapedLabel(batch, r, columns))
+            continue
+          }
+          if let hit = local[h] {
+            // Verify the bytes, so two labels that share a hash are never merged.
+            if zip(columns, hit.cells).allSatisfy({ c, cell in Self.trim(view.field(r, c)).elementsEqual(cell) }) {
+              idx[r] = hit.group
+              continue
+            }
+          }
+          let cells = columns.map { Array(Self.trim(view.field(r, $0))) }
+          let g = partial.groups[level].intern(cells.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " / "))
+          if local[h] == nil { local[h] = (g, cells) }
+          idx[r] = g
         }
-        if blank { continue }
-        idx[r] = partial.groups[level].intern(label)
+        groupIndex.append(idx)
       }
-      groupIndex.append(idx)
     }
-    if screens.duplicateIds != .error || plan.idColumn != nil, let idColumn = plan.idColumn {
+    if let idColumn = plan.idColumn {
       idTexts = (0..<n).map { batch.string($0, idColumn) }
     }
     if accumulate { self.accumulate(layout: layout) }
   }
 
-  /// Adds the kept rows to ``partial``.
+  /// Bytes without surrounding spaces and tabs.
+  @inline(__always) static func trim(_ f: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+    var lo = 0, hi = f.count
+    while lo < hi, f[lo] == 0x20 || f[lo] == 0x09 { lo += 1 }
+    while hi > lo, f[hi - 1] == 0x20 || f[hi - 1] == 0x09 { hi -= 1 }
+    return UnsafeRawBufferPointer(rebasing: f[lo..<hi])
+  }
+
+  /// A group label from cells that held doubled quotes.
+  static func unescapedLabel(_ batch: RecordBatch, _ r: Int, _ columns: [Int]) -> String {
+    columns.map { batch.string(r, $0).trimmingCharacters(in: .whitespaces) }.joined(separator: " / ")
+  }
+
+  /// Straight-lining per row: the same answer (in the respondent's metric, before keying)
+  /// on every item of at least two scales of ≥ 2 items, all answered (design.md §4).
+  static func straightlined(_ values: [Double], rows n: Int, layout: AnalysisLayout) -> [Bool] {
+    var flatScales = [Int](repeating: 0, count: n)
+    for scale in layout.scales where scale.variables.count >= 2 {
+      let vars = scale.variables
+      for r in 0..<n {
+        let first = layout.unkeyed(values[r + vars[0] * n], variable: vars[0])
+        if first.isNaN { continue }
+        var same = true
+        for v in vars.dropFirst() where layout.unkeyed(values[r + v * n], variable: v) != first { same = false; break }
+        if same { flatScales[r] += 1 }
+      }
+    }
+    return flatScales.map { $0 >= 2 }
+  }
+
+  /// Adds the kept rows to ``partial`` and releases the decoded block.
   mutating func accumulate(layout: AnalysisLayout) {
     precondition(!accumulated, "a batch is accumulated once")
     accumulated = true
+    defer { block = RowBlock(rows: 0, columns: block.columns, values: []) }
     let n = block.rows
-    let kept = (0..<n).filter { keep[$0] }
+    let allKept = !keep.contains(false)
+    let kept = allKept ? Array(0..<n) : (0..<n).filter { keep[$0] }
     let m = kept.count
     if m == 0 { return }
-    let plan = layout.plan
-    // Compact the kept rows (column-major).
-    var used = RowBlock(rows: m, columns: block.columns, values: [Double](repeating: .nan, count: m * block.columns))
-    block.values.withUnsafeBufferPointer { src in
-      used.values.withUnsafeMutableBufferPointer { dst in
-        for v in 0..<block.columns {
-          let s = v * n, d = v * m
-          for (i, r) in kept.enumerated() { dst[d + i] = src[s + r] }
+    // Compact the kept rows (column-major) unless every row is kept.
+    let used: RowBlock
+    if allKept { used = block } else {
+      var compact = [Double](repeating: .nan, count: m * block.columns)
+      block.values.withUnsafeBufferPointer { src in
+        compact.withUnsafeMutableBufferPointer { dst in
+          for v in 0..<block.columns {
+            let s = v * n, d = v * m
+            for (i, r) in kept.enumerated() { dst[d + i] = src[s + r] }
+          }
+        }
+      }
+      used = RowBlock(rows: m, columns: block.columns, values: compact)
+    }
+    let groups = allKept ? groupIndex : groupIndex.map { idx in kept.map { idx[$0] } }
+    used.values.withUnsafeBufferPointer { all in
+      // Frequencies.
+      for v in 0..<used.columns {
+        let base = v * m
+        for i in 0..<m { partial.frequencies[v].add(all[base + i]) }
+      }
+      // Item histograms per group level (ordinary scales).
+      for level in partial.groups.indices {
+        let g = groups[level]
+        let count = partial.groups[level].labels.count
+        for i in 0..<m where g[i] >= 0 { partial.groups[level].respondents[Int(g[i])] += 1 }
+        for (s, scale) in layout.scales.enumerated() where partial.groups[level].items[s] != nil {
+          let vars = scale.variables
+          // A scale's items are contiguous when declared in codebook order (the usual case).
+          if vars == Array(vars[0]..<(vars[0] + vars.count)) {
+            let slice = UnsafeBufferPointer(rebasing: all[(vars[0] * m)..<((vars[0] + vars.count) * m)])
+            partial.groups[level].items[s]!.add(slice, rows: m, groups: g, groupCount: count)
+          } else {
+            let copy = Self.columns(used, vars)
+            copy.values.withUnsafeBufferPointer {
+              partial.groups[level].items[s]!.add($0, rows: m, groups: g, groupCount: count)
+            }
+          }
         }
       }
     }
-    let groups = groupIndex.map { idx in kept.map { idx[$0] } }
-    // Frequencies.
-    for v in 0..<used.columns {
-      let base = v * m
-      for i in 0..<m { partial.frequencies[v].add(used.values[base + i]) }
-    }
-    // Item co-moments per scale (a scale's items are contiguous when declared in order).
+    // Item co-moments per scale.
     for (s, scale) in layout.scales.enumerated() {
       partial.scaleItems[s].add(Self.columns(used, scale.variables))
     }
     // Scores.
     var scoreColumns: [[Double]] = []
-    for (s, scale) in layout.scales.enumerated() {
+    for s in layout.scales.indices {
       if let spec = layout.scoreSpecs[s] {
         let scored = (try? ScaleScorer.score(used, spec))?.scores ?? Array(repeating: .nan, count: m)
         scoreColumns.append(scored)
-      } else if let spec = layout.valueSpecs[s], let v = try? ValueScorer.score(used, spec) {
-        for c in v.centredValues { scoreColumns.append(c.scores) }
-        for c in v.centredHigherOrder { scoreColumns.append(c.scores) }
-        scoreColumns.append(v.mrat.scores)
-      } else {
-        _ = scale
+      } else if let spec = layout.valueSpecs[s] {
+        if let v = try? ValueScorer.score(used, spec) {
+          for c in v.centredValues { scoreColumns.append(c.scores) }
+          for c in v.centredHigherOrder { scoreColumns.append(c.scores) }
+          scoreColumns.append(v.mrat.scores)
+        } else {
+          let width = spec.values.count + spec.higherOrder.count + 1
+          for _ in 0..<width { scoreColumns.append(Array(repeating: .nan, count: m)) }
+        }
       }
     }
     for v in layout.outcomeVariables { scoreColumns.append(Array(used.values[(v * m)..<((v + 1) * m)])) }
@@ -220,21 +312,12 @@ struct BatchWork: Sendable {
       let level = partial.respondents!.clusterLevel
       partial.respondents!.append(columns: scoreColumns, cluster: level.map { groups[$0] })
     }
-    // Groups.
     for level in partial.groups.indices {
-      let g = groups[level]
-      for i in 0..<m where g[i] >= 0 { partial.groups[level].respondents[Int(g[i])] += 1 }
-      for k in scoreColumns.indices { partial.groups[level].scores[k].add(values: scoreColumns[k], groups: g) }
-      for (s, scale) in layout.scales.enumerated() {
-        let itemColumns = scale.variables.map { Array(used.values[($0 * m)..<(($0 + 1) * m)]) }
-        partial.groups[level].items[s]?.add(columns: itemColumns, groups: g)
-        partial.groups[level].favourability[s]?.add(columns: itemColumns, groups: g)
-      }
+      for k in scoreColumns.indices { partial.groups[level].scores[k].add(values: scoreColumns[k], groups: groups[level]) }
     }
-    _ = plan
   }
 
-  /// The sub-block of `columns` (copied; contiguous ranges copy in one go).
+  /// The sub-block of `columns` (copied).
   static func columns(_ b: RowBlock, _ columns: [Int]) -> RowBlock {
     var out = [Double]()
     out.reserveCapacity(b.rows * columns.count)

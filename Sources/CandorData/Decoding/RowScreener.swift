@@ -118,16 +118,26 @@ public struct RowScreener: Sendable {
     row: Int, status: String?, finished: String?, id: String?, scaleAnswers: [[Double]] = [],
     counts: inout ExclusionCounts
   ) throws -> ExclusionReason? {
-    let reason = try firstExclusion(row: row, status: status, finished: finished, id: id, scaleAnswers: scaleAnswers)
+    try screen(row: row, status: status, finished: finished, id: id,
+               isStraightlined: Self.isStraightlined(scaleAnswers), counts: &counts)
+  }
+
+  /// The same, with straight-lining already decided by the caller (hot loops test it on
+  /// decoded blocks without building per-row arrays).
+  public mutating func screen(
+    row: Int, status: String?, finished: String?, id: String?, isStraightlined: Bool,
+    counts: inout ExclusionCounts
+  ) throws -> ExclusionReason? {
+    let reason = try firstExclusion(row: row, status: status, finished: finished, id: id, straightlined: isStraightlined)
     if let reason { counts.add(reason.description) }
-    if reason == nil, screens.straightlining == .warn, Self.isStraightlined(scaleAnswers) {
+    if reason == nil, screens.straightlining == .warn, isStraightlined {
       counts.addStraightlinedKept()
     }
     return reason
   }
 
   private mutating func firstExclusion(
-    row: Int, status: String?, finished: String?, id: String?, scaleAnswers: [[Double]]
+    row: Int, status: String?, finished: String?, id: String?, straightlined: Bool
   ) throws -> ExclusionReason? {
     if let status {
       let t = status.trimmingASCIIWhitespace()
@@ -157,7 +167,7 @@ public struct RowScreener: Sendable {
         }
       }
     }
-    if screens.straightlining == .exclude, Self.isStraightlined(scaleAnswers) { return .straightlining }
+    if screens.straightlining == .exclude, straightlined { return .straightlining }
     return nil
   }
 

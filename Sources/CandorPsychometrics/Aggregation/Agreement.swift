@@ -101,6 +101,12 @@ public struct FavourabilityCounts: Sendable, Equatable, Codable {
 
   public var groupCount: Int { counts.count / 3 }
 
+  /// Counts laid out groups × 3 (favourable, neutral, unfavourable), e.g. from histograms.
+  public init(bands: FavourabilityBands, minimum: Double, counts: [Int]) {
+    precondition(counts.count % 3 == 0, "\(counts.count) counts are not groups × 3")
+    self.bands = bands; self.minimum = minimum; self.counts = counts
+  }
+
   /// Adds one keyed response; NaN, non-integer and out-of-band responses are skipped.
   public mutating func add(_ response: Double, group: Int32) {
     if response.isNaN || group < 0 { return }

@@ -38,8 +38,18 @@ public struct GroupMoments: Sendable, Equatable, Codable {
   /// Adds a column of values with their group indices.
   public mutating func add(values: [Double], groups: [Int32]) {
     precondition(values.count == groups.count, "\(values.count) values for \(groups.count) group indices")
-    if let m = groups.max(), m >= 0 { grow(to: Int(m) + 1) }
-    for i in values.indices { add(values[i], group: groups[i]) }
+    if let m = groups.max(), m >= 0 { grow(to: Int(m) + 1) } else { return }
+    counts.withUnsafeMutableBufferPointer { n in
+      sums.withUnsafeMutableBufferPointer { s in
+        sumsOfSquares.withUnsafeMutableBufferPointer { ss in
+          for i in values.indices {
+            let x = values[i], g = Int(groups[i])
+            if x.isNaN || g < 0 { continue }
+            n[g] += 1; s[g] += x; ss[g] += x * x
+          }
+        }
+      }
+    }
   }
 
   /// Adds the statistics of `other` (same group indexing).
@@ -93,6 +103,17 @@ public struct ItemGroupMoments: Sendable, Equatable, Codable {
   }
 
   public var groupCount: Int { counts.count / items }
+
+  /// Moments from totals laid out groups × items (`k = group · items + item`), e.g. summed
+  /// from per-group response histograms.
+  public init(items: Int, counts: [Int], sums: [Double], sumsOfSquares: [Double]) {
+    precondition(items > 0 && counts.count % items == 0 && sums.count == counts.count && sumsOfSquares.count == counts.count,
+                 "totals for \(counts.count) cells do not fit \(items) items")
+    self.items = items
+    self.counts = counts
+    self.sums = sums
+    self.sumsOfSquares = sumsOfSquares
+  }
 
   mutating func grow(to groups: Int) {
     if groups <= groupCount { return }
