@@ -18,6 +18,8 @@ public struct AnalysisRequest: Sendable {
   /// level whose index is kept with them (cluster-robust errors).
   public var respondentColumns: [String] = []
   public var cluster: String?
+  /// Keep what the codebook's analysis plan needs per respondent (`candor analyze`).
+  public var keepColumnsForPlan = false
 
   public init(files: [String], codebookPath: String) {
     self.files = files
@@ -59,6 +61,11 @@ public struct SurveyData: Sendable {
       var fileLayout = try AnalysisLayout(codebook: codebook, plan: plan)
       if !request.respondentColumns.isEmpty {
         try fileLayout.keepRespondentColumns(request.respondentColumns, cluster: request.cluster)
+      }
+      if request.keepColumnsForPlan {
+        let keep = AnalysisPlan.make(codebook: codebook, layout: fileLayout).respondentColumns
+        let known = keep.names.filter { fileLayout.scoreIndex(named: $0) != nil }
+        if !known.isEmpty { try fileLayout.keepRespondentColumns(known, cluster: keep.cluster) }
       }
       if layout == nil { layout = fileLayout }
       let pass = SurveyPass(layout: fileLayout, screens: codebook.screens, threads: request.threads)

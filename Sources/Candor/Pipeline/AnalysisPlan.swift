@@ -1,0 +1,195 @@
+import CandorData
+import CandorNumerics
+import CandorPsychometrics
+import CandorReport
+import Foundation
+
+/// What `candor analyze` computes: the codebook's `analyses`, or — when it asks for
+/// nothing — the defaults of the batch-job issue: reliability (per value for value
+/// scales) with ω, aggregation by every group level and cut, correlations of every
+/// scale with every outcome, a retention model per outcome, the value circle for value
+/// scales, and EFA with parallel analysis for ordinary scales of ≥ 6 items.
+public struct AnalysisPlan: Sendable {
+  public var reliability: [String] = []
+  public var factors: [(scale: String, settings: FactorSettings)] = []
+  public var values: [String] = []
+  public var correlate: [CorrelateSpec] = []
+  public var retention: [RetentionSpec] = []
+  public var aggregate: [AggregateSpec] = []
+  public var drivers: [DriversSpec] = []
+
+  /// The plan for `codebook` (whose scales `layout` describes).
+  public static func make(codebook: Codebook, layout: AnalysisLayout) -> AnalysisPlan {
+    var plan = AnalysisPlan()
+    let ordinary = layout.scales.filter { !$0.usesMRAT }.map(\.name)
+    let valueScales = layout.scales.filter(\.usesMRAT).map(\.name)
+    let outcomes = codebook.outcomes.map(\.name)
+    let innermost = codebook.groups.last
+    if let a = codebook.analyses {
+      plan.reliability = a.reliability ?? layout.scales.map(\.name)
+      plan.factors = a.factors.map { ($0.scale, FactorSettings(spec: $0)) }
+      plan.values = a.values.map(\.scale)
+      plan.correlate = a.correlate
+      plan.retention = a.retention
+      plan.aggregate = a.aggregate
+      plan.drivers = a.drivers
+      return plan
+    }
+    plan.reliability = layout.scales.map(\.name)
+    plan.factors = layout.scales.filter { !$0.usesMRAT && $0.variables.count >= 6 }.map { ($0.name, FactorSettings()) }
+    plan.values = valueScales
+    if !ordinary.isEmpty {
+      var c = CorrelateSpec()
+      c.variables = ordinary
+      c.with = outcomes
+      plan.correlate = [c]
+      for outcome in outcomes {
+        var r = RetentionSpec()
+        r.outcome = outcome
+        r.predictors = ordinary
+        r.cluster = innermost
+        plan.retention.append(r)
+      }
+    }
+    for level in layout.groupLevels {
+      var g = AggregateSpec()
+      g.by = level.name
+      g.scales = ordinary
+      plan.aggregate.append(g)
+    }
+    return plan
+  }
+
+  /// Score variables the models need per respondent, and their cluster level.
+  var respondentColumns: (names: [String], cluster: String?) {
+    var names: [String] = []
+    var cluster: String?
+    for r in retention {
+      for n in [r.outcome] + r.predictors + r.covariates where !names.contains(n) { names.append(n) }
+      cluster = cluster ?? r.cluster
+    }
+    return (names, cluster)
+  }
+}
+
+extension FactorSettings {
+  /// Settings from a codebook `factors:` entry (unknown method/rotation names fall back to
+  /// psych's defaults; the codebook validator reports them).
+  init(spec: FactorsSpec) {
+    self.init()
+    switch spec.n {
+    case .fixed(let k): factors = .fixed(k)
+    case .parallel: factors = .parallel
+    }
+    method = ExtractionMethod(rawValue: spec.method) ?? .minres
+    correlation = CorrelationKind(rawValue: spec.correlation) ?? .pearson
+    switch spec.rotation {
+    case "none": rotation = .none
+    case "varimax": rotation = .varimax
+    case "promax": rotation = .promax
+    case "geomin": rotation = .geomin
+    default: rotation = .oblimin
+    }
+  }
+}
+
+extension SurveyData {
+  /// Runs every analysis of `plan` on the accumulated statistics.
+  ///
+  /// An analysis that cannot run (a scale with one item, a model without variation) adds a
+  /// warning naming it and the reason; the others still run.
+  public func run(_ plan: AnalysisPlan) -> AnalysisResults {
+    var results = AnalysisResults()
+    var warnings = codebookWarnings
+    func attempt(_ what: String, scale: String? = nil, _ body: () throws -> Void) {
+      do { try body() } catch {
+        warnings.append(AnalysisWarning(code: "analysis-skipped", message: "\(what) was not computed: \(error)", scale: scale))
+      }
+    }
+    attempt("reliability") {
+      var (r, w) = try reliability(scales: plan.reliability)
+      warnings += w
+      warnings += addOmega(to: &r)
+      results.reliability = r
+    }
+    results.scaleDescriptives = scaleDescriptives()
+    for (scale, settings) in plan.factors {
+      attempt("factor analysis of \(scale)", scale: scale) {
+        let fa = try factorAnalysis(scale: scale, settings: settings)
+        warnings += fa.warnings
+        results.factorAnalysis.append(fa)
+      }
+    }
+    for scale in plan.values {
+      attempt("the value circle of \(scale)", scale: scale) { results.values.append(try values(scale: scale)) }
+    }
+    for c in plan.correlate {
+      attempt("correlations") {
+        results.correlations += try correlations(variables: c.variables, with: c.with, covariates: c.covariates)
+      }
+    }
+    for r in plan.retention {
+      attempt("the retention model for \(r.outcome)") {
+        let model = try retention(outcome: r.outcome, predictors: r.predictors, covariates: r.covariates)
+        warnings += model.warnings
+        results.retention.append(model)
+      }
+    }
+    let outcome = plan.retention.first?.outcome
+    for a in plan.aggregate {
+      attempt("aggregation by \(a.by)") {
+        for level in try aggregation(by: a.by, scales: a.scales, retention: outcome) {
+          results.aggregation.append(GroupedAggregation(result: level.result, level: level.level,
+                                                        paths: level.paths, isCut: level.isCut))
+        }
+      }
+    }
+    for d in plan.drivers {
+      attempt("key drivers of \(d.outcome)") { results.drivers.append(try drivers(outcome: d.outcome, predictors: d.predictors)) }
+    }
+    if statistics.exclusions.straightlinedKept > 0 {
+      warnings.append(AnalysisWarning(
+        code: "straight-lining",
+        message: "\(statistics.exclusions.straightlinedKept) respondents gave the same answer to every item of at least two scales; they are kept (screens.straightlining: warn) — set it to exclude to drop them"))
+    }
+    if statistics.decodeCounts.totalOutOfRange > 0 {
+      warnings.append(AnalysisWarning(
+        code: "out-of-range-missing",
+        message: "\(statistics.decodeCounts.totalOutOfRange) out-of-range item values were treated as missing (--out-of-range missing)"))
+    }
+    results.warnings = warnings
+    return results
+  }
+
+  /// Whole-sample N, mean and SD of each ordinary scale's score.
+  public func scaleDescriptives() -> [ScaleDescriptives] {
+    let m = statistics.scores.moments(request.missing)
+    return layout.scales.filter { !$0.usesMRAT }.compactMap { scale in
+      guard let k = layout.scoreIndex(named: scale.name) else { return nil }
+      return ScaleDescriptives(scale: scale.name, n: m.counts[k], mean: m.means[k], sd: m.standardDeviations[k])
+    }
+  }
+
+  /// The provenance/input header of every output (design.md §7).
+  public func summaryHeader(startedAt: Date, waves: [String?] = []) throws -> Summary {
+    var files: [InputFile] = []
+    for (i, path) in request.files.enumerated() {
+      files.append(try InputFile.describing(path: path, format: formats[safe: i] ?? "csv", wave: waves[safe: i] ?? nil))
+    }
+    let codebookHash = try fileDigest(path: request.codebookPath).sha256
+    let excluded = statistics.exclusions.sorted.map { Exclusion(reason: $0.reason, count: $0.count) }
+    let provenance = Provenance(
+      startedAt: Provenance.timestamp(startedAt), wallSeconds: Date().timeIntervalSince(startedAt),
+      threads: request.threads, codebookSha256: codebookHash, missing: request.missing,
+      minGroupSize: minGroupSize,
+      settings: [("outOfRange", .string(request.outOfRange.rawValue))])
+    return Summary(candor: ToolInfo(version: CandorVersion.string, schema: CandorVersion.schema),
+                   provenance: provenance,
+                   input: InputSummary(files: files, rows: statistics.rowsRead, rowsUsed: statistics.rowsUsed,
+                                       rowsExcluded: excluded))
+  }
+}
+
+extension Array {
+  subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
+}
