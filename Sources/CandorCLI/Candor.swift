@@ -12,6 +12,6 @@ struct CandorCommand: ParsableCommand {
       column named); 64 usage error.
       """,
     version: CandorVersion.string,
-    subcommands: [Instruments.self, Generate.self, Reliability.self]
+    subcommands: [Instruments.self, Generate.self, Reliability.self, Score.self]
   )
 }
