@@ -71,6 +71,8 @@ public struct ScoreExport: Sendable {
     public var unscored: [Unscored] = []
     /// Cells turned missing because out of range (`--out-of-range missing`).
     public var outOfRangeCells = 0
+    /// Codebook warnings (e.g. keys that differ from the instrument's).
+    public var warnings: [AnalysisWarning] = []
 
     public struct Unscored: Sendable, Equatable {
       public var score: String
@@ -123,7 +125,7 @@ public struct ScoreExport: Sendable {
   /// - Parameter csvChunkSize: bytes per text batch (default: the reader's); small
   ///   values are for tests that need many batches.
   public static func run(_ request: AnalysisRequest, output: String?, csvChunkSize: Int? = nil) throws -> Summary {
-    let (codebook, _) = try Codebook.loadValidated(contentsOf: URL(fileURLWithPath: request.codebookPath))
+    let (codebook, problems) = try Codebook.loadValidated(contentsOf: URL(fileURLWithPath: request.codebookPath))
     CandorRuntime.configureBLAS()
     let sink: ScoreSink
     let partialPath = output.map { $0 + ".partial" }
@@ -134,6 +136,7 @@ public struct ScoreExport: Sendable {
     }
     do {
       var summary = Summary()
+      summary.warnings = problems.map(\.analysisWarning)
       var header: [String]?
       for file in request.files {
         var options = SurveyData.sourceOptions(codebook, request)
@@ -229,11 +232,13 @@ public struct ScoreExport: Sendable {
     var unscoredCounts: [Int]
     /// Per formatted record, row-major over score columns: true = no score.
     var missing: [Bool]
-    var missingRowIndex: [Int: Int]
+    /// Per record: its index among the formatted records (-1 = not formatted).
+    var formattedIndex: [Int32]
     var columns: Int
 
     func unscoredColumns(row r: Int) -> ArraySlice<Bool> {
-      guard let i = missingRowIndex[r] else { return [] }
+      let i = Int(formattedIndex[r])
+      guard i >= 0 else { return [] }
       return missing[(i * columns)..<((i + 1) * columns)]
     }
   }
@@ -259,7 +264,7 @@ public struct ScoreExport: Sendable {
     var spans = [Range<Int>?](repeating: nil, count: batch.count)
     var unscoredCounts = Array(repeating: 0, count: c)
     var missing = [Bool](repeating: false, count: kept.count * c)
-    var missingRowIndex: [Int: Int] = [:]
+    var formattedIndex = [Int32](repeating: -1, count: batch.count)
     let plan = layout.plan
     for (i, r) in kept.enumerated() {
       let start = text.count
@@ -274,12 +279,12 @@ public struct ScoreExport: Sendable {
       text.append(contentsOf: fields.joined(separator: ",").utf8)
       text.append(UInt8(ascii: "\n"))
       spans[r] = start..<text.count
-      missingRowIndex[r] = i
+      formattedIndex[r] = Int32(i)
     }
     // The decoded cells are no longer needed; keep only the screening state.
     work.block = RowBlock(rows: work.block.rows, columns: 0, values: [])
     return FormattedBatch(work: work, text: text, spans: spans, unscoredCounts: unscoredCounts,
-                          missing: missing, missingRowIndex: missingRowIndex, columns: c)
+                          missing: missing, formattedIndex: formattedIndex, columns: c)
   }
 
   /// A score as text: empty when missing, integers without ".0", otherwise Swift's
@@ -304,6 +309,7 @@ extension ScoreExport.Summary {
     rowsWritten += other.rowsWritten
     exclusions.merge(other.exclusions)
     outOfRangeCells += other.outOfRangeCells
+    for w in other.warnings where !warnings.contains(w) { warnings.append(w) }
     for u in other.unscored {
       if let i = unscored.firstIndex(where: { $0.score == u.score }) { unscored[i].count += u.count } else { unscored.append(u) }
     }
@@ -311,7 +317,8 @@ extension ScoreExport.Summary {
 
   /// Lines for stderr: rows read and written, exclusions by reason, unscored per score.
   public var lines: [String] {
-    var out = ["\(rowsRead) rows read, \(rowsWritten) respondents written, \(exclusions.total) excluded"]
+    var out = warnings.map { "warning: \($0.message)" }
+    out.append("\(rowsRead) rows read, \(rowsWritten) respondents written, \(exclusions.total) excluded")
     for (reason, count) in exclusions.sorted { out.append("  excluded (\(reason)): \(count)") }
     if exclusions.straightlinedKept > 0 {
       out.append("  straight-lined but kept (straightlining: warn): \(exclusions.straightlinedKept)")

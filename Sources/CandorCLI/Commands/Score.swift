@@ -38,6 +38,7 @@ extension CandorCommand {
         if let output { text = "wrote \(output)\n" + text }
         FileHandle.standardError.write(Data(text.utf8))
       }
+      if common.failOnWarning && !summary.warnings.isEmpty { throw ExitCode(1) }
     }
   }
 }
