@@ -15,7 +15,8 @@ extension CandorCommand {
         and <scale>.mrat; outcomes as 0/1; covariates. Rows excluded by a screen are not \
         written. A summary (rows read and written, exclusions by reason, unscored respondents \
         per score) goes to stderr. With --output, the file is written as <output>.partial and \
-        renamed at the end, so a failed run leaves no partial output. This file holds \
+        renamed at the end, so a failed run leaves no partial output (on standard output, rows \
+        written before an error stay written; the exit status is 1). This file holds \
         per-respondent data: keep it as confidential as the export.
         """)
 
