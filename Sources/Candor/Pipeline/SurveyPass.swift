@@ -31,8 +31,30 @@ public struct SurveyPass: Sendable {
   /// Reads `source` once (twice under `keep-last`) and returns the merged statistics.
   public func run(_ source: any SurveySource, progress: ((Int) -> Void)? = nil) throws -> PassStatistics {
     let layout = self.layout, screens = self.screens
-    var screener = RowScreener(screens: screens)
+    var screener = try makeScreener(source)
     let plan = layout.plan
+    let orderedAccumulation = screens.duplicateIds != .error && plan.idColumn != nil
+    var total = PassStatistics(layout: layout)
+    var row = 0
+    try source.readBatches(threads: threads, visibility: Self.visibility(plan), map: { batch in
+      try BatchWork(batch: batch, layout: layout, screens: screens, accumulate: !orderedAccumulation)
+    }, consume: { work, position in
+      var work = work
+      try work.screenDuplicates(&screener, firstRow: row + 1)
+      if orderedAccumulation { work.accumulate(layout: layout) }
+      row += work.block.rows
+      total.merge(work.partial)
+      progress?(row)
+    })
+    return total
+  }
+
+  /// The row screener for a pass over `source`: under `duplicate_ids: keep-last` it
+  /// first reads the id column once (rows the stateless screens exclude do not count),
+  /// so the main pass knows which occurrence of each id is the last.
+  func makeScreener(_ source: any SurveySource) throws -> RowScreener {
+    let plan = layout.plan, screens = self.screens
+    var screener = RowScreener(screens: screens)
     if screener.needsFirstPass, let idColumn = plan.idColumn {
       var row = 0
       try source.forEachBatch(threads: threads) { batch in
@@ -44,27 +66,7 @@ public struct SurveyPass: Sendable {
         }
       }
     }
-    let orderedAccumulation = screens.duplicateIds != .error && plan.idColumn != nil
-    var total = PassStatistics(layout: layout)
-    var row = 0
-    try source.readBatches(threads: threads, visibility: Self.visibility(plan), map: { batch in
-      try BatchWork(batch: batch, layout: layout, screens: screens, accumulate: !orderedAccumulation)
-    }, consume: { work, position in
-      var work = work
-      // Duplicate ids: the only screen that needs file order.
-      if let ids = work.idTexts {
-        for r in 0..<work.block.rows where work.keep[r] {
-          let reason = try screener.screen(row: row + r + 1, status: nil, finished: nil, id: ids[r],
-                                           counts: &work.partial.exclusions)
-          if reason != nil { work.keep[r] = false; work.partial.rowsUsed -= 1 }
-        }
-      }
-      if orderedAccumulation { work.accumulate(layout: layout) }
-      row += work.block.rows
-      total.merge(work.partial)
-      progress?(row)
-    })
-    return total
+    return screener
   }
 
   /// Item columns may show their text in errors; ids, groups and free text never.
@@ -227,31 +229,46 @@ struct BatchWork: Sendable {
     return flatScales.map { $0 >= 2 }
   }
 
+  /// Applies the duplicate-id screen (the only screen that needs file order) to the
+  /// rows still kept; `firstRow` is the 1-based data row of the batch's first record.
+  /// Runs on the calling thread, batches in file order.
+  mutating func screenDuplicates(_ screener: inout RowScreener, firstRow: Int) throws {
+    guard let ids = idTexts else { return }
+    for r in 0..<block.rows where keep[r] {
+      let reason = try screener.screen(row: firstRow + r, status: nil, finished: nil, id: ids[r],
+                                       counts: &partial.exclusions)
+      if reason != nil { keep[r] = false; partial.rowsUsed -= 1 }
+    }
+  }
+
+  /// The kept rows of ``block``, compacted (column-major), in batch order; the block
+  /// itself when every row is kept.
+  func keptRows() -> (block: RowBlock, rows: [Int]) {
+    let n = block.rows
+    if !keep.contains(false) { return (block, Array(0..<n)) }
+    let kept = (0..<n).filter { keep[$0] }
+    let m = kept.count
+    var used = RowBlock(rows: m, columns: block.columns, values: [Double](repeating: .nan, count: m * block.columns))
+    block.values.withUnsafeBufferPointer { src in
+      used.values.withUnsafeMutableBufferPointer { dst in
+        for v in 0..<block.columns {
+          let s = v * n, d = v * m
+          for (i, r) in kept.enumerated() { dst[d + i] = src[s + r] }
+        }
+      }
+    }
+    return (used, kept)
+  }
+
   /// Adds the kept rows to ``partial`` and releases the decoded block.
   mutating func accumulate(layout: AnalysisLayout) {
     precondition(!accumulated, "a batch is accumulated once")
     accumulated = true
-    defer { block = RowBlock(rows: 0, columns: block.columns, values: []) }
-    let n = block.rows
-    let allKept = !keep.contains(false)
-    let kept = allKept ? Array(0..<n) : (0..<n).filter { keep[$0] }
+    defer { block = RowBlock(rows: block.rows, columns: 0, values: []) }  // keeps the row count for consume
+    guard keep.contains(true) else { return }
+    let (used, kept) = keptRows()
     let m = kept.count
-    if m == 0 { return }
-    // Compact the kept rows (column-major) unless every row is kept.
-    let used: RowBlock
-    if allKept { used = block } else {
-      var compact = [Double](repeating: .nan, count: m * block.columns)
-      block.values.withUnsafeBufferPointer { src in
-        compact.withUnsafeMutableBufferPointer { dst in
-          for v in 0..<block.columns {
-            let s = v * n, d = v * m
-            for (i, r) in kept.enumerated() { dst[d + i] = src[s + r] }
-          }
-        }
-      }
-      used = RowBlock(rows: m, columns: block.columns, values: compact)
-    }
-    let groups = allKept ? groupIndex : groupIndex.map { idx in kept.map { idx[$0] } }
+    let groups = kept.count == block.rows ? groupIndex : groupIndex.map { idx in kept.map { idx[$0] } }
     used.values.withUnsafeBufferPointer { all in
       // Frequencies.
       for v in 0..<used.columns {
@@ -282,25 +299,7 @@ struct BatchWork: Sendable {
     for (s, scale) in layout.scales.enumerated() {
       partial.scaleItems[s].add(Self.columns(used, scale.variables))
     }
-    // Scores.
-    var scoreColumns: [[Double]] = []
-    for s in layout.scales.indices {
-      if let spec = layout.scoreSpecs[s] {
-        let scored = (try? ScaleScorer.score(used, spec))?.scores ?? Array(repeating: .nan, count: m)
-        scoreColumns.append(scored)
-      } else if let spec = layout.valueSpecs[s] {
-        if let v = try? ValueScorer.score(used, spec) {
-          for c in v.centredValues { scoreColumns.append(c.scores) }
-          for c in v.centredHigherOrder { scoreColumns.append(c.scores) }
-          scoreColumns.append(v.mrat.scores)
-        } else {
-          let width = spec.values.count + spec.higherOrder.count + 1
-          for _ in 0..<width { scoreColumns.append(Array(repeating: .nan, count: m)) }
-        }
-      }
-    }
-    for v in layout.outcomeVariables { scoreColumns.append(Array(used.values[(v * m)..<((v + 1) * m)])) }
-    for v in layout.covariateVariables { scoreColumns.append(Array(used.values[(v * m)..<((v + 1) * m)])) }
+    let scoreColumns = Self.scoreColumns(used, layout: layout).columns
     var scoreValues = [Double]()
     scoreValues.reserveCapacity(m * scoreColumns.count)
     for (k, c) in scoreColumns.enumerated() {
@@ -315,6 +314,35 @@ struct BatchWork: Sendable {
     for level in partial.groups.indices {
       for k in scoreColumns.indices { partial.groups[level].scores[k].add(values: scoreColumns[k], groups: groups[level]) }
     }
+  }
+
+  /// The score variables of ``AnalysisLayout/scoreNames`` for every row of `used`
+  /// (NaN = no score), plus each value scale's full ``ValueScores`` (uncentred value and
+  /// higher-order scores too), by scale index. Shared by the statistics pass and the
+  /// per-respondent export, so both see the same numbers.
+  static func scoreColumns(_ used: RowBlock, layout: AnalysisLayout) -> (columns: [[Double]], valueScores: [CandorPsychometrics.ValueScores?]) {
+    let m = used.rows
+    var columns: [[Double]] = []
+    var valueScores: [CandorPsychometrics.ValueScores?] = Array(repeating: nil, count: layout.scales.count)
+    for s in layout.scales.indices {
+      if let spec = layout.scoreSpecs[s] {
+        let scored = (try? ScaleScorer.score(used, spec))?.scores ?? Array(repeating: .nan, count: m)
+        columns.append(scored)
+      } else if let spec = layout.valueSpecs[s] {
+        if let v = try? ValueScorer.score(used, spec) {
+          for c in v.centredValues { columns.append(c.scores) }
+          for c in v.centredHigherOrder { columns.append(c.scores) }
+          columns.append(v.mrat.scores)
+          valueScores[s] = v
+        } else {
+          let k = layout.scoreScale.lazy.filter { $0 == s }.count
+          columns.append(contentsOf: Array(repeating: Array(repeating: .nan, count: m), count: k))
+        }
+      }
+    }
+    for v in layout.outcomeVariables { columns.append(Array(used.values[(v * m)..<((v + 1) * m)])) }
+    for v in layout.covariateVariables { columns.append(Array(used.values[(v * m)..<((v + 1) * m)])) }
+    return (columns, valueScores)
   }
 
   /// The sub-block of `columns` (copied).
