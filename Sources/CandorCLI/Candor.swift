@@ -12,6 +12,6 @@ struct CandorCommand: ParsableCommand {
       column named); 64 usage error.
       """,
     version: CandorVersion.string,
-    subcommands: [Reliability.self, Score.self, Describe.self, Validate.self, Init.self, Instruments.self, Generate.self]
+    subcommands: [Analyze.self, Reliability.self, Score.self, Describe.self, Validate.self, Init.self, Instruments.self, Generate.self]
   )
 }

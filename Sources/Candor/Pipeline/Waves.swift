@@ -1,0 +1,52 @@
+import CandorData
+import CandorNumerics
+import CandorPsychometrics
+import CandorReport
+
+extension AnalysisResults {
+  /// Adds the wave-over-wave table of consecutive waves: for each ordinary scale the
+  /// change in the mean (Welch), Feldt's test of the change in alpha, and the same change
+  /// per group of the innermost group level (rows under the threshold in either wave are
+  /// suppressed here; complementary suppression is the report filter's).
+  ///
+  /// Respondents are not linked across waves in this version (every change is Welch,
+  /// never paired), and favourability change is not computed: it needs per-respondent
+  /// favourable classifications, which the pass does not keep.
+  public mutating func addWaves(_ waves: [(label: String, data: SurveyData)]) {
+    guard waves.count >= 2 else { return }
+    for i in 1..<waves.count {
+      let (fromLabel, a) = waves[i - 1], (toLabel, b) = waves[i]
+      let alphasA = (try? a.reliability().results) ?? [], alphasB = (try? b.reliability().results) ?? []
+      let ma = a.statistics.scores.moments(a.request.missing), mb = b.statistics.scores.moments(b.request.missing)
+      var rows: [WaveComparison] = []
+      var groupRows: [GroupWaveComparison] = []
+      var cells: [CellKey] = []
+      let level = a.layout.groupLevels.lastIndex { !$0.isCut }
+      for scale in a.layout.scales where !scale.usesMRAT {
+        guard let ka = a.layout.scoreIndex(named: scale.name), let kb = b.layout.scoreIndex(named: scale.name) else { continue }
+        func stats(_ m: CoMoments, _ k: Int, _ alphas: [ReliabilityResult]) -> WaveScaleStatistics {
+          let r = alphas.first { $0.scale == scale.name }
+          return WaveScaleStatistics(n: m.counts[k], mean: m.means[k], variance: m.standardDeviations[k] * m.standardDeviations[k],
+                                     alpha: r?.alpha.raw, alphaN: r?.nMin)
+        }
+        rows.append(WaveComparison(scale: scale.name, from: fromLabel, to: toLabel,
+                                   first: stats(ma, ka, alphasA), second: stats(mb, kb, alphasB)))
+        guard let level else { continue }
+        let ga = a.statistics.groups[level], gb = b.statistics.groups[level]
+        for (g, label) in ga.labels.enumerated() {
+          guard let h = gb.labels.firstIndex(of: label) else { continue }
+          let sa = ga.scores[ka], sb = gb.scores[kb]
+          guard g < sa.groupCount, h < sb.groupCount else { continue }
+          let first = WaveScaleStatistics(n: sa.counts[g], mean: sa.mean(g), variance: sa.variance(g))
+          let second = WaveScaleStatistics(n: sb.counts[h], mean: sb.mean(h), variance: sb.variance(h))
+          let path = label.components(separatedBy: " / ")
+          groupRows.append(GroupWaveComparison(scale: scale.name, group: path.last ?? label, from: fromLabel, to: toLabel,
+                                               first: first, second: second,
+                                               minimumGroupSize: max(a.minGroupSize, b.minGroupSize)))
+          cells.append(CellKey(path))
+        }
+      }
+      addWaves(WaveTable(rows: rows, groupRows: groupRows), groupCells: cells)
+    }
+  }
+}
