@@ -24,7 +24,7 @@ build: deps
 	$(SWIFT) build
 
 demo: release
-	$(CANDOR) analyze $(DEMO_DATA) --codebook $(DEMO_CODEBOOK) --output $(DEMO_OUT) --format table --format json --format csv --format markdown --format html
+	$(CANDOR) analyze $(DEMO_DATA) --codebook $(DEMO_CODEBOOK) --output $(DEMO_OUT)
 
 test: deps
 	$(SWIFT) build --build-tests
