@@ -139,7 +139,7 @@ public struct GroupVarianceDecomposition: Sendable, Equatable, Codable {
     msw = dfWithin > 0 ? ssw / Double(dfWithin) : .nan
     f = msb / msw
     p = (dfBetween > 0 && dfWithin > 0 && !f.isNaN)
-      ? Probability.fSurvival(f, Double(dfBetween), Double(dfWithin)) : .nan
+      ? FDistribution.survival(f, numeratorDegreesOfFreedom: Double(dfBetween), denominatorDegreesOfFreedom: Double(dfWithin)) : .nan
     meanGroupSize = j > 0 ? Double(total) / Double(j) : .nan
     adjustedGroupSize = j > 1 ? (Double(total) - sumSquaredSizes / Double(total)) / Double(j - 1) : .nan
     icc1 = (msb - msw) / (msb + (meanGroupSize - 1) * msw)
@@ -219,7 +219,7 @@ public enum Aggregation {
         // Groups share sizes: one t quantile per distinct n.
         let q: Double
         if let cached = tQuantiles[n] { q = cached } else {
-          q = Probability.tQuantile(0.975, degreesOfFreedom: Double(n - 1)); tQuantiles[n] = q
+          q = StudentT.quantile(0.975, degreesOfFreedom: Double(n - 1)); tQuantiles[n] = q
         }
         let half = q * s / Double(n).squareRoot()
         sd = s; ci = [mean - half, mean + half]

@@ -180,7 +180,7 @@ extension FactorAnalysis {
     let eigenvalues = try LinearAlgebra.symmetricEigenvalues(work)
     let kmo = KaiserMeyerOlkin(correlation: work)
     let bartlett = BartlettSphericity(correlation: work, n: n) {
-      DistributionBridge.chiSquareSurvival($0, degreesOfFreedom: $1)
+      ChiSquared.survival($0, degreesOfFreedom: $1)
     }
     var parallel: ParallelAnalysisResult? = nil
     if request.factors == .parallel || runParallelAnalysis {

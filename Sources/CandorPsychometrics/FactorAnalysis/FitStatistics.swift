@@ -48,19 +48,19 @@ public struct FactorFit: Codable, Sendable, Equatable {
     let dfD = Double(df)
     tli = df > 0 ? (m0 - objective / dfD) / (m0 - 1 / correction) : nil
     if df > 0 {
-      self.p = DistributionBridge.chiSquareSurvival(chi, degreesOfFreedom: dfD)
+      self.p = ChiSquared.survival(chi, degreesOfFreedom: dfD)
       let point = max(chi / (dfD * nd) - 1 / (nd - 1), 0).squareRoot()
       rmsea = point
-      let cdf = 1 - DistributionBridge.chiSquareSurvival(chi, degreesOfFreedom: dfD)
+      let cdf = 1 - ChiSquared.survival(chi, degreesOfFreedom: dfD)
       var upper: Double? = 0
       if cdf > 0.05 {
-        upper = DistributionBridge.noncentrality(forCDF: 0.05, x: chi, degreesOfFreedom: dfD)
-          .map { ($0 / (nd - 1) / dfD).squareRoot() }
+        upper = Optional(NoncentralChiSquared.noncentralityForCDF(0.05, x: chi, degreesOfFreedom: dfD))
+          .flatMap { $0.isFinite ? $0 : nil }.map { ($0 / (nd - 1) / dfD).squareRoot() }
       }
       var lower: Double? = 0
       if cdf > 0.95 {
-        lower = DistributionBridge.noncentrality(forCDF: 0.95, x: chi, degreesOfFreedom: dfD)
-          .map { ($0 / (nd - 1) / dfD).squareRoot() }
+        lower = Optional(NoncentralChiSquared.noncentralityForCDF(0.95, x: chi, degreesOfFreedom: dfD))
+          .flatMap { $0.isFinite ? $0 : nil }.map { ($0 / (nd - 1) / dfD).squareRoot() }
       }
       if let u = upper, u < point { upper = nil }
       if let l = lower, l > point { lower = nil }

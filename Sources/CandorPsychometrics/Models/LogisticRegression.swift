@@ -299,11 +299,11 @@ public enum LogisticRegression {
       for i in 0..<rows where usable(i) { let d = predictors[j - 1][i] - mean; ss += d * d }
       sds[j] = (ss / Double(n - 1)).squareRoot()
     }
-    let q = Probability.normalQuantile(0.975)
+    let q = Normal.quantile(0.975)
     func term(_ j: Int) -> LogisticTerm {
       let b = estimate[j], se = covariance[j, j].squareRoot(), z = b / se, sd = sds[j]
       return LogisticTerm(name: allNames[j], oddsRatio: exp(b), ci95: [exp(b - q * se), exp(b + q * se)],
-                          p: Probability.normalTwoSided(z), estimate: b, se: se, z: z, sd: sd,
+                          p: 2 * Normal.survival(abs(z)), estimate: b, se: se, z: z, sd: sd,
                           oddsRatioPerSD: exp(b * sd), ci95PerSD: [exp((b - q * se) * sd), exp((b + q * se) * sd)])
     }
     let rate = Double(events) / Double(n)

@@ -209,14 +209,14 @@ public enum Correlation {
     if df > 0 && !r.isNaN {
       if abs(r) >= 1 { t = r > 0 ? .infinity : -.infinity; p = 0 } else {
         t = r * (df / (1 - r * r)).squareRoot()
-        p = Probability.tTwoSided(t, degreesOfFreedom: df)
+        p = StudentT.twoSidedP(t, degreesOfFreedom: df)
       }
     }
     var ci = [Double.nan, .nan]
     let se = 1 / Double(n - 3 - k).squareRoot()
     if n - 3 - k > 0 && !r.isNaN {
       if abs(r) >= 1 { ci = [r, r] } else {
-        let z = atanh(r), q = Probability.normalQuantile(0.975)
+        let z = atanh(r), q = Normal.quantile(0.975)
         ci = [tanh(z - q * se), tanh(z + q * se)]
       }
     }

@@ -212,8 +212,8 @@ public enum CronbachAlpha {
     guard n > 1, k > 1 else { return [.nan, .nan] }
     let d1 = Double(n - 1), d2 = Double((n - 1) * (k - 1))
     let tail = (1 - level) / 2
-    let lower = 1 - (1 - alpha) * FeldtDistribution.fQuantile(1 - tail, d1, d2)
-    let upper = 1 - (1 - alpha) * FeldtDistribution.fQuantile(tail, d1, d2)
+    let lower = 1 - (1 - alpha) * FDistribution.quantile(1 - tail, numeratorDegreesOfFreedom: d1, denominatorDegreesOfFreedom: d2)
+    let upper = 1 - (1 - alpha) * FDistribution.quantile(tail, numeratorDegreesOfFreedom: d1, denominatorDegreesOfFreedom: d2)
     return [lower, upper]
   }
 

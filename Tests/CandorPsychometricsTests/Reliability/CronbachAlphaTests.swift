@@ -240,7 +240,7 @@ final class Deviation: @unchecked Sendable {
     for (k, v) in expected where k.hasPrefix("qf|") {
       let f = k.split(separator: "|", omittingEmptySubsequences: false)
       let d = f[1].split(separator: "/").map { Double($0)! }
-      let q = FeldtDistribution.fQuantile(Double(f[2])!, d[0], d[1])
+      let q = FDistribution.quantile(Double(f[2])!, numeratorDegreesOfFreedom: d[0], denominatorDegreesOfFreedom: d[1])
       #expect(isClose(q, v, absolute: 0, relative: 1e-12), "qf(\(f[2]), \(d[0]), \(d[1])) = \(q) vs R \(v)")
       seen += 1
     }
@@ -250,7 +250,7 @@ final class Deviation: @unchecked Sendable {
     var checked = 0
     for line in text.split(whereSeparator: \.isNewline).dropFirst() {
       let f = line.split(separator: ",").map { Double($0)! }
-      let q = FeldtDistribution.fQuantile(f[2], f[0], f[1])
+      let q = FDistribution.quantile(f[2], numeratorDegreesOfFreedom: f[0], denominatorDegreesOfFreedom: f[1])
       #expect(isClose(q, f[3], absolute: 0, relative: 1e-12), "qf(\(f[2]), \(f[0]), \(f[1])) = \(q) vs mpmath \(f[3])")
       checked += 1
     }
