@@ -1,34 +1,16 @@
-/// xoshiro256** (Blackman & Vigna 2018), seeded through SplitMix64 — private to the
-/// generator until CandorNumerics ships its `SeededGenerator`.
-struct Xoshiro256: RandomNumberGenerator {
-  private var s: (UInt64, UInt64, UInt64, UInt64)
+import CandorNumerics
 
-  init(seed: UInt64) {
-    var x = seed
-    func splitMix() -> UInt64 {
-      x &+= 0x9E37_79B9_7F4A_7C15
-      var z = x
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-    s = (splitMix(), splitMix(), splitMix(), splitMix())
-  }
+/// The generator's random source: CandorNumerics' ``SeededGenerator`` (xoshiro256**
+/// seeded through SplitMix64) plus the draws the synthetic export needs. The uniform
+/// and Box–Muller normals below are part of the generated files' byte-for-byte
+/// reproducibility (datasets/README.md), so they stay as they are.
+struct Xoshiro256: RandomNumberGenerator {
+  private var source: SeededGenerator
+
+  init(seed: UInt64) { source = SeededGenerator(seed: seed) }
 
   @inline(__always)
-  mutating func next() -> UInt64 {
-    let result = rotl(s.1 &* 5, 7) &* 9
-    let t = s.1 << 17
-    s.2 ^= s.0
-    s.3 ^= s.1
-    s.1 ^= s.2
-    s.0 ^= s.3
-    s.2 ^= t
-    s.3 = rotl(s.3, 45)
-    return result
-  }
-
-  @inline(__always) private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+  mutating func next() -> UInt64 { source.next() }
 
   /// Uniform on [0, 1) with 53 random bits.
   @inline(__always)
