@@ -8,7 +8,7 @@
 /// - `nil` optionals are written as `null` (`nilEncoding: .null`, the §7 convention, e.g.
 ///   `"wave": null`), or left out with `.omit`.
 /// - Swift `Dictionary` values with `String` keys have no order of their own; their keys are
-///   written in natural order (`pvq2` before `pvq10`). Prefer `OrderedMap` when the order
+///   written in natural order (`pvq2` before `pvq10`). Prefer `ItemMap` (CandorPsychometrics) when the order
 ///   means something (item order, factor order).
 /// - NaN and ±∞ become `null` when the document is written (`JSONValue.serialized`).
 ///
@@ -39,44 +39,6 @@ public struct OrderedJSONEncoder: Sendable {
   /// The value as pretty-printed JSON text (2-space indent), ending in a newline.
   public func encodeText<T: Encodable>(_ value: T, indent: Int? = 2) throws -> String {
     try encode(value).serialized(indent: indent) + "\n"
-  }
-}
-
-/// A string-keyed map that keeps insertion order when encoded (`{"ps1": 0.7, "ps2": 0.6}`).
-public struct OrderedMap<Value>: Sequence {
-  public var entries: [(key: String, value: Value)]
-
-  public init(_ entries: [(key: String, value: Value)] = []) { self.entries = entries }
-
-  public init(keys: [String], values: [Value]) {
-    precondition(keys.count == values.count, "OrderedMap: \(keys.count) keys but \(values.count) values")
-    self.entries = Array(zip(keys, values)).map { (key: $0.0, value: $0.1) }
-  }
-
-  public subscript(key: String) -> Value? {
-    get { entries.first { $0.key == key }?.value }
-    set {
-      if let i = entries.firstIndex(where: { $0.key == key }) {
-        if let newValue { entries[i].value = newValue } else { entries.remove(at: i) }
-      } else if let newValue {
-        entries.append((key: key, value: newValue))
-      }
-    }
-  }
-
-  public var keys: [String] { entries.map(\.key) }
-
-  public func makeIterator() -> IndexingIterator<[(key: String, value: Value)]> { entries.makeIterator() }
-}
-
-extension OrderedMap: Sendable where Value: Sendable {}
-
-extension OrderedMap: Encodable where Value: Encodable {
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: AnyCodingKey.self)
-    for (key, value) in entries {
-      try container.encode(value, forKey: AnyCodingKey(key))
-    }
   }
 }
 

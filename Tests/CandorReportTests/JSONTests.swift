@@ -1,4 +1,5 @@
 import CandorNumerics
+import CandorPsychometrics
 import CandorReport
 import Foundation
 import Testing
@@ -68,11 +69,11 @@ import Testing
     #expect(doc.serialized(indent: nil) == "[null,1.5,null]")
   }
 
-  @Test func swiftDictionariesGetNaturalKeyOrderAndOrderedMapKeepsInsertionOrder() throws {
+  @Test func swiftDictionariesGetNaturalKeyOrderAndItemMapKeepsInsertionOrder() throws {
     let loadings: [String: Double] = ["pvq10": 0.1, "pvq2": 0.2, "pvq1": 0.3, "ab": 0.4]
     let json = try OrderedJSONEncoder().encode(["loadings": loadings])
     #expect(json["loadings"]?.keys == ["ab", "pvq1", "pvq2", "pvq10"])
-    let map = OrderedMap(keys: ["ps3", "ps1", "ps2"], values: [1, 2, 3])
+    let map = ItemMap(keys: ["ps3", "ps1", "ps2"], values: [1, 2, 3])
     #expect(try OrderedJSONEncoder().encode(map).keys == ["ps3", "ps1", "ps2"])
     #expect(naturalOrder("item9", "item10"))
     #expect(!naturalOrder("item10", "item9"))

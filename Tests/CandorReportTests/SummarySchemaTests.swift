@@ -1,3 +1,4 @@
+import CandorPsychometrics
 import CandorReport
 import Foundation
 import Testing
@@ -25,7 +26,7 @@ enum Example {
   struct ItemStatistics: Encodable {
     var item: String, n: Int, mean: Double, sd: Double, rawR: Double, stdR: Double, rCor: Double, rDrop: Double
     var alphaIfDeleted: Double
-    var frequencies: OrderedMap<Int>
+    var frequencies: ItemMap<Int>
   }
   struct Reliability: Encodable {
     var scale = "psych_safety", missing = "pairwise", n = 412, nMin = 405, items = 7
@@ -33,7 +34,7 @@ enum Example {
     var omega = OmegaBlock()
     var itemStatistics = [
       ItemStatistics(item: "ps1", n: 410, mean: 3.9, sd: 0.8, rawR: 0.7, stdR: 0.69, rCor: 0.61, rDrop: 0.58,
-                     alphaIfDeleted: 0.79, frequencies: OrderedMap([("1", 4), ("2", 20), ("missing", 2)]))
+                     alphaIfDeleted: 0.79, frequencies: ItemMap(keys: ["1", "2", "missing"], values: [4, 20, 2]))
     ]
   }
   struct Fit: Encodable {
@@ -50,10 +51,10 @@ enum Example {
     var bartlett: JSONValue = .object([("chiSquare", .number(900.2)), ("df", .number(21)), ("p", .number(1e-150)), ("n", .number(405))])
     var eigenvalues = [3.4, 1.1, 0.7]
     var parallelAnalysis: Parallel? = Parallel()
-    var loadings = OrderedMap(keys: ["ps1", "ps2"], values: [[0.7, 0.1], [0.65, -0.05]])
-    var structure = OrderedMap(keys: ["ps1", "ps2"], values: [[0.72, 0.3], [0.6, 0.2]])
-    var communalities = OrderedMap(keys: ["ps1", "ps2"], values: [0.5, 0.42])
-    var uniquenesses = OrderedMap(keys: ["ps1", "ps2"], values: [0.5, 0.58])
+    var loadings = ItemMap(keys: ["ps1", "ps2"], values: [[0.7, 0.1], [0.65, -0.05]])
+    var structure = ItemMap(keys: ["ps1", "ps2"], values: [[0.72, 0.3], [0.6, 0.2]])
+    var communalities = ItemMap(keys: ["ps1", "ps2"], values: [0.5, 0.42])
+    var uniquenesses = ItemMap(keys: ["ps1", "ps2"], values: [0.5, 0.58])
     var phi = [[1.0, 0.3], [0.3, 1.0]]
     var varianceExplained = [0.35, 0.1]
     var heywood: [String] = []

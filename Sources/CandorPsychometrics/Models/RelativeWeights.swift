@@ -1,58 +1,21 @@
 import CandorNumerics
 import Foundation
 
-/// Named values encoded as a JSON object in the order given (`{"a": 0.1, "b": 0.2}`).
-public struct NamedValues<Value: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
-  public var names: [String]
-  public var values: [Value]
-  public init(names: [String], values: [Value]) {
-    precondition(names.count == values.count, "\(names.count) names for \(values.count) values")
-    self.names = names; self.values = values
-  }
-  public subscript(name: String) -> Value? { names.firstIndex(of: name).map { values[$0] } }
-
-  struct Key: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
-  }
-  public func encode(to encoder: Encoder) throws {
-    var c = encoder.container(keyedBy: Key.self)
-    for (n, v) in zip(names, values) {
-      let key = Key(stringValue: n)
-      // Undefined statistics become null (JSONEncoder rejects NaN).
-      if let d = v as? Double { try c.encodeFinite(d, forKey: key) }
-      else if let a = v as? [Double] { try c.encode(a.map { $0.isFinite ? $0 : nil }, forKey: key) }
-      else { try c.encode(v, forKey: key) }
-    }
-  }
-  public init(from decoder: Decoder) throws {
-    let c = try decoder.container(keyedBy: Key.self)
-    names = c.allKeys.map(\.stringValue)
-    values = try c.allKeys.map { key in
-      if Value.self == Double.self, try c.decodeNil(forKey: key) { return Double.nan as! Value }
-      if Value.self == [Double].self { return try c.decode([Double?].self, forKey: key).map { $0 ?? .nan } as! Value }
-      return try c.decode(Value.self, forKey: key)
-    }
-  }
-}
-
 /// Key-driver importance (design.md §7 `drivers[]`): outcome, method, weights, r2, then extras.
 public struct DriversResult: Codable, Sendable, Equatable {
   public var outcome: String
   /// Always "relativeWeights".
   public var method: String
   /// Raw relative weights εⱼ (they sum to R²).
-  public var weights: NamedValues<Double>
+  public var weights: ItemMap<Double>
   /// R² of the regression of the outcome on all predictors.
   @FiniteOrNull public var r2: Double
   /// Percentile bootstrap 95 % interval of each raw weight (empty without bootstrap).
-  public var ci95: NamedValues<[Double]>
+  public var ci95: ItemMap<[Double]>
   /// Weights as a share of R² (sum to 1).
-  public var rescaled: NamedValues<Double>
+  public var rescaled: ItemMap<Double>
   /// Zero-order correlation of each predictor with the outcome (shown alongside, domain.md §6.5).
-  public var zeroOrderR: NamedValues<Double>
+  public var zeroOrderR: ItemMap<Double>
   /// Complete rows used (listwise).
   public var n: Int
   /// Bootstrap replicates actually used (0 = none).
@@ -134,10 +97,10 @@ public enum RelativeWeights {
     let (w, r2) = try weights(correlation: r)
     let p = names.count
     return DriversResult(outcome: outcomeName, method: "relativeWeights",
-                         weights: NamedValues(names: names, values: w), r2: r2,
-                         ci95: NamedValues(names: [], values: []),
-                         rescaled: NamedValues(names: names, values: w.map { $0 / r2 }),
-                         zeroOrderR: NamedValues(names: names, values: (0..<p).map { r[$0, p] }),
+                         weights: ItemMap(keys: names, values: w), r2: r2,
+                         ci95: ItemMap(keys: [], values: []),
+                         rescaled: ItemMap(keys: names, values: w.map { $0 / r2 }),
+                         zeroOrderR: ItemMap(keys: names, values: (0..<p).map { r[$0, p] }),
                          n: n, bootstrapReplicates: 0, seed: nil)
   }
 
@@ -183,10 +146,10 @@ public enum RelativeWeights {
       ci = samples.map { s in let sorted = s.sorted(); return [percentile(sorted, 0.025), percentile(sorted, 0.975)] }
     }
     return DriversResult(outcome: outcomeName, method: "relativeWeights",
-                         weights: NamedValues(names: names, values: w), r2: r2,
-                         ci95: NamedValues(names: ci.isEmpty ? [] : names, values: ci),
-                         rescaled: NamedValues(names: names, values: w.map { $0 / r2 }),
-                         zeroOrderR: NamedValues(names: names, values: (0..<p).map { r[$0, p] }),
+                         weights: ItemMap(keys: names, values: w), r2: r2,
+                         ci95: ItemMap(keys: ci.isEmpty ? [] : names, values: ci),
+                         rescaled: ItemMap(keys: names, values: w.map { $0 / r2 }),
+                         zeroOrderR: ItemMap(keys: names, values: (0..<p).map { r[$0, p] }),
                          n: n, bootstrapReplicates: used, seed: seed)
   }
 }

@@ -117,7 +117,7 @@ extension ReportDraft {
           .label("Predictor"), .init("r", csvName: "zero_order_r"), .init("Weight", csvName: "raw_weight"),
           .init("95% CI", csvName: "ci95"), .init("% of R²", csvName: "percent_of_r2"),
         ])
-      for (name, w) in zip(d.weights.names, d.weights.values) {
+      for (name, w) in zip(d.weights.keys, d.weights.values) {
         table.rows.append(
           .init([
             .text(name), Present.bounded(d.zeroOrderR[name]), Present.bounded(w, decimals: 3),

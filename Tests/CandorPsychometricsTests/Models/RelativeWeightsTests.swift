@@ -42,7 +42,7 @@ struct SplitMix: RandomNumberGenerator {
     let m = try RelativeWeights.analyze(correlation: RelativeWeights.correlation(
       ["trust", "safety", "tenure", "intent"].map(f.column), counts: nil), names: ["trust", "safety", "tenure"],
       outcomeName: "intent", n: 600)
-    #expect(m.weights == d.weights && m.r2 == d.r2 && m.ci95.names.isEmpty)
+    #expect(m.weights == d.weights && m.r2 == d.r2 && m.ci95.keys.isEmpty)
   }
 
   /// The seeded convenience: reproducible, and intervals narrow as n grows.
@@ -59,13 +59,13 @@ struct SplitMix: RandomNumberGenerator {
 
   /// Undefined values in named maps encode as null and decode back to NaN.
   @Test func namedValuesRoundTripWithNull() throws {
-    let v = NamedValues(names: ["b", "a"], values: [0.5, .nan])
+    let v = ItemMap(keys: ["b", "a"], values: [0.5, .nan])
     let json = String(decoding: try JSONEncoder().encode(v), as: UTF8.self)
     #expect(json.contains("null"))
-    let back = try JSONDecoder().decode(NamedValues<Double>.self, from: Data(json.utf8))
+    let back = try JSONDecoder().decode(ItemMap<Double>.self, from: Data(json.utf8))
     #expect(back["b"] == 0.5 && back["a"]!.isNaN)
-    let ci = NamedValues(names: ["a"], values: [[0.1, Double.nan]])
-    let ciBack = try JSONDecoder().decode(NamedValues<[Double]>.self, from: JSONEncoder().encode(ci))
+    let ci = ItemMap(keys: ["a"], values: [[0.1, Double.nan]])
+    let ciBack = try JSONDecoder().decode(ItemMap<[Double]>.self, from: JSONEncoder().encode(ci))
     #expect(ciBack["a"]![0] == 0.1 && ciBack["a"]![1].isNaN)
   }
 

@@ -129,7 +129,7 @@ enum PresentationFixture {
     var d = try RelativeWeights.analyze(
       correlation: r, names: ["psych_safety", "trust", "pvq21.benevolence"], outcomeName: "intent_to_stay", n: 41)
     // Hand-made bootstrap intervals around each weight.
-    d.ci95 = NamedValues(names: d.weights.names, values: d.weights.values.map { [$0 * 0.5, $0 * 1.6] })
+    d.ci95 = ItemMap(keys: d.weights.keys, values: d.weights.values.map { [$0 * 0.5, $0 * 1.6] })
     d.bootstrapReplicates = 1000
     d.seed = 7
     return d

@@ -1,7 +1,9 @@
 import Foundation
 
-/// An item-keyed map that keeps item order when encoded as a JSON object
-/// (`{"pvq1": …, "pvq2": …}` in codebook order, never sorted or hashed).
+/// A string-keyed map that keeps its order when encoded as a JSON object
+/// (`{"pvq1": …, "pvq2": …}` in codebook order, never sorted or hashed): loadings by
+/// item, weights by predictor. Undefined numbers (NaN) encode as `null` and decode back
+/// as NaN, since JSON has no NaN.
 public struct ItemMap<Value: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
   /// Keys in item order.
   public var keys: [String]
@@ -28,13 +30,22 @@ public struct ItemMap<Value: Codable & Sendable & Equatable>: Codable, Sendable,
 
   public func encode(to encoder: Encoder) throws {
     var container = encoder.container(keyedBy: Key.self)
-    for (k, v) in zip(keys, values) { try container.encode(v, forKey: Key(stringValue: k)) }
+    for (k, v) in zip(keys, values) {
+      let key = Key(stringValue: k)
+      if let d = v as? Double { try container.encode(d.isFinite ? d : nil, forKey: key) }
+      else if let a = v as? [Double] { try container.encode(a.map { $0.isFinite ? $0 : nil }, forKey: key) }
+      else { try container.encode(v, forKey: key) }
+    }
   }
 
   /// Decodes an object; key order is the decoder's (JSON objects are unordered).
   public init(from decoder: Decoder) throws {
     let container = try decoder.container(keyedBy: Key.self)
     keys = container.allKeys.map(\.stringValue)
-    values = try container.allKeys.map { try container.decode(Value.self, forKey: $0) }
+    values = try container.allKeys.map { key in
+      if Value.self == Double.self, try container.decodeNil(forKey: key) { return Double.nan as! Value }
+      if Value.self == [Double].self { return try container.decode([Double?].self, forKey: key).map { $0 ?? .nan } as! Value }
+      return try container.decode(Value.self, forKey: key)
+    }
   }
 }
