@@ -91,9 +91,20 @@ extension SurveyData {
       for variable in v.variables { if let i = scale.variables.firstIndex(of: variable) { valueOfItem[scale.items[i]] = value } }
     }
     let mds = try? ValuesStructure.analyze(correlation: r, labels: scale.items, valueOfLabel: valueOfItem)
+    var centroids: ItemMap<[Double]>?
+    if let mds {
+      let points = scale.subscales.map { v -> [Double] in
+        let xy = v.variables.compactMap { variable in
+          scale.variables.firstIndex(of: variable).flatMap { mds.coordinates[scale.items[$0]] }
+        }
+        let n = Double(max(xy.count, 1))
+        return [xy.map { $0[0] }.reduce(0, +) / n, xy.map { $0[1] }.reduce(0, +) / n]
+      }
+      centroids = ItemMap(keys: scale.subscales.map(\.id), values: points)
+    }
     return ValuesSummary(scale: name, mrat: summary("\(name).mrat"),
                          valueScores: ItemMap(keys: scale.subscales.map(\.id), values: valueScores),
                          higherOrderScores: ItemMap(keys: scale.higherOrder.map(\.id), values: higher),
-                         mds: mds)
+                         mds: mds, valueCoordinates: centroids)
   }
 }

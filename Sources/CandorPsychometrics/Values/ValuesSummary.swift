@@ -32,10 +32,14 @@ public struct ValuesSummary: Codable, Sendable, Equatable {
   public var higherOrderScores: ItemMap<Moments>
   /// Classical MDS of the item correlations, value angles from their items.
   public var mds: ValuesStructureResult?
+  /// Each value's position on the MDS map: the centroid of its items' coordinates (the
+  /// value circle as it is drawn; the items themselves are in `mds.coordinates`).
+  public var valueCoordinates: ItemMap<[Double]>?
 
   public init(scale: String, mrat: Moments, valueScores: ItemMap<ValueScore>,
-              higherOrderScores: ItemMap<Moments>, mds: ValuesStructureResult?) {
+              higherOrderScores: ItemMap<Moments>, mds: ValuesStructureResult?,
+              valueCoordinates: ItemMap<[Double]>? = nil) {
     self.scale = scale; self.mrat = mrat; self.valueScores = valueScores
-    self.higherOrderScores = higherOrderScores; self.mds = mds
+    self.higherOrderScores = higherOrderScores; self.mds = mds; self.valueCoordinates = valueCoordinates
   }
 }

@@ -34,7 +34,9 @@ extension ReportDraft {
       }
       tables.append(table)
       if let mds = v.mds {
-        let points = zip(mds.coordinates.keys, mds.coordinates.values).compactMap { label, xy -> CirclePlot.Point? in
+        // The ten values at the centroids of their items (readable); items only without them.
+        let map = v.valueCoordinates ?? mds.coordinates
+        let points = zip(map.keys, map.values).compactMap { label, xy -> CirclePlot.Point? in
           xy.count >= 2 && xy[0].isFinite && xy[1].isFinite ? CirclePlot.Point(label: label, x: xy[0], y: xy[1]) : nil
         }
         charts.append(.circle(CirclePlot(title: "Value Circle of \(v.scale) (MDS)", points: points)))
