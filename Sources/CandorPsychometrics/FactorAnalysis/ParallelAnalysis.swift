@@ -40,8 +40,9 @@ public enum ParallelAnalysis {
   /// simulated quantile (psych `which(!(obs > sim))[1] - 1`; all p when none
   /// falls below).
   ///
-  /// - Complexity: O(iterations·(n·p² + p³·optimiser steps)); the cross
-  ///   product is one BLAS `dsyrk` per data set; data sets run on all cores.
+  /// - Complexity: O(iterations·p³·optimiser steps) — each simulated correlation matrix
+  ///   is drawn from its Wishart distribution, not from n rows of data (see
+  ///   ``simulatedCorrelation(rows:columns:generator:)``); data sets run on all cores.
   public static func run(correlation r: Matrix, n: Int, options: ParallelAnalysisOptions = ParallelAnalysisOptions())
     throws -> ParallelAnalysisResult {
     let p = r.rows
@@ -90,8 +91,17 @@ public enum ParallelAnalysis {
     return z ^ (z >> 31)
   }
 
-  /// Pearson correlations of an n × p matrix of seeded standard normals.
+  /// The correlation matrix of an n × p sample of independent standard normals.
+  ///
+  /// When n − 1 ≥ p it is drawn directly from its distribution instead of from data:
+  /// the centred cross-product of n normal rows is Wishart(n − 1, I), which Bartlett's
+  /// decomposition writes as A·Aᵀ with A lower triangular, Aᵢᵢ² ~ χ²(n − i) (i = 1…p) and
+  /// Aᵢⱼ ~ N(0, 1) below the diagonal (Bartlett 1933; Anderson 2003, Thm. 7.2.1). Same
+  /// distribution as `fa.parallel`'s simulated data, at O(p³) instead of O(n·p²) — the
+  /// difference between 20 ms and 20 s per data set at n = 1,000,000. With fewer rows
+  /// than variables the data are simulated as they are.
   static func simulatedCorrelation(rows n: Int, columns p: Int, generator: inout SeededGenerator) -> Matrix {
+    if n - 1 >= p { return wishartCorrelation(degreesOfFreedom: n - 1, columns: p, generator: &generator) }
     var data = Matrix(rows: n, columns: p)
     for j in 0..<p {
       var mean = 0.0
@@ -99,11 +109,44 @@ public enum ParallelAnalysis {
       mean /= Double(n)
       for i in 0..<n { data.storage[i + j * n] -= mean }
     }
-    var c = LinearAlgebra.crossProduct(data)
+    return correlation(fromCrossProduct: LinearAlgebra.crossProduct(data))
+  }
+
+  /// Correlations of a Wishart(ν, I_p) draw by Bartlett's decomposition.
+  static func wishartCorrelation(degreesOfFreedom nu: Int, columns p: Int, generator: inout SeededGenerator) -> Matrix {
+    var a = Matrix(rows: p, columns: p)
+    for i in 0..<p {
+      a[i, i] = chiSquaredVariate(Double(nu - i), &generator).squareRoot()
+      for j in 0..<i { a[i, j] = generator.nextStandardNormal() }
+    }
+    return correlation(fromCrossProduct: LinearAlgebra.multiply(a, a, transposeB: true))
+  }
+
+  static func correlation(fromCrossProduct c: Matrix) -> Matrix {
+    var c = c
+    let p = c.rows
     let d = (0..<p).map { 1 / c[$0, $0].squareRoot() }
     for j in 0..<p { for i in 0..<p { c[i, j] *= d[i] * d[j] } }
     for i in 0..<p { c[i, i] = 1 }
     return c
+  }
+
+  /// A χ²(k) variate: 2·Gamma(k/2), Gamma by Marsaglia & Tsang (2000) (shape < 1 via
+  /// Gamma(a) = Gamma(a + 1)·U^(1/a)).
+  static func chiSquaredVariate(_ k: Double, _ g: inout SeededGenerator) -> Double {
+    func gamma(_ a: Double) -> Double {
+      if a < 1 { return gamma(a + 1) * Foundation.pow(g.nextUniform(), 1 / a) }
+      let d = a - 1.0 / 3, c = 1 / (9 * d).squareRoot()
+      while true {
+        let x = g.nextStandardNormal()
+        let t = 1 + c * x
+        if t <= 0 { continue }
+        let v = t * t * t
+        let u = g.nextUniform()
+        if Foundation.log(u) < 0.5 * x * x + d - d * v + d * Foundation.log(v) { return d * v }
+      }
+    }
+    return 2 * gamma(k / 2)
   }
 
   /// R's default `quantile(x, q)` (type 7): linear interpolation at (n − 1)q.

@@ -170,3 +170,32 @@ struct TopEigenpairTests {
     }
   }
 }
+
+@Suite("Simulated correlation matrices for parallel analysis")
+struct WishartSimulationTests {
+  /// Bartlett's decomposition must give the distribution of correlations of real data:
+  /// for independent normals, r has mean 0 and variance 1/(n − 1) (exactly, for n rows).
+  @Test func offDiagonalCorrelationsHaveTheNullMoments() {
+    var g = SeededGenerator(seed: 41)
+    let n = 50, p = 6, draws = 4000
+    var sum = 0.0, sumSq = 0.0, count = 0.0
+    for _ in 0..<draws {
+      let r = ParallelAnalysis.simulatedCorrelation(rows: n, columns: p, generator: &g)
+      for j in 0..<p { for i in (j + 1)..<p { sum += r[i, j]; sumSq += r[i, j] * r[i, j]; count += 1 } }
+    }
+    let mean = sum / count, variance = sumSq / count - mean * mean
+    #expect(abs(mean) < 0.003)
+    #expect(abs(variance * Double(n - 1) - 1) < 0.03, "variance × (n − 1) = \(variance * Double(n - 1))")
+  }
+
+  @Test func chiSquaredVariatesHaveTheirMeanAndVariance() {
+    var g = SeededGenerator(seed: 5)
+    for k in [0.5, 3.0, 40.0, 1_000_000.0] {
+      let xs = (0..<20_000).map { _ in ParallelAnalysis.chiSquaredVariate(k, &g) }
+      let mean = xs.reduce(0, +) / Double(xs.count)
+      let variance = xs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(xs.count - 1)
+      #expect(abs(mean / k - 1) < 0.03, "k \(k): mean \(mean)")
+      #expect(abs(variance / (2 * k) - 1) < 0.06, "k \(k): variance \(variance)")
+    }
+  }
+}
