@@ -314,7 +314,8 @@ public final class CSVReader: Sendable {
     let decimalComma = self.decimalComma
     let validate = encoding == .utf8 || encoding == .utf8WithBOM
     let chunkSize = options.chunkSize
-    let maxRecordBytes = max(64 << 20, chunkSize)
+    // A record longer than this is reported (usually an unclosed quote) instead of buffered.
+    let maxRecordBytes = max(16 << 20, chunkSize)
 
     // Producer: chunks that end on record boundaries.
     var eof = false
@@ -366,7 +367,7 @@ public final class CSVReader: Sendable {
     }
 
     let work: @Sendable (Job) -> JobOutput<T> = { job in
-      let storage = BatchStorage(bytes: job.bytes, fieldCapacity: job.length / 3 + 16)
+      let storage = BatchStorage(bytes: job.bytes, fieldCapacity: min(job.length, chunkSize) / 3 + 16)
       var lines = 0
       do throws(ChunkFailure) {
         try job.bytes.withUnsafeBufferPointer { (b) throws(ChunkFailure) in
