@@ -165,7 +165,9 @@ public final class CSVReader: Sendable {
         } catch {
           if !records.isEmpty { break }  // later records: the streaming pass reports it with its record number
           var kind = error.kind
-          if case let .unterminatedQuote(opened) = kind { kind = .unterminatedQuote(openedAtLine: opened + lines + 1 + (sepDelimiter != nil ? 1 : 0)) }
+          let offset = lines + 1 + (sepDelimiter != nil ? 1 : 0)
+          if case let .unterminatedQuote(opened) = kind { kind = .unterminatedQuote(openedAtLine: opened + offset) }
+          if case let .textAfterMultilineQuote(opened) = kind { kind = .textAfterMultilineQuote(openedAtLine: opened + offset) }
           throw ReadError(kind, file: name, line: lines + error.line + 1 + (sepDelimiter != nil ? 1 : 0))
         }
         if storage.recordCount == 0 { offset = b.count; break }
@@ -468,6 +470,7 @@ public final class CSVReader: Sendable {
   private func position(_ f: ChunkFailure, recordBase: Int, lineBase: Int, columnNames: [String], visibility: TextVisibility) -> ReadError {
     var kind = f.kind
     if case let .unterminatedQuote(opened) = kind { kind = .unterminatedQuote(openedAtLine: lineBase + opened + 1) }
+    if case let .textAfterMultilineQuote(opened) = kind { kind = .textAfterMultilineQuote(openedAtLine: lineBase + opened + 1) }
     var e = ReadError(kind, file: fileName, line: lineBase + f.line + 1, record: recordBase + f.record + 1)
     if let c = f.column {
       e.column = c < columnNames.count ? columnNames[c] : "column \(c + 1)"
