@@ -11,7 +11,7 @@ final class BufferPool: @unchecked Sendable {
   private let lock = NSLock()
   private var bytes: [[UInt8]] = []
   private var offsets: [(UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<UInt32>, Int)] = []
-  private let limit = 6
+  private let limit = 5
 
   /// An array with `count >= minimumCount` whose contents are unspecified.
   func takeBytes(minimumCount: Int) -> [UInt8] {

@@ -126,7 +126,8 @@ enum CSVTokenizer {
         }
         var e = j
         while e < n && p[e] != delimiter && p[e] != lf { e += 1 }
-        throw ChunkFailure(kind: .textAfterClosingQuote, record: records, line: recordLine,
+        throw ChunkFailure(kind: openLine == lines ? .textAfterClosingQuote : .textAfterMultilineQuote(openedAtLine: openLine),
+                           record: records, line: recordLine,
                            column: fc - 1 - recordFirstField, text: Array(UnsafeBufferPointer(start: p + fieldStart, count: e - fieldStart)))
       } else {
         var j = i

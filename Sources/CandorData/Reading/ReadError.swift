@@ -20,6 +20,9 @@ public struct ReadError: Error, Sendable, Equatable, CustomStringConvertible {
     case strayQuote
     /// Characters between a closing quote and the next delimiter.
     case textAfterClosingQuote
+    /// Text after a quoted field that ran over line breaks: usually a quote never closed on
+    /// `openedAtLine`, whose field swallowed the following lines up to the next quote.
+    case textAfterMultilineQuote(openedAtLine: Int)
     /// Two columns share a name (1-based column positions).
     case duplicateColumnName(String, first: Int, second: Int)
     /// A header cell is empty (1-based column position).
@@ -107,6 +110,8 @@ public struct ReadError: Error, Sendable, Equatable, CustomStringConvertible {
       return "\(position): a \" inside an unquoted field\(shown) — quote the whole field and double the quotes inside it (\"\")"
     case .textAfterClosingQuote:
       return "\(position): text after a closing quote\(shown) — quotes inside a quoted field must be doubled (\"\")"
+    case let .textAfterMultilineQuote(opened):
+      return "\(position): a quoted field opened on line \(opened) runs over line breaks and is followed by text — is its closing \" missing?"
     case let .duplicateColumnName(name, first, second):
       return "\(position): the column name \"\(name)\" appears twice (columns \(first) and \(second)) — rename one of them in the file"
     case let .emptyColumnName(col):

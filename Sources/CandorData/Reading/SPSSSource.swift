@@ -1,4 +1,4 @@
-import CReadStat
+internal import CReadStat
 import Foundation
 
 /// An SPSS system file (.sav, `$FL2`/`$FL3`) read through libreadstat.

@@ -2,7 +2,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import ZIPFoundation
+internal import ZIPFoundation
 
 /// An Excel .xlsx workbook (a ZIP of XML parts), read with ZIPFoundation and `XMLParser`.
 ///
@@ -43,7 +43,10 @@ public final class XLSXSource: SurveySource {
     }
     // Sheets and their parts.
     guard let workbook = try part("xl/workbook.xml") else { throw fail("no xl/workbook.xml — is this an Excel workbook?") }
-    let sheets = SAX.elements(workbook, named: ["sheet"]).map { ($0["name"] ?? "", $0["r:id"] ?? $0["id"] ?? "") }
+    let workbookElements = SAX.elements(workbook, named: ["sheet", "workbookPr"])
+    let sheets = workbookElements.filter { $0["name"] != nil }.map { ($0["name"] ?? "", $0["r:id"] ?? $0["id"] ?? "") }
+    // Workbooks from old Mac Excel count days from 1904-01-01 instead of 1899-12-30.
+    let date1904 = workbookElements.contains { $0["date1904"] == "1" || $0["date1904"] == "true" }
     let rels = try part("xl/_rels/workbook.xml.rels").map { SAX.elements($0, named: ["Relationship"]) } ?? []
     var target: [String: String] = [:]
     for r in rels { if let id = r["Id"], let t = r["Target"] { target[id] = t.hasPrefix("/") ? String(t.dropFirst()) : "xl/" + t } }
@@ -66,7 +69,7 @@ public final class XLSXSource: SurveySource {
     let shared = try part("xl/sharedStrings.xml").map { SAX.sharedStrings($0) } ?? []
     let dateStyles = try part("xl/styles.xml").map { SAX.dateStyles($0) } ?? []
     guard let sheetData = try part(sheetPath) else { throw fail("the sheet part \(sheetPath) is missing") }
-    let parsed = SheetParser(shared: shared, dateStyles: dateStyles)
+    let parsed = SheetParser(shared: shared, dateStyles: dateStyles, dayOffset: date1904 ? 1462 : 0)
     let xml = XMLParser(data: sheetData)
     xml.delegate = parsed
     guard xml.parse() else { throw fail("the sheet XML is malformed (\(xml.parserError.map { "\($0)" } ?? "parse error"))") }
@@ -258,7 +261,11 @@ final class SheetParser: NSObject, XMLParserDelegate {
   private var text = ""
   private var collecting = false
 
-  init(shared: [String], dateStyles: [Bool]) { self.shared = shared; self.dateStyles = dateStyles }
+  let dayOffset: Double
+
+  init(shared: [String], dateStyles: [Bool], dayOffset: Double) {
+    self.shared = shared; self.dateStyles = dateStyles; self.dayOffset = dayOffset
+  }
 
   func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
               attributes: [String: String] = [:]) {
@@ -290,7 +297,7 @@ final class SheetParser: NSObject, XMLParserDelegate {
       default:
         value = text
         if cellStyle < dateStyles.count && dateStyles[cellStyle], let serial = Double(text) {
-          value = XLSXSource.isoDate(serial: serial)
+          value = XLSXSource.isoDate(serial: serial + dayOffset)
         }
       }
       if cellColumn >= cells.count { cells += Array(repeating: "", count: cellColumn - cells.count + 1) }

@@ -39,4 +39,18 @@ import Testing
     #expect(dictionary.isNumeric == [true, false, true])
     #expect(source.header.columnIndex(matching: "Mistakes held against you") == 2)
   }
+
+  @Test func excelSerialDates() {
+    #expect(XLSXSource.isoDate(serial: 25_569) == "1970-01-01")
+    #expect(XLSXSource.isoDate(serial: 45_355.5) == "2024-03-04T12:00:00")
+    #expect(XLSXSource.isoDate(serial: 0 + 1462) == "1904-01-01")  // 1904 system, day 0
+    #expect(XLSXSource.isoDate(serial: 61) == "1900-03-01")
+  }
+
+  @Test func cellReferences() {
+    #expect(XLSXSource.columnIndex("A1") == 0)
+    #expect(XLSXSource.columnIndex("Z9") == 25)
+    #expect(XLSXSource.columnIndex("AB12") == 27)
+    #expect(XLSXSource.columnIndex("XFD1048576") == 16_383)
+  }
 }

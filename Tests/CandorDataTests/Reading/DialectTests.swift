@@ -1,3 +1,4 @@
+import CandorNumerics
 import Testing
 @testable import CandorData
 
@@ -116,5 +117,37 @@ import Testing
     #expect(try SurveyFile.open(path: readingFixture("msforms.xlsx")).container == .xlsx)
     #expect(try SurveyFile.open(path: readingFixture("survey.sav")).container == .spss)
     #expect(try SurveyFile.open(path: readingFixture("qualtrics.csv")).container == .text)
+  }
+}
+
+@Suite struct DecodeNumbersTests {
+  @Test func decodesColumnsIntoARowBlockWithNaNForEmptyAndTextHandler() throws {
+    let source = try TextSurveySource(path: readingFixture("qualtrics.csv"))
+    var blocks: [RowBlock] = []
+    var texts: [String] = []
+    try source.forEachBatch { batch in
+      var block = RowBlock(rows: 0, columns: 0, values: [])
+      // PS_1..PS_3 and Team (text: handled by the callback, here mapped to -1).
+      try batch.decodeNumbers(columns: [9, 10, 11, 8], into: &block) { r, c in
+        texts.append(batch.string(r, c))
+        return -1
+      }
+      blocks.append(block)
+    }
+    #expect(blocks.count == 1)
+    let b = blocks[0]
+    #expect(b.rows == 2 && b.columns == 4)
+    #expect(b[0, 0] == 2 && b[0, 1] == 6 && b[0, 2] == 2 && b[0, 3] == -1)
+    #expect(b[1, 0] == -99 && b[1, 1] == 5 && b[1, 2].isNaN && b[1, 3] == -1)
+    #expect(texts == ["Maths", "Maths"])
+  }
+
+  @Test func decimalCommaColumns() throws {
+    let source = try TextSurveySource(path: readingFixture("sep_line.csv"))
+    var block = RowBlock(rows: 0, columns: 0, values: [])
+    try source.forEachBatch { batch in
+      try batch.decodeNumbers(columns: [2, 3, 4], into: &block) { r, c in throw batch.error(.notANumber, record: r, column: c) }
+    }
+    #expect(block.values == [2, 3, 6, 6, 5.43, 5.71])
   }
 }

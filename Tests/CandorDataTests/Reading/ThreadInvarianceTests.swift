@@ -67,4 +67,27 @@ import Testing
     for row in expected { expectedLines.append(line); line += 1 + row[4].filter { $0 == "\n" || $0 == "\r\n" }.count }
     #expect(referenceLines == expectedLines)
   }
+
+  /// A defect deep in a multi-chunk file is reported at the same position for every split.
+  @Test(arguments: [
+    ("2,4\"5,3", "line 1501 (record 1500), column \"ps1\": a \" inside an unquoted field — quote the whole field and double the quotes inside it (\"\")"),
+    ("2,4,5,3", "line 1501 (record 1500): 4 fields, header has 3 — is a comma inside an unquoted answer?"),
+    ("2,\"open", "line 1501 (record 1500), column \"ps1\": a quoted field opened on line 1501 runs over line breaks and is followed by text — is its closing \" missing?"),
+  ])
+  func deepErrorsAreThreadAndChunkInvariant(defect: String, message: String) throws {
+    var text = "id,ps1,ps2\n"
+    for i in 1...2000 { text += i == 1500 ? defect + "\n" : "\(i),\(i % 5 + 1),\"a \(i)\"\n" }
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("candor-deep-\(getpid())-\(defect.utf8.reduce(0) { $0 &* 31 &+ Int($1) }).csv").path
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let name = (path as NSString).lastPathComponent
+    for threads in [1, 2, 7] {
+      for chunk in [64, 1000, 4 << 20] {
+        let got = readErrorMessage {
+          _ = try readAll(path, options: SourceOptions(csv: CSVOptions(chunkSize: chunk)), threads: threads, visibility: .hidden)
+        }
+        #expect(got == "\(name): \(message)", "threads \(threads) chunk \(chunk)")
+      }
+    }
+  }
 }
