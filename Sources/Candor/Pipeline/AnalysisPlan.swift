@@ -131,13 +131,16 @@ extension SurveyData {
         warnings.append(AnalysisWarning(code: "analysis-skipped", message: "\(what) was not computed: \(error)", scale: scale))
       }
     }
-    attempt("reliability") {
-      var (r, w) = try reliability(scales: plan.reliability)
-      warnings += w
-      warnings += addOmega(to: &r)
-      results.reliability = r
+    // An empty list asks for no reliability table (a per-analysis command's partial plan).
+    if !plan.reliability.isEmpty {
+      attempt("reliability") {
+        var (r, w) = try reliability(scales: plan.reliability)
+        warnings += w
+        warnings += addOmega(to: &r)
+        results.reliability = r
+      }
+      results.scaleDescriptives = scaleDescriptives()
     }
-    results.scaleDescriptives = scaleDescriptives()
     for (scale, settings) in plan.factors {
       attempt("factor analysis of \(scale)", scale: scale) {
         let fa = try factorAnalysis(scale: scale, settings: settings)

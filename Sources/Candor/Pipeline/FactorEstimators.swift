@@ -178,3 +178,55 @@ extension SurveyData {
                          mds: mds)
   }
 }
+
+extension FactorSettings {
+  /// Reads a target pattern file: JSON `{"item": [1, null], …}` or the YAML of the
+  /// codebook's `analyses.factors.target` (a block or flow mapping of item → a flow list
+  /// of loadings, `null`/`~` = free; `#` comments).
+  public static func loadTarget(path: String) throws -> [String: [Double?]] {
+    let text: String
+    do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+      throw TargetFileError.unreadable(path: path, reason: error.localizedDescription)
+    }
+    var json = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+      var l = String(line)
+      if let hash = l.firstIndex(of: "#") { l = String(l[..<hash]) }
+      return l
+    }.joined(separator: "\n")
+    if json.first(where: { !$0.isWhitespace }) != "{" {
+      // Block mapping: one `item: [...]` per line.
+      json = "{" + json.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        .filter { !$0.isEmpty && $0 != "---" }.joined(separator: ",") + "}"
+    }
+    json = json.replacingOccurrences(of: #"([{,]\s*)([A-Za-z_][A-Za-z0-9_.\-]*)\s*:"#, with: "$1\"$2\":",
+                                     options: .regularExpression)
+    json = json.replacingOccurrences(of: #"(?<![A-Za-z0-9_"])~(?![A-Za-z0-9_"])"#, with: "null", options: .regularExpression)
+    guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+      throw TargetFileError.malformed(path: path)
+    }
+    var out: [String: [Double?]] = [:]
+    for (item, value) in object {
+      guard let row = value as? [Any] else { throw TargetFileError.malformed(path: path) }
+      out[item] = try row.map { cell -> Double? in
+        if cell is NSNull { return nil }
+        guard let x = cell as? NSNumber else { throw TargetFileError.malformed(path: path) }
+        return x.doubleValue
+      }
+    }
+    return out
+  }
+}
+
+/// A target pattern file that cannot be read.
+public enum TargetFileError: Error, CustomStringConvertible, Equatable {
+  case unreadable(path: String, reason: String)
+  case malformed(path: String)
+
+  public var description: String {
+    switch self {
+    case let .unreadable(path, reason): return "cannot read the target pattern \(path): \(reason)"
+    case let .malformed(path):
+      return "\(path) is not a target pattern: write a mapping of item → list of loadings, e.g. {tr1: [1, null, 0], tr2: [1, null, 0]} (null = free)"
+    }
+  }
+}
