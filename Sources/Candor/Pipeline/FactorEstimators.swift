@@ -116,16 +116,7 @@ extension SurveyData {
 
   /// A by-item target pattern in the scale's item order.
   func targetPattern(_ target: [String: [Double?]], scale s: Int) throws -> TargetPattern {
-    let scale = layout.scales[s]
-    for item in target.keys.sorted() where !scale.items.contains(item) {
-      throw FactorSettingsError.targetItemNotInScale(item: item, scale: scale.name, items: scale.items)
-    }
-    let missing = scale.items.filter { target[$0] == nil }
-    if !missing.isEmpty { throw FactorSettingsError.targetMissingItems(scale: scale.name, missing: missing) }
-    let rows = scale.items.map { target[$0]! }
-    let widths = rows.map(\.count)
-    if Set(widths).count != 1 || widths[0] == 0 { throw FactorSettingsError.targetWidths(widths: widths) }
-    return TargetPattern(rows: rows)
+    try FactorSettings.targetPattern(target, scale: layout.scales[s].name, items: layout.scales[s].items)
   }
 
   /// Fills ω (one-factor total; Schmid–Leiman with ≥ 9 items) into reliability results
@@ -180,6 +171,20 @@ extension SurveyData {
 }
 
 extension FactorSettings {
+  /// A by-item target pattern in the scale's item order: every item of `items` needs a
+  /// row, no other names, all rows of one width ≥ 1.
+  public static func targetPattern(_ target: [String: [Double?]], scale: String, items: [String]) throws -> TargetPattern {
+    for item in target.keys.sorted() where !items.contains(item) {
+      throw FactorSettingsError.targetItemNotInScale(item: item, scale: scale, items: items)
+    }
+    let missing = items.filter { target[$0] == nil }
+    if !missing.isEmpty { throw FactorSettingsError.targetMissingItems(scale: scale, missing: missing) }
+    let rows = items.map { target[$0]! }
+    let widths = rows.map(\.count)
+    if Set(widths).count != 1 || widths[0] == 0 { throw FactorSettingsError.targetWidths(widths: widths) }
+    return TargetPattern(rows: rows)
+  }
+
   /// Reads a target pattern file: JSON `{"item": [1, null], …}` or the YAML of the
   /// codebook's `analyses.factors.target` (a block or flow mapping of item → a flow list
   /// of loadings, `null`/`~` = free; `#` comments).

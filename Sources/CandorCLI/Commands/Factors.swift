@@ -99,12 +99,20 @@ extension CandorCommand {
     }
 
     func run() throws {
-      try NameCheck(common: common, file: file, codebook: codebook)?.scales([scale], option: "--scale")
+      let check = NameCheck(common: common, file: file, codebook: codebook)
+      try check?.scales([scale], option: "--scale")
       let runner = ReportRunner(common: common, output: output)
       var settings = FactorSettings()
       try runReportingErrors(file: file) {
         settings = try self.settings()
-        if let target { settings.target = try FactorSettings.loadTarget(path: target) }
+        if let target {
+          let pattern = try FactorSettings.loadTarget(path: target)
+          // A pattern that does not fit the scale is a data error (exit 1), found before the pass.
+          if let items = check?.layout.scales.first(where: { $0.name == scale })?.items {
+            _ = try FactorSettings.targetPattern(pattern, scale: scale, items: items)
+          }
+          settings.target = pattern
+        }
       }
       var plan = AnalysisPlan()
       plan.factors = [(scale, settings)]
