@@ -128,6 +128,31 @@ import _CandorTestSupport
     #expect(checked > 20)
   }
 
+  @Test func imputeMeanScoresEveryRespondent() throws {
+    let scores = FileManager.default.temporaryDirectory.appendingPathComponent("fscores-\(UUID().uuidString).csv")
+    defer { try? FileManager.default.removeItem(at: scores) }
+    let r = try Self.candor("factors", ["--scale", "trust", "--factors", "3", "--scores", scores.path,
+                                        "--impute", "mean", "--score-method", "bartlett"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("replaced by the item mean"))
+    let lines = try String(contentsOf: scores, encoding: .utf8).split(separator: "\n").dropFirst()
+    #expect(lines.count == 2000)
+    #expect(lines.allSatisfy { !$0.contains(",,") && !$0.hasSuffix(",") })
+  }
+
+  @Test func driversBootstrapIsReproducibleAndBracketsTheWeights() throws {
+    let args = ["--outcome", "intent_stay", "--predictors", "trust,psych_safety", "--bootstrap", "100", "--seed", "7"]
+    let first = try Self.json("drivers", args), second = try Self.json("drivers", args)
+    let d = try #require(first["drivers"]?[0])
+    #expect(d == second["drivers"]?[0])
+    for name in ["trust", "psych_safety"] {
+      let w = try #require(d["weights"]?[name]?.doubleValue)
+      let bounds = d["ci95"]?[name]?.arrayValue ?? []
+      let ci = bounds.compactMap { $0.doubleValue }
+      #expect(ci.count == 2 && ci[0] <= w && w <= ci[1], "\(name): \(w) not in \(ci)")
+    }
+  }
+
   @Test func spearmanEqualsRanksOfTheScoreFile() throws {
     let json = try Self.json("correlate", ["--vars", "trust,psych_safety", "--method", "spearman"])
     let row = try #require(json["correlations"]?[0])

@@ -139,7 +139,7 @@ extension SurveyData {
         warnings += addOmega(to: &r)
         results.reliability = r
       }
-      results.scaleDescriptives = scaleDescriptives()
+      results.scaleDescriptives = scaleDescriptives().filter { plan.reliability.contains($0.scale) }
     }
     for (scale, settings) in plan.factors {
       attempt("factor analysis of \(scale)", scale: scale) {
