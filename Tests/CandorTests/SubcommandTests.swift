@@ -74,6 +74,25 @@ import _CandorTestSupport
     #expect(try SurveyData.load(one).statistics.contingency == data.statistics.contingency)
   }
 
+  @Test func polychoricFactorAnalysisMatchesPsych() throws {
+    var request = Self.request()
+    request.contingencySets = [(1...7).map { "ps\($0)" }]
+    let data = try SurveyData.load(request)
+    var settings = FactorSettings()
+    settings.factors = .fixed(1)
+    settings.rotation = .none
+    settings.correlation = .polychoric
+    let fa = try data.factorAnalysis(scale: "psych_safety", settings: settings)
+    #expect(fa.correlation == .polychoric)
+    for i in 1...7 {
+      #expect(isClose(abs(fa.loadings["ps\(i)"]![0]), ref("polyfa.loading.\(i)"), absolute: 1e-4), "ps\(i)")
+    }
+    // Without the tables the analysis says what to request.
+    #expect(throws: FactorSettingsError.noContingencyTables(scale: "psych_safety")) {
+      try SurveyData.load(Self.request()).factorAnalysis(scale: "psych_safety", settings: settings)
+    }
+  }
+
   @Test func targetRotationByItemMatchesGPArotation() throws {
     let data = try SurveyData.load(Self.request())
     var settings = FactorSettings()

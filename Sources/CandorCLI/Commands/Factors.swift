@@ -116,13 +116,11 @@ extension CandorCommand {
       }
       var plan = AnalysisPlan()
       plan.factors = [(scale, settings)]
-      let polychoric = correlation == .polychoric
+      // Polychoric: the pass counts the contingency tables of the scale's items.
+      let items = correlation == .polychoric ? check?.layout.scales.first(where: { $0.name == scale })?.items : nil
       try runner.run(files: [file], codebook: codebook, configure: { request in
         request.keepColumnsForPlan = false
-        if polychoric, let (_, layout) = try? SurveyData.layout(for: request),
-           let items = layout.scales.first(where: { $0.name == scale })?.items {
-          request.contingencySets = [items]
-        }
+        if let items { request.contingencySets = [items] }
       }, finish: { data, results in
         guard let scores else { return }
         guard let solution = results.factorAnalysis.first(where: { $0.scale == scale }) else {

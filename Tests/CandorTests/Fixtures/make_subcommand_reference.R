@@ -11,6 +11,7 @@
 # - target: psych::fa(cor(tr, use = "pairwise"), 3, fm = "minres", rotate = "none"), then
 #   GPArotation::pstQ towards the 3-facet pattern (every entry specified, weight 1) —
 #   loadings and factor correlations;
+# - polyfa: psych::fa(polychoric(ps)$rho, 1, fm = "minres") loadings (absolute);
 # - fscore: psych::factor.scores regression ("Thurstone") weights from the same pairwise R and
 #   the trust oblimin solution, applied to the first complete respondents standardised by
 #   item means/SDs over available values.
@@ -55,6 +56,11 @@ for (k in seq_along(complete)) {
   for (j in 1:3) put(sprintf("fscore.%d.%d", k, j), s[j])
   }
 for (i in 1:12) for (j in 1:3) put(sprintf("fscore.loading.%d.%d", i, j), f$loadings[i, j])
+
+# Polychoric EFA: one minres factor of the keyed psych_safety items' pairwise polychoric matrix.
+pr <- polychoric(ps, global = FALSE, correct = 0.5)$rho
+fp <- fa(pr, nfactors = 1, fm = "minres", rotate = "none", n.obs = 1883)
+for (i in 1:7) put(sprintf("polyfa.loading.%d", i), abs(fp$loadings[i, 1]))
 
 v <- unlist(out)
 write.csv(data.frame(name = names(v), value = sprintf("%.17g", v)),
