@@ -12,6 +12,6 @@ struct CandorCommand: ParsableCommand {
       column named); 64 usage error.
       """,
     version: CandorVersion.string,
-    subcommands: [Analyze.self, Reliability.self, Score.self, Describe.self, Validate.self, Init.self, Instruments.self, Generate.self]
+    subcommands: [Analyze.self, Reliability.self, Factors.self, Values.self, Correlate.self, Drivers.self, Retention.self, Aggregate.self, Score.self, Describe.self, Validate.self, Init.self, Instruments.self, Generate.self]
   )
 }

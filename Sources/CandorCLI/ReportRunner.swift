@@ -46,7 +46,11 @@ struct ReportRunner {
   }
 
   /// Loads `files`, runs `plan` (built from the loaded data), writes the report.
+  /// `configure` adjusts each load request (what a per-analysis command keeps); `finish`
+  /// runs after the report is written (e.g. a second pass for factor scores).
   func run(files: [String], codebook: String, waves: [String] = [],
+           configure: (inout AnalysisRequest) throws -> Void = { _ in },
+           finish: (SurveyData, AnalysisResults) throws -> Void = { _, _ in },
            plan makePlan: (SurveyData) throws -> AnalysisPlan) throws {
     try runReportingErrors(file: files.count == 1 ? files[0] : nil) {
       let started = Date()
@@ -56,6 +60,7 @@ struct ReportRunner {
       for (i, group) in groups.enumerated() {
         var request = common.request(files: group, codebook: codebook)
         request.keepColumnsForPlan = true
+        try configure(&request)
         let bytes = group.compactMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }.reduce(0, +)
         let data = try SurveyData.load(request, progress: progress(bytes: bytes))
         if isatty(2) == 1 && !common.quiet { FileHandle.standardError.write(Data("\r".utf8)) }
@@ -79,6 +84,7 @@ struct ReportRunner {
       let text = try assembler.write(formats: formats, to: output)
       if !text.isEmpty { try StandardOutput.write(text.hasSuffix("\n") ? text : text + "\n") }
       if let output { log("wrote \(formats.map(\.rawValue).sorted().joined(separator: ", ")) to \(output)") }
+      try finish(latest, results)
       let warnings = results.warnings
       for w in warnings { log("warning: \(w.message)", level: "warning") }
       if common.failOnWarning && !warnings.isEmpty {

@@ -20,6 +20,9 @@ public struct AnalysisRequest: Sendable {
   public var cluster: String?
   /// Keep what the codebook's analysis plan needs per respondent (`candor analyze`).
   public var keepColumnsForPlan = false
+  /// Item sets (by item name) whose pairwise contingency tables the pass counts
+  /// (polychoric correlations); empty = none.
+  public var contingencySets: [[String]] = []
 
   public init(files: [String], codebookPath: String) {
     self.files = files
@@ -66,7 +69,10 @@ public struct SurveyData: Sendable {
         let keep = AnalysisPlan.make(codebook: codebook, layout: fileLayout).respondentColumns
         let known = keep.names.filter { fileLayout.scoreIndex(named: $0) != nil }
         if !known.isEmpty { try fileLayout.keepRespondentColumns(known, cluster: keep.cluster) }
+        let sets = AnalysisPlan.make(codebook: codebook, layout: fileLayout).contingencySets(layout: fileLayout)
+        if !sets.isEmpty { try? fileLayout.keepContingencyTables(sets) }
       }
+      if !request.contingencySets.isEmpty { try fileLayout.keepContingencyTables(request.contingencySets) }
       if layout == nil { layout = fileLayout }
       let pass = SurveyPass(layout: fileLayout, screens: codebook.screens, threads: request.threads)
       let stats = try pass.run(source, progress: progress)

@@ -42,6 +42,8 @@ public struct AnalysisLayout: Sendable {
 
   /// Score variables kept per respondent (and the cluster level), when a model needs rows.
   public var respondentColumns: (scores: [Int], clusterLevel: Int?)?
+  /// Item sets (variable indices) whose pairwise contingency tables the pass counts.
+  public var contingencySets: [[Int]] = []
 
   /// One way of splitting respondents into groups.
   public struct GroupLevel: Sendable {
@@ -137,6 +139,20 @@ public struct AnalysisLayout: Sendable {
     }
     let existing = respondentColumns?.scores ?? []
     respondentColumns = (existing + scores.filter { !existing.contains($0) }, level ?? respondentColumns?.clusterLevel)
+  }
+
+  /// Asks the pass to count pairwise contingency tables of each set of items (by name).
+  public mutating func keepContingencyTables(_ sets: [[String]]) throws {
+    let items = plan.variables.indices.filter { plan.variables[$0].role.isItem }
+    for set in sets {
+      let variables = try set.map { name in
+        guard let v = items.first(where: { plan.variables[$0].name == name }) else {
+          throw AnalysisError.unknownVariable(name, known: items.map { plan.variables[$0].name })
+        }
+        return v
+      }
+      if !contingencySets.contains(variables) { contingencySets.append(variables) }
+    }
   }
 
   /// Index of a score variable by name.

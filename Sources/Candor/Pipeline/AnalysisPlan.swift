@@ -17,6 +17,11 @@ public struct AnalysisPlan: Sendable {
   public var retention: [RetentionSpec] = []
   public var aggregate: [AggregateSpec] = []
   public var drivers: [DriversSpec] = []
+  /// Bootstrap CIs for the drivers (`candor drivers --bootstrap B --seed S`): needs the
+  /// outcome and predictors per respondent.
+  public var driversBootstrap: (replicates: Int, seed: UInt64)?
+
+  public init() {}
 
   /// The plan for `codebook` (whose scales `layout` describes).
   public static func make(codebook: Codebook, layout: AnalysisLayout) -> AnalysisPlan {
@@ -61,14 +66,33 @@ public struct AnalysisPlan: Sendable {
   }
 
   /// Score variables the models need per respondent, and their cluster level.
-  var respondentColumns: (names: [String], cluster: String?) {
+  public var respondentColumns: (names: [String], cluster: String?) {
     var names: [String] = []
     var cluster: String?
     for r in retention {
       for n in [r.outcome] + r.predictors + r.covariates where !names.contains(n) { names.append(n) }
       cluster = cluster ?? r.cluster
     }
+    for c in correlate where c.method == "spearman" || c.method == "kendall" {
+      for n in c.variables + c.with where !names.contains(n) { names.append(n) }
+    }
+    if driversBootstrap != nil {
+      for d in drivers { for n in [d.outcome] + d.predictors where !names.contains(n) { names.append(n) } }
+    }
     return (names, cluster)
+  }
+
+  /// Item sets whose contingency tables the pass must count (polychoric factor analyses
+  /// and polychoric correlations).
+  public func contingencySets(layout: AnalysisLayout) -> [[String]] {
+    var sets: [[String]] = []
+    for (scale, settings) in factors where settings.correlation == .polychoric {
+      if let s = layout.scales.first(where: { $0.name == scale }) { sets.append(s.items) }
+    }
+    for c in correlate where c.method == "polychoric" {
+      sets.append(c.variables + c.with.filter { !c.variables.contains($0) })
+    }
+    return sets
   }
 }
 
@@ -88,6 +112,7 @@ extension FactorSettings {
     case "varimax": rotation = .varimax
     case "promax": rotation = .promax
     case "geomin": rotation = .geomin
+    case "target": target = spec.target
     default: rotation = .oblimin
     }
   }
@@ -106,13 +131,16 @@ extension SurveyData {
         warnings.append(AnalysisWarning(code: "analysis-skipped", message: "\(what) was not computed: \(error)", scale: scale))
       }
     }
-    attempt("reliability") {
-      var (r, w) = try reliability(scales: plan.reliability)
-      warnings += w
-      warnings += addOmega(to: &r)
-      results.reliability = r
+    // An empty list asks for no reliability table (a per-analysis command's partial plan).
+    if !plan.reliability.isEmpty {
+      attempt("reliability") {
+        var (r, w) = try reliability(scales: plan.reliability)
+        warnings += w
+        warnings += addOmega(to: &r)
+        results.reliability = r
+      }
+      results.scaleDescriptives = scaleDescriptives().filter { plan.reliability.contains($0.scale) }
     }
-    results.scaleDescriptives = scaleDescriptives()
     for (scale, settings) in plan.factors {
       attempt("factor analysis of \(scale)", scale: scale) {
         let fa = try factorAnalysis(scale: scale, settings: settings)
@@ -125,7 +153,7 @@ extension SurveyData {
     }
     for c in plan.correlate {
       attempt("correlations") {
-        results.correlations += try correlations(variables: c.variables, with: c.with, covariates: c.covariates)
+        results.correlations += try correlations(c)
       }
     }
     for r in plan.retention {
@@ -145,7 +173,13 @@ extension SurveyData {
       }
     }
     for d in plan.drivers {
-      attempt("key drivers of \(d.outcome)") { results.drivers.append(try drivers(outcome: d.outcome, predictors: d.predictors)) }
+      attempt("key drivers of \(d.outcome)") {
+        if let b = plan.driversBootstrap {
+          results.drivers.append(try drivers(outcome: d.outcome, predictors: d.predictors, replicates: b.replicates, seed: b.seed))
+        } else {
+          results.drivers.append(try drivers(outcome: d.outcome, predictors: d.predictors))
+        }
+      }
     }
     if statistics.exclusions.straightlinedKept > 0 {
       warnings.append(AnalysisWarning(

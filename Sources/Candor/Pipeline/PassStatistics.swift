@@ -221,6 +221,9 @@ public struct PassStatistics: Sendable {
   /// Compact per-respondent columns for what sufficient statistics cannot give
   /// (logistic regression, bootstrap): only when asked for.
   public var respondents: RespondentColumns?
+  /// Per ``AnalysisLayout/contingencySets`` entry: pairwise contingency tables of its
+  /// items (polychoric correlations), only when asked for.
+  public var contingency: [ContingencyAccumulator] = []
 
   public init(layout: AnalysisLayout) {
     decodeCounts = DecodeCounts(variables: layout.variableCount)
@@ -231,6 +234,12 @@ public struct PassStatistics: Sendable {
     groups = layout.groupLevels.map { _ in GroupLevelStatistics(layout: layout) }
     if let keep = layout.respondentColumns {
       respondents = RespondentColumns(scoreIndices: keep.scores, clusterLevel: keep.clusterLevel)
+    }
+    contingency = layout.contingencySets.map { set in
+      let ranges = set.compactMap { layout.plan.variables[$0].range }
+      let lo = Int((ranges.map(\.min).min() ?? 0).rounded(.down))
+      let hi = Int((ranges.map(\.max).max() ?? 0).rounded(.up))
+      return ContingencyAccumulator(variables: set.count, codes: lo...max(lo, hi))
     }
   }
 
@@ -244,6 +253,7 @@ public struct PassStatistics: Sendable {
     for k in frequencies.indices { frequencies[k].merge(o.frequencies[k]) }
     scores.merge(o.scores)
     for k in unscored.indices { unscored[k] += o.unscored[k] }
+    for k in contingency.indices { contingency[k].merge(o.contingency[k]) }
     var mappings: [[Int32]] = []
     for k in groups.indices { mappings.append(groups[k].merge(o.groups[k])) }
     if var r = respondents, let other = o.respondents {

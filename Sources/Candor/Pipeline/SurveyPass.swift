@@ -299,6 +299,7 @@ struct BatchWork: Sendable {
     for (s, scale) in layout.scales.enumerated() {
       partial.scaleItems[s].add(Self.columns(used, scale.variables))
     }
+    for (k, set) in layout.contingencySets.enumerated() { partial.contingency[k].add(Self.columns(used, set)) }
     let scoreColumns = Self.scoreColumns(used, layout: layout).columns
     var scoreValues = [Double]()
     scoreValues.reserveCapacity(m * scoreColumns.count)
