@@ -34,6 +34,12 @@ enum ErrorReporting {
     case let e as DecodeError: return [prefix + e.description]
     case let e as DuplicateIDError: return [prefix + e.description]
     case let e as LinearAlgebraError: return ["\(e)"]
+    case let e as CocoaError:
+      // Foundation file errors: name the path and the reason, not the NSError dump.
+      let path = e.filePath ?? e.url?.path ?? (e.userInfo[NSURLErrorKey] as? URL)?.path
+      let reason = (e.underlying as? POSIXError).map { String(cString: strerror($0.code.rawValue)) }
+        ?? e.localizedDescription
+      return [path.map { "\($0): \(reason)" } ?? reason]
     case let e as CustomStringConvertible: return [e.description]
     default: return [String(describing: error)]
     }
