@@ -29,6 +29,11 @@ let package = Package(
       name: "CLAPACK",
       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
     ),
+    // libcrypto (Debian libssl-dev) for SHA-256 of inputs in provenance (SHA-NI speed).
+    .systemLibrary(
+      name: "CCrypto",
+      providers: [.apt(["libssl-dev"])]
+    ),
     // libreadstat (Debian libreadstat-dev) for SPSS .sav files.
     .systemLibrary(
       name: "CReadStat",
@@ -52,7 +57,7 @@ let package = Package(
     // models, aggregation.
     .target(name: "CandorPsychometrics", dependencies: ["CandorNumerics"]),
     // Result envelope, confidentiality filter, renderers, atomic output writer.
-    .target(name: "CandorReport", dependencies: ["CandorNumerics", "CandorPsychometrics"]),
+    .target(name: "CandorReport", dependencies: ["CandorNumerics", "CandorPsychometrics", "CCrypto"]),
     // Umbrella + analysis plan + pipeline runner.
     .target(
       name: "Candor",

@@ -2,13 +2,13 @@
 # Installs the Debian packages Candor needs to build and test, only when missing.
 # `apt-get update` runs only if something has to be installed.
 #
-#   scripts/install-deps.sh          # build + test needs (BLAS/LAPACK, readstat)
+#   scripts/install-deps.sh          # build + test needs (BLAS/LAPACK, readstat, libcrypto)
 #
 # R and the Python peers are NOT needed to build or test: fixtures are committed.
 # The peer benchmarks install their own tools (Benchmarks/peers/README.md).
 set -euo pipefail
 
-packages=(libopenblas-dev liblapacke-dev libreadstat-dev pkg-config)
+packages=(libopenblas-dev liblapacke-dev libreadstat-dev libssl-dev pkg-config)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

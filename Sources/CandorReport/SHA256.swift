@@ -1,31 +1,34 @@
+internal import CCrypto
+
 /// SHA-256 (FIPS 180-4), incremental, for input-file and codebook hashes in provenance.
 ///
-/// Small and dependency-free (no swift-crypto): feed bytes with `update`, read the digest
-/// with `finalize()`. Checked against the FIPS 180-4 examples ("abc", "") and `sha256sum`.
+/// Backed by OpenSSL's libcrypto (`EVP_sha256`, which uses the CPU's SHA instructions where
+/// they exist): hashing a 155 MB export costs ~0.1 s instead of ~0.5 s with a portable
+/// implementation, and every run hashes its inputs. Feed bytes with `update`, read the
+/// digest with `finalize()`. Checked against the FIPS 180-4 examples ("abc", "", the
+/// 448-bit message, a million "a") and `sha256sum`.
 ///
 /// ```swift
 /// SHA256.hex(of: Array("abc".utf8))
 /// // "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 /// ```
 /// - Complexity: O(n) in the bytes fed.
-public struct SHA256: Sendable {
-  private var state: [UInt32] = [
-    0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a,
-    0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
-  ]
-  private var buffer: [UInt8] = []
-  private var totalBytes: UInt64 = 0
+public struct SHA256: @unchecked Sendable {
+  /// Owns one `EVP_MD_CTX`; copied on write so the struct keeps value semantics.
+  private final class Context {
+    let pointer: OpaquePointer
+    init() {
+      pointer = EVP_MD_CTX_new()!
+      EVP_DigestInit_ex(pointer, EVP_sha256(), nil)
+    }
+    init(copying other: Context) {
+      pointer = EVP_MD_CTX_new()!
+      EVP_MD_CTX_copy_ex(pointer, other.pointer)
+    }
+    deinit { EVP_MD_CTX_free(pointer) }
+  }
 
-  private static let k: [UInt32] = [
-    0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
-    0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
-    0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
-    0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7, 0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967,
-    0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc, 0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85,
-    0xa2bf_e8a1, 0xa81a_664b, 0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070,
-    0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
-    0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
-  ]
+  private var context = Context()
 
   public init() {}
 
@@ -35,96 +38,35 @@ public struct SHA256: Sendable {
     array.withUnsafeBytes { update($0) }
   }
 
-  /// Feeds more bytes from a contiguous buffer (whole blocks are compressed in place).
+  /// Feeds more bytes from a contiguous buffer.
   public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-    var start = 0
-    totalBytes &+= UInt64(bytes.count)
-    if !buffer.isEmpty {
-      let take = min(64 - buffer.count, bytes.count)
-      buffer.append(contentsOf: bytes[0..<take])
-      start = take
-      if buffer.count < 64 { return }
-      buffer.withUnsafeBytes { compress($0, at: 0) }
-      buffer.removeAll(keepingCapacity: true)
-    }
-    while start + 64 <= bytes.count {
-      compress(bytes, at: start)
-      start += 64
-    }
-    buffer.append(contentsOf: bytes[start...])
+    if !isKnownUniquelyReferenced(&context) { context = Context(copying: context) }
+    guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+    EVP_DigestUpdate(context.pointer, base, bytes.count)
   }
 
-  /// The 32-byte digest (the hasher is consumed; make a copy to continue).
+  /// The 32-byte digest of everything fed so far (the hasher itself is unchanged).
   public func finalize() -> [UInt8] {
-    var copy = self
-    let bitLength = totalBytes &* 8
-    var tail = copy.buffer
-    tail.append(0x80)
-    while tail.count % 64 != 56 { tail.append(0) }
-    for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-    tail.withUnsafeBytes { raw in
-      var i = 0
-      while i < raw.count {
-        copy.compress(raw, at: i)
-        i += 64
-      }
-    }
-    var out: [UInt8] = []
-    out.reserveCapacity(32)
-    for word in copy.state {
-      out.append(UInt8(truncatingIfNeeded: word >> 24))
-      out.append(UInt8(truncatingIfNeeded: word >> 16))
-      out.append(UInt8(truncatingIfNeeded: word >> 8))
-      out.append(UInt8(truncatingIfNeeded: word))
-    }
-    return out
+    let copy = Context(copying: context)
+    var digest = [UInt8](repeating: 0, count: 32)
+    var length: UInt32 = 0
+    EVP_DigestFinal_ex(copy.pointer, &digest, &length)
+    return digest
   }
 
-  /// The digest as 64 lowercase hex digits.
+  /// The digest as 64 lower-case hex digits.
   public func hexDigest() -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var bytes: [UInt8] = []
-    for b in finalize() {
-      bytes.append(digits[Int(b >> 4)])
-      bytes.append(digits[Int(b & 0x0f)])
-    }
-    return String(decoding: bytes, as: UTF8.self)
+    let hex = Array("0123456789abcdef".utf8)
+    var out = [UInt8]()
+    out.reserveCapacity(64)
+    for b in finalize() { out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)]) }
+    return String(decoding: out, as: UTF8.self)
   }
 
-  /// Hex SHA-256 of a byte sequence.
+  /// Hex SHA-256 of `bytes`.
   public static func hex<Bytes: Sequence>(of bytes: Bytes) -> String where Bytes.Element == UInt8 {
     var h = SHA256()
     h.update(bytes)
     return h.hexDigest()
-  }
-
-  /// One SHA-256 compression of the 64-byte block at `offset` (FIPS 180-4 §6.2.2).
-  private mutating func compress(_ p: UnsafeRawBufferPointer, at offset: Int) {
-    @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-      for t in 0..<16 {
-        let j = offset + 4 * t
-        w[t] = UInt32(p[j]) << 24 | UInt32(p[j + 1]) << 16 | UInt32(p[j + 2]) << 8 | UInt32(p[j + 3])
-      }
-      for t in 16..<64 {
-        let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-        let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-        w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-      }
-      var a = state[0], b = state[1], c = state[2], d = state[3]
-      var e = state[4], f = state[5], g = state[6], h = state[7]
-      for t in 0..<64 {
-        let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-        let ch = (e & f) ^ (~e & g)
-        let t1 = h &+ s1 &+ ch &+ SHA256.k[t] &+ w[t]
-        let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-        let maj = (a & b) ^ (a & c) ^ (b & c)
-        let t2 = s0 &+ maj
-        h = g; g = f; f = e; e = d &+ t1
-        d = c; c = b; b = a; a = t1 &+ t2
-      }
-      state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
-      state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
-    }
   }
 }
