@@ -40,6 +40,9 @@ public struct SurveyData: Sendable {
   /// Layout detected per file (`qualtrics`, `csv`, …).
   public let formats: [String]
   public let wallSeconds: Double
+  /// Invited staff per group of the innermost `groups` level (indexed like
+  /// `statistics.groups[level].labels`), from the codebook's `headcounts:` file; nil without one.
+  public internal(set) var headcounts: (level: Int, invited: [Int?])? = nil
 
   /// The confidentiality threshold in force (codebook, raised by the CLI).
   public var minGroupSize: Int { max(codebook.minGroupSize, request.minGroupSize ?? 0) }
@@ -50,6 +53,21 @@ public struct SurveyData: Sendable {
     let start = Date()
     let url = URL(fileURLWithPath: request.codebookPath)
     let (codebook, problems) = try Codebook.loadValidated(contentsOf: url)
+    // Read the headcounts before the pass, so a bad file fails fast.
+    // A file that is not there is a warning (response rates are left out); a file with a
+    // bad row is an error.
+    var headcountWarnings: [AnalysisWarning] = []
+    var headcountFile: Headcounts?
+    if let name = codebook.headcounts {
+      let path = name.hasPrefix("/") ? name : url.deletingLastPathComponent().appendingPathComponent(name).path
+      if FileManager.default.fileExists(atPath: path) {
+        headcountFile = try Headcounts.load(path: path, levels: codebook.groups)
+      } else {
+        headcountWarnings.append(AnalysisWarning(
+          code: "headcounts-not-found",
+          message: "the codebook's headcounts file \(path) does not exist (the path is relative to the codebook); response rates are left out"))
+      }
+    }
     CandorRuntime.configureBLAS()
     var total: PassStatistics?
     var layout: AnalysisLayout?
@@ -79,9 +97,17 @@ public struct SurveyData: Sendable {
       if total == nil { total = stats } else { total!.merge(stats) }
     }
     guard let layout, let total else { throw AnalysisError.noInput }
-    return SurveyData(request: request, codebook: codebook,
-                      codebookWarnings: problems.map(\.analysisWarning), layout: layout,
-                      statistics: total, formats: formats, wallSeconds: Date().timeIntervalSince(start))
+    var warnings = problems.map(\.analysisWarning) + headcountWarnings
+    var headcounts: (level: Int, invited: [Int?])? = nil
+    if let headcountFile, let level = layout.groupLevels.lastIndex(where: { !$0.isCut }) {
+      let resolved = headcountFile.resolve(labels: total.groups[level].labels)
+      warnings += resolved.warnings
+      headcounts = (level, resolved.invited)
+    }
+    var data = SurveyData(request: request, codebook: codebook, codebookWarnings: warnings, layout: layout,
+                          statistics: total, formats: formats, wallSeconds: Date().timeIntervalSince(start))
+    data.headcounts = headcounts
+    return data
   }
 
   /// The codebook's reading options, with the command line's overrides.

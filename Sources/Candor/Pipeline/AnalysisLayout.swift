@@ -27,7 +27,10 @@ public struct AnalysisLayout: Sendable {
   /// Variables (indices into the plan) that are outcomes, and covariates.
   public let outcomeVariables: [Int]
   public let covariateVariables: [Int]
-  /// Group levels: the hierarchy of `groups` (outermost first), then each cut.
+  /// Group levels: the hierarchy of `groups` (outermost first), then each cut, then —
+  /// when the codebook has both — each cut within each group of the innermost level
+  /// (`school_id × role`: labels are the group's path then the category), so that group ×
+  /// cut cells are aggregated and suppressed like the others (design.md §8).
   public let groupLevels: [GroupLevel]
   /// Per variable: the decoded value of each one-digit cell "0"…"9" (nil = take the
   /// full decoder, e.g. to raise a positioned error for an out-of-range digit).
@@ -51,8 +54,18 @@ public struct AnalysisLayout: Sendable {
     public var name: String
     /// Source columns whose labels form the group key (a nested level includes its parents).
     public var columns: [Int]
-    /// True for a cut (demographic breakdown) rather than a level of `groups`.
+    /// True for a cut (demographic breakdown) or a group × cut intersection, rather than a
+    /// level of `groups`.
     public var isCut: Bool
+    /// The cut's codebook name (`role`) for a cut or an intersection; nil for a level of
+    /// `groups`. The last label of a group path is then the cut category.
+    public var cut: String? = nil
+
+    /// Whether this level crosses the innermost `groups` level with a cut.
+    public var isIntersection: Bool { isCut && columns.count > 1 }
+
+    /// The name of the intersection of group level `group` with cut `cut`.
+    public static func intersectionName(group: String, cut: String) -> String { "\(group) × \(cut)" }
   }
 
   public init(codebook: Codebook, plan: DecodingPlan) throws {
@@ -103,7 +116,13 @@ public struct AnalysisLayout: Sendable {
       _ = column
     }
     for (k, column) in plan.cutColumns.enumerated() {
-      levels.append(GroupLevel(name: codebook.cuts[k], columns: [column], isCut: true))
+      levels.append(GroupLevel(name: codebook.cuts[k], columns: [column], isCut: true, cut: codebook.cuts[k]))
+    }
+    if let innermost = codebook.groups.last, !plan.groupColumns.isEmpty {
+      for (k, column) in plan.cutColumns.enumerated() {
+        levels.append(GroupLevel(name: GroupLevel.intersectionName(group: innermost, cut: codebook.cuts[k]),
+                                 columns: plan.groupColumns + [column], isCut: true, cut: codebook.cuts[k]))
+      }
     }
     groupLevels = levels
     digitTables = plan.variables.indices.map { v in

@@ -20,12 +20,18 @@ public struct AnalysisPlan: Sendable {
   /// Bootstrap CIs for the drivers (`candor drivers --bootstrap B --seed S`): needs the
   /// outcome and predictors per respondent.
   public var driversBootstrap: (replicates: Int, seed: UInt64)?
+  /// Values alignment (``ValuesAlignmentPass``) for each value scale of `values` when the
+  /// codebook has `groups`: per-group mean alignment and its correlations with outcomes.
+  /// Costs a second pass over the files. On in ``make(codebook:layout:)`` (`candor
+  /// analyze`), off in a partial plan (a per-analysis command asks for it explicitly).
+  public var valuesAlignment = false
 
   public init() {}
 
   /// The plan for `codebook` (whose scales `layout` describes).
   public static func make(codebook: Codebook, layout: AnalysisLayout) -> AnalysisPlan {
     var plan = AnalysisPlan()
+    plan.valuesAlignment = true
     let ordinary = layout.scales.filter { !$0.usesMRAT }.map(\.name)
     let valueScales = layout.scales.filter(\.usesMRAT).map(\.name)
     let outcomes = codebook.outcomes.map(\.name)
@@ -125,6 +131,7 @@ extension SurveyData {
   /// warning naming it and the reason; the others still run.
   public func run(_ plan: AnalysisPlan) -> AnalysisResults {
     var results = AnalysisResults()
+    var alignment = AnalysisResults()
     var warnings = codebookWarnings
     func attempt(_ what: String, scale: String? = nil, _ body: () throws -> Void) {
       do { try body() } catch {
@@ -151,6 +158,18 @@ extension SurveyData {
     for scale in plan.values {
       attempt("the value circle of \(scale)", scale: scale) { results.values.append(try values(scale: scale)) }
     }
+    if plan.valuesAlignment && layout.groupLevels.contains(where: { !$0.isCut }) {
+      for scale in plan.values where layout.scales.first(where: { $0.name == scale })?.usesMRAT == true {
+        attempt("values alignment of \(scale)", scale: scale) {
+          // With the plan's (first Pearson) correlation table's targets and covariates.
+          let spec = plan.correlate.first { $0.method == "pearson" || $0.method.isEmpty }
+          let a = try valuesAlignment(scale: scale, with: spec?.with ?? [], covariates: spec?.covariates ?? [])
+          alignment.correlations += a.correlations
+          alignment.aggregation.append(GroupedAggregation(result: a.aggregation.result, cells: a.aggregation.cells,
+                                                          level: a.aggregation.level))
+        }
+      }
+    }
     for c in plan.correlate {
       attempt("correlations") {
         results.correlations += try correlations(c)
@@ -167,11 +186,17 @@ extension SurveyData {
     for a in plan.aggregate {
       attempt("aggregation by \(a.by)") {
         for level in try aggregation(by: a.by, scales: a.scales, retention: outcome) {
-          results.aggregation.append(GroupedAggregation(result: level.result, level: level.level,
-                                                        paths: level.paths, isCut: level.isCut))
+          results.aggregation.append(GroupedAggregation(result: level.result, cells: level.cells, level: level.level))
         }
       }
     }
+    // Alignment rows follow the plan's correlations and aggregation tables.
+    if !alignment.correlations.isEmpty {
+      // One table: Holm and BH over all its coefficients, as the report's note says.
+      results.correlations += alignment.correlations
+      CorrelationTable.adjust(&results.correlations)
+    }
+    results.aggregation += alignment.aggregation
     for d in plan.drivers {
       attempt("key drivers of \(d.outcome)") {
         if let b = plan.driversBootstrap {

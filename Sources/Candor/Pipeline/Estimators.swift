@@ -1,6 +1,7 @@
 import CandorData
 import CandorNumerics
 import CandorPsychometrics
+import CandorReport
 import Foundation
 
 /// Aggregation of one scale over one group level, with what the confidentiality filter
@@ -10,6 +11,9 @@ public struct LevelAggregation: Sendable {
   /// The codebook's name of the level (`school_id`) or cut (`role`).
   public var level: String
   public var isCut: Bool
+  /// The cut's name for a cut or a group × cut intersection (the last label of each path
+  /// is then its category); nil for a level of `groups`.
+  public var cut: String? = nil
   /// For each entry of `result.groupResults`: the labels from the outermost level down.
   public var paths: [[String]]
 }
@@ -96,17 +100,20 @@ extension SurveyData {
         let scale = layout.scales[s]
         guard let k = layout.scoreIndex(named: scale.name) else { continue }
         let result = Aggregation.analyze(
-          scale: scale.name, by: level.name, groupNames: stats.labels.map { $0.components(separatedBy: " / ").last ?? $0 },
+          scale: scale.name, by: level.name,
+          // An intersection's entry names its group and category (`S0005 / leader`).
+          groupNames: paths.map { $0.suffix(level.isIntersection ? 2 : 1).joined(separator: " / ") },
           scores: stats.scores[k], items: stats.items[s]?.moments(groups: stats.labels.count),
           responseOptions: scale.range.points,
           favourability: FavourabilityBands.fromLayout(scale, points: scale.range.points).flatMap { bands in
             stats.items[s]?.favourability(bands, groups: stats.labels.count)
           },
-          headcounts: nil, respondents: nil,
+          headcounts: headcounts.flatMap { $0.level == l ? $0.invited : nil },
+          respondents: headcounts?.level == l ? stats.respondents : nil,
           retention: outcomeIndex.map { stats.scores[$0] })
         // Entries are emitted for non-empty groups in index order.
         let present = (0..<stats.scores[k].groupCount).filter { stats.scores[k].counts[$0] > 0 }
-        out.append(LevelAggregation(result: result, level: level.name, isCut: level.isCut,
+        out.append(LevelAggregation(result: result, level: level.name, isCut: level.isCut, cut: level.cut,
                                     paths: present.map { paths[$0] }))
       }
     }
@@ -142,5 +149,18 @@ extension SurveyData {
       outcome: try column(outcome), outcomeName: outcome, predictors: try names.map(column), names: names,
       cluster: rows.clusterLevel == nil ? nil : rows.cluster,
       clusterName: rows.clusterLevel.map { layout.groupLevels[$0].name })
+  }
+}
+
+extension LevelAggregation {
+  /// The confidentiality cell of each entry: `CellKey(path)` for a level of `groups`; for a
+  /// cut or a group × cut intersection, the category (last label) of the cut under the
+  /// path above it — `CellKey(["D01", "S0005"], cut: CutCategory("role", "leader"))` — so
+  /// the planner protects the categories under each group and each category across groups.
+  public var cells: [CellKey] {
+    paths.map { path in
+      guard let cut, let category = path.last else { return CellKey(path) }
+      return CellKey(Array(path.dropLast()), cut: CutCategory(cut, category))
+    }
   }
 }

@@ -1,0 +1,205 @@
+import CandorData
+import CandorNumerics
+import CandorPsychometrics
+import Foundation
+
+/// Person–group values alignment as data (issue 6, item 4): a **second streaming pass**
+/// over the export, after the statistics pass, so it costs a second read of every file
+/// (decode, screen and score again; nothing kept per respondent).
+///
+/// For respondent i of group g (the innermost level of `groups`) with a complete
+/// MRAT-centred value profile xᵢ (V values `<scale>.<value>`), the rest of the group's
+/// mean profile is m₋ᵢᵥ = (S_gv − xᵢᵥ)/(n_gv − 1), where S_gv and n_gv are the sum and
+/// count of value v in group g from the first pass (``GroupLevelStatistics/scores``).
+/// When every member of the group has a complete profile this is exactly the
+/// leave-one-out mean of ``ValuesAlignment/compute(profiles:groups:)``; a member with a
+/// partly missing profile still counts for the values they have. The pass then takes
+/// - alignment r = Pearson r of xᵢ and m₋ᵢ across the V values (NaN for a flat profile),
+/// - distance d = √Σᵥ(xᵢᵥ − m₋ᵢᵥ)²
+/// (both undefined without a complete profile, a group, or n_gv ≥ 2), and accumulates
+/// per-group moments of r and d (``GroupMoments``) and co-moments of
+/// [r, d, every score variable] for the correlations of alignment with outcomes (partial
+/// on covariates when asked).
+/// Memory: V doubles per group from the first pass, nothing per row.
+public struct ValuesAlignmentPass: Sendable {
+  /// Name of the alignment-r variable (`values.alignment`) and of the distance.
+  public let names: [String]
+  /// Value scale (index into the layout's scales) and its value score indices.
+  public let scale: Int
+  public let valueScores: [Int]
+  /// The group level (innermost `groups`) and the score variables whose co-moments with
+  /// the alignment are kept (all of them: scales, outcomes, covariates).
+  public let level: Int
+  public let others: [Int]
+
+  /// What the pass accumulated.
+  public struct Result: Sendable {
+    public var scale: String
+    /// Index into ``AnalysisLayout/groupLevels``; groups are indexed like its labels.
+    public var level: Int
+    /// Per group: moments of alignment r, and of the distance.
+    public var alignment: GroupMoments
+    public var distance: GroupMoments
+    /// Co-moments of `names` (alignment r, distance, then every score variable).
+    public var moments: CoMomentAccumulator
+    public var names: [String]
+  }
+
+  /// The pass for value scale `scaleName` of `data`, against its innermost group level.
+  public init(data: SurveyData, scale scaleName: String) throws {
+    let layout = data.layout
+    let s = try data.scaleIndices([scaleName])[0]
+    let sc = layout.scales[s]
+    guard sc.usesMRAT else { throw AnalysisError.unsupported("values alignment needs a value scale (MRAT); \(scaleName) is not one") }
+    guard let level = layout.groupLevels.lastIndex(where: { !$0.isCut }) else {
+      throw AnalysisError.unsupported("values alignment needs `groups` in the codebook")
+    }
+    let values = try sc.subscales.map { try data.scoreIndex("\(sc.name).\($0.id)") }
+    guard values.count >= 2 else { throw AnalysisError.unsupported("values alignment needs at least 2 values in \(scaleName)") }
+    scale = s
+    valueScores = values
+    self.level = level
+    others = Array(layout.scoreNames.indices)
+    names = ["\(sc.name).alignment", "\(sc.name).alignmentDistance"] + others.map { layout.scoreNames[$0] }
+  }
+
+  /// Alignment r and distance of one respondent (`x`: the V centred values), given the
+  /// group's value sums and counts (`sums[v]`, `counts[v]`).
+  @inline(__always)
+  static func alignment(_ x: [Double], sums: [Double], counts: [Int]) -> (r: Double, distance: Double) {
+    let v = x.count
+    var loo = [Double](repeating: 0, count: v)
+    var ownMean = 0.0, looMean = 0.0, squared = 0.0
+    for k in 0..<v {
+      if !x[k].isFinite || counts[k] < 2 { return (.nan, .nan) }
+      loo[k] = (sums[k] - x[k]) / Double(counts[k] - 1)
+      ownMean += x[k]; looMean += loo[k]
+      squared += (x[k] - loo[k]) * (x[k] - loo[k])
+    }
+    ownMean /= Double(v); looMean /= Double(v)
+    var sxx = 0.0, syy = 0.0, sxy = 0.0
+    for k in 0..<v {
+      let a = x[k] - ownMean, b = loo[k] - looMean
+      sxx += a * a; syy += b * b; sxy += a * b
+    }
+    return (sxx > 0 && syy > 0 ? sxy / (sxx * syy).squareRoot() : .nan, squared.squareRoot())
+  }
+
+  /// One batch's per-row values: alignment r, distance, global group, then `others`
+  /// (NaN where the row is excluded).
+  struct AlignedBatch: Sendable {
+    var work: BatchWork
+    var rows: [Int]
+    var group: [Int32]
+    var values: [[Double]]
+  }
+
+  /// Reads every file of `data.request` again and accumulates the alignment.
+  public func run(data: SurveyData) throws -> Result {
+    let stats = data.statistics.groups[level]
+    let groupCount = stats.labels.count
+    var globalIndex: [String: Int32] = [:]
+    for (g, label) in stats.labels.enumerated() { globalIndex[label] = Int32(g) }
+    // Group sums and counts of each value, group-major (G × V).
+    let v = valueScores.count
+    var sums = [Double](repeating: 0, count: groupCount * v)
+    var counts = [Int](repeating: 0, count: groupCount * v)
+    for (k, score) in valueScores.enumerated() {
+      let m = stats.scores[score]
+      for g in 0..<min(groupCount, m.groupCount) {
+        sums[g * v + k] = m.sums[g]; counts[g * v + k] = m.counts[g]
+      }
+    }
+    var result = Result(scale: data.layout.scales[scale].name, level: level,
+                        alignment: GroupMoments(groups: groupCount), distance: GroupMoments(groups: groupCount),
+                        moments: CoMomentAccumulator(variables: names.count), names: names)
+    let me = self
+    for file in data.request.files {
+      let source = try SurveyFile.open(path: file, options: SurveyData.sourceOptions(data.codebook, data.request))
+      let plan = try DecodingPlan(codebook: data.codebook, header: source.header.columns,
+                                  headerRows: source.header.rows,
+                                  fileMissingCodes: SurveyData.fileMissingCodes(source),
+                                  outOfRange: data.request.outOfRange, decimalComma: source.decimalComma)
+      let layout = try AnalysisLayout(codebook: data.codebook, plan: plan)
+      let screens = data.codebook.screens
+      let pass = SurveyPass(layout: layout, screens: screens, threads: data.request.threads)
+      var screener = try pass.makeScreener(source)
+      var row = 0
+      let (sumsCopy, countsCopy, index) = (sums, counts, globalIndex)
+      try source.readBatches(threads: data.request.threads, visibility: SurveyPass.visibility(layout.plan), map: { batch in
+        try me.align(batch, layout: layout, screens: screens, sums: sumsCopy, counts: countsCopy, globalIndex: index)
+      }, consume: { aligned, _ in
+        var aligned = aligned
+        try aligned.work.screenDuplicates(&screener, firstRow: row + 1)
+        row += aligned.work.keep.count
+        let take = aligned.rows.indices.filter { aligned.work.keep[aligned.rows[$0]] }
+        if take.isEmpty { return }
+        let m = take.count
+        var block = [Double]()
+        block.reserveCapacity(m * aligned.values.count)
+        for c in aligned.values { for i in take { block.append(c[i]) } }
+        result.moments.add(RowBlock(rows: m, columns: aligned.values.count, values: block))
+        let groups = take.map { aligned.group[$0] }
+        result.alignment.add(values: take.map { aligned.values[0][$0] }, groups: groups)
+        result.distance.add(values: take.map { aligned.values[1][$0] }, groups: groups)
+      })
+    }
+    return result
+  }
+
+  /// Decodes, screens (all but duplicate ids), scores and aligns one batch on a worker.
+  func align(_ batch: RecordBatch, layout: AnalysisLayout, screens: Screens, sums: [Double], counts: [Int],
+             globalIndex: [String: Int32]) throws -> AlignedBatch {
+    var work = try BatchWork(batch: batch, layout: layout, screens: screens, accumulate: false)
+    let (used, kept) = work.keptRows()
+    let columns = BatchWork.scoreColumns(used, layout: layout).columns
+    let v = valueScores.count
+    let labels = work.partial.groups[level].labels
+    let local = work.groupIndex[level]
+    var values = [[Double]](repeating: [Double](repeating: .nan, count: kept.count), count: 2 + others.count)
+    var group = [Int32](repeating: -1, count: kept.count)
+    var x = [Double](repeating: .nan, count: v)
+    for (i, r) in kept.enumerated() {
+      for (c, k) in others.enumerated() { values[2 + c][i] = columns[k][i] }
+      let l = local[r]
+      guard l >= 0, let g = globalIndex[labels[Int(l)]] else { continue }
+      group[i] = g
+      for (k, score) in valueScores.enumerated() { x[k] = columns[score][i] }
+      let base = Int(g) * v
+      let a = Self.alignment(x, sums: Array(sums[base..<(base + v)]), counts: Array(counts[base..<(base + v)]))
+      values[0][i] = a.r
+      values[1][i] = a.distance
+    }
+    work.block = RowBlock(rows: work.block.rows, columns: 0, values: [])
+    return AlignedBatch(work: work, rows: kept, group: group, values: values)
+  }
+}
+
+extension SurveyData {
+  /// Values alignment of `scale` (a second pass over the files): per-group mean alignment
+  /// as an aggregation table by the innermost group level, and correlations of alignment
+  /// r and distance (`<scale>.alignment`, `<scale>.alignmentDistance`) with each of `with`
+  /// (default: every outcome and numeric covariate column), partial on `covariates`
+  /// (Pearson; point-biserial for 0/1 outcomes; Holm/BH within these rows).
+  public func valuesAlignment(scale: String, with: [String] = [], covariates: [String] = []) throws
+    -> (aggregation: LevelAggregation, correlations: [CorrelationResult]) {
+    let pass = try ValuesAlignmentPass(data: self, scale: scale)
+    let r = try pass.run(data: self)
+    let stats = statistics.groups[r.level]
+    let paths = stats.labels.map { $0.components(separatedBy: " / ") }
+    let level = layout.groupLevels[r.level]
+    let result = Aggregation.analyze(scale: r.names[0], by: level.name,
+                                     groupNames: paths.map { $0.last ?? "" }, scores: r.alignment)
+    let present = (0..<r.alignment.groupCount).filter { r.alignment.counts[$0] > 0 }
+    let aggregation = LevelAggregation(result: result, level: level.name, isCut: false, cut: nil,
+                                       paths: present.map { paths[$0] })
+    let targets = with.isEmpty ? layout.scoreNames.indices.filter { layout.scoreScale[$0] == nil }.map { layout.scoreNames[$0] } : with
+    let index = { (name: String) throws -> Int in try 2 + self.scoreIndex(name) }
+    let outcomes = layout.outcomeVariables.map { layout.plan.variables[$0].name }
+    let y = try targets.filter { !covariates.contains($0) }.map(index)
+    let correlations = y.isEmpty ? [] : try CorrelationTable.pearson(
+      names: r.names, moments: r.moments.moments(request.missing), pairs: VariablePair.cross([0, 1], y),
+      covariates: try covariates.map(index), binary: Set(try outcomes.map(index)))
+    return (aggregation, correlations)
+  }
+}
