@@ -32,8 +32,8 @@ import _CandorTestSupport
 
   @Test func everyShippedDatasetValidates() throws {
     let pairs = try Self.shippedPairs()
-    // demo.csv, demo-qualtrics.csv and the five dialect files at least.
-    #expect(pairs.count >= 7)
+    // demo.csv, demo.xlsx, demo-qualtrics.csv and the five dialect files at least.
+    #expect(pairs.count >= 8)
     for name in Self.dialects { #expect(pairs.contains { $0.data.hasSuffix("/dialects/\(name)") }, "\(name)") }
     for (data, codebook) in pairs {
       let result = try runProcess(candorExecutable(), ["validate", data, "--codebook", codebook])
@@ -43,8 +43,8 @@ import _CandorTestSupport
   }
 
   /// `analyze --format json`: (raw alpha, n) per scale.
-  static func alphas(_ data: String) throws -> [String: (alpha: Double, n: Int)] {
-    let codebook = String(data[..<data.lastIndex(of: ".")!]) + ".codebook.yaml"
+  static func alphas(_ data: String, codebook explicit: String? = nil) throws -> [String: (alpha: Double, n: Int)] {
+    let codebook = explicit ?? String(data[..<data.lastIndex(of: ".")!]) + ".codebook.yaml"
     let result = try runProcess(candorExecutable(), ["analyze", data, "--codebook", codebook, "--format", "json", "--threads", "2"])
     #expect(result.status == 0, "\(data): \(result.stderr)")
     let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
@@ -109,6 +109,19 @@ import _CandorTestSupport
       } else {
         first = got
       }
+    }
+  }
+
+  @Test func generatedWorkbookMatchesTheCSV() throws {
+    // demo.xlsx was written by `candor generate --layout xlsx` with demo.csv's seed and options.
+    let codebook = Self.datasets.appendingPathComponent("demo/demo.codebook.yaml").path
+    let csv = try Self.alphas(Self.datasets.appendingPathComponent("demo/demo.csv").path, codebook: codebook)
+    let xlsx = try Self.alphas(Self.datasets.appendingPathComponent("demo/demo.xlsx").path, codebook: codebook)
+    #expect(csv.count >= 12)  // psych_safety, trust and the ten PVQ values
+    #expect(Set(csv.keys) == Set(xlsx.keys))
+    for (scale, value) in csv {
+      #expect(abs(value.alpha - xlsx[scale]!.alpha) <= 1e-9, "\(scale)")
+      #expect(value.n == xlsx[scale]!.n, "\(scale)")
     }
   }
 }
