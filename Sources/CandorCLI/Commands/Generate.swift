@@ -13,8 +13,8 @@ extension CandorCommand {
         Schools of varying sizes (some under 5), Edmondson items with school-level variance, a \
         12-item trust scale with 3 facets, PVQ-40 from a circular structure, intent to stay and \
         stayer/mover/leaver linked to trust and safety, 1–3 % missing cells. Deterministic in \
-        --seed. With --waves W > 1, one file per wave (<stem>-wave<k>.<ext>). The xlsx layout \
-        is not available yet.
+        --seed. With --waves W > 1, one file per wave (<stem>-wave<k>.<ext>). --layout xlsx writes \
+        the plain columns as a one-sheet workbook (sheet "Responses").
         """)
 
     @Option(help: "Data rows per wave.") var rows: Int
@@ -22,7 +22,7 @@ extension CandorCommand {
     @Option(help: "Number of schools (default: rows / 50, at least 2).") var schools: Int?
     @Option(help: "Number of waves.") var waves: Int = 1
     @Option(help: "Change of the psychological-safety latent mean per wave (latent SD units).") var shift: Double = 0
-    @Option(help: "Layout: csv or qualtrics.") var layout: SyntheticExportOptions.Layout = .csv
+    @Option(help: "Layout: csv, qualtrics or xlsx.") var layout: SyntheticExportOptions.Layout = .csv
     @Option(help: "Output file.") var output: String
 
     func validate() throws {

@@ -8,6 +8,9 @@ public struct SyntheticExportOptions: Sendable, Equatable {
     case csv
     /// Qualtrics CSV: 3 header rows, metadata columns, some preview/test/unfinished rows.
     case qualtrics
+    /// The plain columns in an .xlsx workbook (one sheet, "Responses"; numbers as number
+    /// cells, text as inline strings, blank cells absent), streamed row by row.
+    case xlsx
   }
 
   /// Data rows per wave.
@@ -127,6 +130,21 @@ public enum SyntheticExport {
     var generator = try Generator(options)
     for wave in 1...options.waves {
       let url = waveURL(output, wave: wave, of: options.waves)
+      if options.layout == .xlsx {
+        // The sheet's XML goes to a file next to the output first (streamed, bounded memory),
+        // then into the archive in deflated chunks.
+        let sheet = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).sheet1.xml")
+        FileManager.default.createFile(atPath: sheet.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: sheet) }
+        let handle = try FileHandle(forWritingTo: sheet)
+        var stream = XLSXSheetStream(handle: handle)
+        try generator.writeWave(wave) { bytes in try stream.feed(bytes) }
+        try stream.finish()
+        try handle.close()
+        try XLSXPackage.write(sheetXML: sheet, sheetName: "Responses", to: url)
+        files.append(url.lastPathComponent)
+        continue
+      }
       FileManager.default.createFile(atPath: url.path, contents: nil)
       let handle = try FileHandle(forWritingTo: url)
       defer { try? handle.close() }
@@ -141,7 +159,8 @@ public enum SyntheticExport {
     return truth!
   }
 
-  /// Streams one wave into `sink` (for tests and pipes). Waves must be written in order.
+  /// Streams the waves into `sink` (for tests and pipes). Waves must be written in order.
+  /// The xlsx layout streams its rows as plain CSV here (the workbook needs a file).
   public static func generate(
     _ options: SyntheticExportOptions, sink: (Data) throws -> Void
   ) throws -> SyntheticTruth {
