@@ -37,8 +37,13 @@ enum ErrorReporting {
     case let e as CocoaError:
       // Foundation file errors: name the path and the reason, not the NSError dump.
       let path = e.filePath ?? e.url?.path ?? (e.userInfo[NSURLErrorKey] as? URL)?.path
-      let reason = (e.underlying as? POSIXError).map { String(cString: strerror($0.code.rawValue)) }
-        ?? e.localizedDescription
+      let reason: String
+      switch e.code {
+      case .fileNoSuchFile, .fileReadNoSuchFile: reason = "no such file or folder — check the path (an output folder must exist)"
+      case .fileWriteNoPermission, .fileReadNoPermission: reason = "permission denied"
+      default:
+        reason = (e.underlying as? POSIXError).map { String(cString: strerror($0.code.rawValue)) } ?? e.localizedDescription
+      }
       return [path.map { "\($0): \(reason)" } ?? reason]
     case let e as CustomStringConvertible: return [e.description]
     default: return [String(describing: error)]

@@ -34,11 +34,13 @@ extension CandorCommand {
     }
 
     func run() throws {
-      let options = SyntheticExportOptions(
-        rows: rows, seed: seed, schools: schools, waves: waves, shift: shift, layout: layout)
-      let truth = try SyntheticExport.write(options, to: URL(fileURLWithPath: output))
-      FileHandle.standardError.write(Data(
-        "wrote \(truth.files.joined(separator: ", ")) (\(rows) rows per wave, \(truth.schools) schools, \(truth.schoolsUnder5) under 5) and \(output).truth.json\n".utf8))
+      try runReportingErrors {
+        let options = SyntheticExportOptions(
+          rows: rows, seed: seed, schools: schools, waves: waves, shift: shift, layout: layout)
+        let truth = try SyntheticExport.write(options, to: URL(fileURLWithPath: output))
+        FileHandle.standardError.write(Data(
+          "wrote \(truth.files.joined(separator: ", ")) (\(rows) rows per wave, \(truth.schools) schools, \(truth.schoolsUnder5) under 5) and \(output).truth.json\n".utf8))
+      }
     }
   }
 }
