@@ -42,6 +42,9 @@ import _CandorTestSupport
     // The change is the difference of the two waves' means (Welch on independent waves).
     let m1 = try #require(safety["mean1"]?.doubleValue), m2 = try #require(safety["mean2"]?.doubleValue)
     #expect(abs(change - (m2 - m1)) < 1e-12)
+    // Favourability change counts respondents whose score is in the favourable band.
+    let f1 = try #require(safety["favourable1"]?.doubleValue), f2 = try #require(safety["favourable2"]?.doubleValue)
+    #expect(f2 > f1 && (safety["favourableP"]?.doubleValue ?? 1) < 1e-6)
     let trust = try #require(Self.row(waves, "trust"))
     #expect((trust["p"]?.doubleValue ?? 0) > 0.001, "trust has no shift in the generator")
   }

@@ -32,6 +32,16 @@ public struct AnalysisLayout: Sendable {
   /// (`school_id × role`: labels are the group's path then the category), so that group ×
   /// cut cells are aggregated and suppressed like the others (design.md §8).
   public let groupLevels: [GroupLevel]
+  /// Per score variable: the lowest favourable value of its (ordinary, mean-scored) scale;
+  /// nil for value scales, sum/POMP scores, outcomes and covariates.
+  public var favourableThreshold: [Double?] {
+    scoreNames.indices.map { k in
+      guard let s = scoreScale[k], !scales[s].usesMRAT, scales[s].scoring == .mean,
+            scoreNames[k] == scales[s].name else { return nil }
+      return scales[s].favourable.min()
+    }
+  }
+
   /// Per variable: the decoded value of each one-digit cell "0"…"9" (nil = take the
   /// full decoder, e.g. to raise a positioned error for an out-of-range digit).
   let digitTables: [[Double?]]

@@ -216,6 +216,10 @@ public struct PassStatistics: Sendable {
   public var scores: CoMomentAccumulator
   /// Per score variable: used rows without a score (too few items answered).
   public var unscored: [Int]
+  /// Per score variable of an ordinary scale: respondents whose score lies in the scale's
+  /// favourable band (score ≥ the lowest favourable value), for favourability change
+  /// between waves counted in respondents, not item responses.
+  public var favourableRespondents: [Int]
   /// Per group level.
   public var groups: [GroupLevelStatistics]
   /// Compact per-respondent columns for what sufficient statistics cannot give
@@ -231,6 +235,7 @@ public struct PassStatistics: Sendable {
     frequencies = layout.plan.variables.map { ItemFrequencies(range: $0.range) }
     scores = CoMomentAccumulator(variables: layout.scoreNames.count)
     unscored = Array(repeating: 0, count: layout.scoreNames.count)
+    favourableRespondents = Array(repeating: 0, count: layout.scoreNames.count)
     groups = layout.groupLevels.map { _ in GroupLevelStatistics(layout: layout) }
     if let keep = layout.respondentColumns {
       respondents = RespondentColumns(scoreIndices: keep.scores, clusterLevel: keep.clusterLevel)
@@ -253,6 +258,7 @@ public struct PassStatistics: Sendable {
     for k in frequencies.indices { frequencies[k].merge(o.frequencies[k]) }
     scores.merge(o.scores)
     for k in unscored.indices { unscored[k] += o.unscored[k] }
+    for k in favourableRespondents.indices { favourableRespondents[k] += o.favourableRespondents[k] }
     for k in contingency.indices { contingency[k].merge(o.contingency[k]) }
     var mappings: [[Int32]] = []
     for k in groups.indices { mappings.append(groups[k].merge(o.groups[k])) }

@@ -303,9 +303,15 @@ struct BatchWork: Sendable {
     let scoreColumns = Self.scoreColumns(used, layout: layout).columns
     var scoreValues = [Double]()
     scoreValues.reserveCapacity(m * scoreColumns.count)
+    let thresholds = layout.favourableThreshold
     for (k, c) in scoreColumns.enumerated() {
       scoreValues.append(contentsOf: c)
-      if layout.scoreScale[k] != nil { partial.unscored[k] += c.lazy.filter(\.isNaN).count }
+      if layout.scoreScale[k] != nil {
+        partial.unscored[k] += c.lazy.filter(\.isNaN).count
+        if let threshold = thresholds[k] {
+          partial.favourableRespondents[k] += c.lazy.filter { $0 >= threshold }.count
+        }
+      }
     }
     partial.scores.add(RowBlock(rows: m, columns: scoreColumns.count, values: scoreValues))
     if partial.respondents != nil {

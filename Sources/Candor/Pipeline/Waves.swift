@@ -9,9 +9,9 @@ extension AnalysisResults {
   /// per group of the innermost group level (rows under the threshold in either wave are
   /// suppressed here; complementary suppression is the report filter's).
   ///
-  /// Respondents are not linked across waves in this version (every change is Welch,
-  /// never paired), and favourability change is not computed: it needs per-respondent
-  /// favourable classifications, which the pass does not keep.
+  /// Favourability change compares the share of respondents whose scale score lies in the
+  /// favourable band (two-proportion z), counted in the pass. Respondents are not linked
+  /// across waves in this version: every change is Welch, never paired.
   public mutating func addWaves(_ waves: [(label: String, data: SurveyData)]) {
     guard waves.count >= 2 else { return }
     for i in 1..<waves.count {
@@ -24,13 +24,16 @@ extension AnalysisResults {
       let level = a.layout.groupLevels.lastIndex { !$0.isCut }
       for scale in a.layout.scales where !scale.usesMRAT {
         guard let ka = a.layout.scoreIndex(named: scale.name), let kb = b.layout.scoreIndex(named: scale.name) else { continue }
-        func stats(_ m: CoMoments, _ k: Int, _ alphas: [ReliabilityResult]) -> WaveScaleStatistics {
+        func stats(_ d: SurveyData, _ m: CoMoments, _ k: Int, _ alphas: [ReliabilityResult]) -> WaveScaleStatistics {
           let r = alphas.first { $0.scale == scale.name }
+          let hasBand = d.layout.favourableThreshold[k] != nil
           return WaveScaleStatistics(n: m.counts[k], mean: m.means[k], variance: m.standardDeviations[k] * m.standardDeviations[k],
+                                     favourable: hasBand ? d.statistics.favourableRespondents[k] : nil,
+                                     favourableN: hasBand ? m.counts[k] : nil,
                                      alpha: r?.alpha.raw, alphaN: r?.nMin)
         }
         rows.append(WaveComparison(scale: scale.name, from: fromLabel, to: toLabel,
-                                   first: stats(ma, ka, alphasA), second: stats(mb, kb, alphasB)))
+                                   first: stats(a, ma, ka, alphasA), second: stats(b, mb, kb, alphasB)))
         guard let level else { continue }
         let ga = a.statistics.groups[level], gb = b.statistics.groups[level]
         for (g, label) in ga.labels.enumerated() {
