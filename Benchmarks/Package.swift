@@ -37,5 +37,12 @@ let package = Package(
       path: "Benchmarks/PsychometricsBenchmarks",
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     ),
+    // `candor analyze`'s library pass (SurveyData.load + run(plan)) over a generated export.
+    .executableTarget(
+      name: "PipelineBenchmarks",
+      dependencies: [.product(name: "Candor", package: "candor"), .product(name: "Benchmark", package: "benchmark")],
+      path: "Benchmarks/PipelineBenchmarks",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    ),
   ]
 )

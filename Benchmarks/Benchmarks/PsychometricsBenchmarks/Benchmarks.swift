@@ -3,4 +3,6 @@ import Candor
 
 let benchmarks: @Sendable () -> Void = {
   registerReliabilityBenchmarks()
+  registerFactorBenchmarks()
+  registerRelationsBenchmarks()
 }

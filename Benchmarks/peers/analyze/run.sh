@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# `candor analyze` against the peer harness of issue 7 ("Speed"), in the same run, on
+# the same generated export.
+#
+# usage: Benchmarks/peers/analyze/run.sh ROWS
+#   env REPEATS (default 3; the median wall time is reported), SCHOOLS (default 300),
+#       SEED (default 7), CANDOR_ONLY=1 (skip the peers), CANDOR (binary; default the
+#       worktree's .build/release/candor — build it first with
+#       `swift build -c release --product candor`).
+#
+# Needs: Rscript with data.table, psych, GPArotation; /usr/bin/time (Debian `time`);
+# python3-venv. Creates ../.venv (pandas, pingouin, scikit-learn<1.8,
+# factor_analyzer 0.5.1, polars, numpy) and ../.data (the export); both git-ignored.
+# Wall time and peak RSS are those of the whole process (/usr/bin/time), interpreter
+# start-up and library imports included: that is what a scheduler sees. Each peer also
+# prints its own time from the read on ("in-process s").
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+peers=$(dirname "$here")
+root=$(cd "$peers/../.." && pwd)
+rows=${1:?usage: run.sh ROWS}
+repeats=${REPEATS:-3}
+schools=${SCHOOLS:-300}
+seed=${SEED:-7}
+candor=${CANDOR:-$root/.build/release/candor}
+codebook=$root/datasets/demo/demo.codebook.yaml
+py=$peers/.venv/bin/python
+mkdir -p "$peers/.data"
+data=$peers/.data/analyze_${rows}_s${seed}_k${schools}.csv
+
+if [ "${CANDOR_ONLY:-0}" != 1 ] && [ ! -x "$py" ]; then
+  python3 -m venv "$peers/.venv"
+  "$py" -m pip install -q pandas pingouin "scikit-learn<1.8" factor_analyzer==0.5.1 polars numpy
+fi
+[ -f "$data" ] || "$candor" generate --rows "$rows" --seed "$seed" --schools "$schools" --output "$data" 2>/dev/null
+bytes=$(stat -c %s "$data")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+run() {  # name, command... ; appends "name wall_s rss_kb cpu_s inproc_s" per repeat
+  local name=$1; shift
+  for i in $(seq "$repeats"); do
+    rm -rf "$work/out"
+    /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$@" > "$work/stdout.$name" 2> "$work/stderr.$name" \
+      || { echo "$name failed:" >&2; cat "$work/stderr.$name" >&2; exit 1; }
+    read -r wall rss user sys < "$work/time"
+    inproc=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' "$work/stdout.$name" | head -1)
+    echo "$name $wall $rss $(echo "$user + $sys" | bc) ${inproc:--}" >> "$work/results"
+  done
+}
+
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+run candor "$candor" analyze "$data" --codebook "$codebook" --output "$work/out" \
+  --format markdown --format csv --format json --format html --quiet
+candor_alpha=$(python3 "$here/summary_alpha.py" "$work/out/summary.json" psych_safety)
+outputs=$(ls "$work/out" | tr '\n' ' ')
+if [ "${CANDOR_ONLY:-0}" != 1 ]; then
+  run "R~(fread+psych)" Rscript "$here/peer_r.R" "$data" 2
+  r_alpha=$(sed -n 's/alpha_psych_safety=//p' "$work/stdout.R~(fread+psych)")
+  run "pandas+pingouin+factor_analyzer" "$py" "$here/peer_pandas.py" "$data"
+  POLARS_MAX_THREADS=2 run "polars+numpy" "$py" "$here/peer_polars.py" "$data"
+fi
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+
+echo "File: $(basename "$data") ($(echo "scale=1; $bytes / 1000000" | bc) MB, $rows rows, $schools schools, seed $seed); $repeats runs each, median wall time."
+echo "Load average: $load_start at start, $load_end at end. Candor wrote: $outputs"
+echo
+echo "| tool | median wall s | in-process s | CPU s (user+sys) | peak RSS MB | wall ÷ Candor's |"
+echo "|---|---:|---:|---:|---:|---:|"
+base=""
+for name in $(cut -d' ' -f1 "$work/results" | awk '!seen[$0]++'); do
+  med() { awk -v n="$name" -v c="$1" '$1 == n {print $c}' "$work/results" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+  wall=$(med 2); cpu=$(med 4); inproc=$(med 5)
+  rss=$(awk -v n="$name" '$1 == n {print $3}' "$work/results" | sort -n | tail -1)
+  [ -z "$base" ] && base=$wall
+  printf "| %s | %.2f | %s | %.2f | %.0f | %.1f |\n" "$(echo "$name" | tr '~' ' ')" "$wall" "$inproc" "$cpu" \
+    "$(echo "$rss / 1024" | bc -l)" "$(echo "$wall / $base" | bc -l)"
+done
+echo
+echo "alpha(psych_safety): Candor $candor_alpha${r_alpha:+, R psych::alpha $r_alpha}"
+if [ -n "${r_alpha:-}" ]; then
+  python3 -c "import sys; c, r = float(sys.argv[1]), float(sys.argv[2]); d = abs(c - r); print(f'|Candor - R| = {d:.3g} ->', 'OK (<= 1e-9)' if d <= 1e-9 else 'MISMATCH (> 1e-9)')" "$candor_alpha" "$r_alpha"
+fi
+for name in "pandas+pingouin+factor_analyzer" "polars+numpy"; do
+  [ -f "$work/stdout.$name" ] && echo "alpha(psych_safety) $name: $(sed -n 's/alpha_psych_safety=//p' "$work/stdout.$name")"
+done
+true
