@@ -129,4 +129,25 @@ import _CandorTestSupport
     // Centred value means sum to ~0 over the ten values only when weighted by items; each is finite.
     #expect(v.valueScores.values.allSatisfy { $0.mean.isFinite && $0.sd > 0 })
   }
+
+  @Test func aRepeatedIdStopsThePassNamingTheIdAndBothRows() throws {
+    // Row 1500 of a copy repeats the id of row 3 (duplicate_ids: error, the default).
+    let source = Self.root.appendingPathComponent("datasets/demo/demo.csv")
+    var lines = try String(contentsOf: source, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let id3 = lines[3].split(separator: ",")[0]
+    var fields = lines[1500].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    fields[0] = String(id3)
+    lines[1500] = fields.joined(separator: ",")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("candor-dup-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let copy = dir.appendingPathComponent("dup.csv")
+    try lines.joined(separator: "\n").write(to: copy, atomically: true, encoding: .utf8)
+    for threads in [1, 2] {
+      var request = AnalysisRequest(files: [copy.path],
+                                    codebookPath: Self.root.appendingPathComponent("datasets/demo/demo.codebook.yaml").path)
+      request.threads = threads
+      #expect(throws: DuplicateIDError(id: String(id3), firstRow: 3, row: 1500)) { try SurveyData.load(request) }
+    }
+  }
 }

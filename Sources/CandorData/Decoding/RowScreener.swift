@@ -66,6 +66,10 @@ public struct DuplicateIDError: Error, Sendable, Equatable, CustomStringConverti
   public var id: String
   public var firstRow: Int
   public var row: Int
+
+  public init(id: String, firstRow: Int, row: Int) {
+    self.id = id; self.firstRow = firstRow; self.row = row
+  }
   public var description: String {
     "respondent id \"\(id)\" appears in rows \(firstRow) and \(row); set screens.duplicate_ids to keep-first or keep-last, or fix the export"
   }
