@@ -33,7 +33,7 @@ if [ "${CANDOR_ONLY:-0}" != 1 ] && [ ! -x "$py" ]; then
   "$py" -m pip install -q pandas pingouin "scikit-learn<1.8" factor_analyzer==0.5.1 polars numpy
 fi
 [ -f "$data" ] || "$candor" generate --rows "$rows" --seed "$seed" --schools "$schools" --output "$data" 2>/dev/null
-bytes=$(stat -c %s "$data")
+bytes=$(stat -L -c %s "$data")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
