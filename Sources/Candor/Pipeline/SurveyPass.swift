@@ -146,8 +146,10 @@ struct BatchWork: Sendable {
   var partial: PassStatistics
   var accumulated = false
 
+  /// - Parameter groupLevels: the group levels to intern (nil = all); a second pass that
+  ///   needs one level skips hashing the others (their indices stay -1).
   init(batch: RecordBatch, layout: AnalysisLayout, screens: Screens, accumulate: Bool,
-       idHashesOnly: Bool = false) throws {
+       idHashesOnly: Bool = false, groupLevels: Set<Int>? = nil) throws {
     let plan = layout.plan
     let n = batch.count, p = plan.variables.count
     partial = PassStatistics(layout: layout)
@@ -204,6 +206,7 @@ struct BatchWork: Sendable {
       for level in 0..<layout.groupLevels.count {
         let columns = layout.groupLevels[level].columns
         var idx = [Int32](repeating: -1, count: n)
+        if let wanted = groupLevels, !wanted.contains(level) { groupIndex.append(idx); continue }
         var local: [UInt64: (group: Int32, cells: [[UInt8]])] = [:]
         for r in 0..<n where keep[r] {
           var h: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -130,7 +130,7 @@ public struct ValuesAlignmentPass: Sendable {
         try me.align(batch, layout: layout, screens: screens, sums: sumsCopy, counts: countsCopy, globalIndex: index)
       }, consume: { aligned, _ in
         var aligned = aligned
-        try aligned.work.screenDuplicates(&screener, firstRow: row + 1)
+        if screens.duplicateIds != .error { try aligned.work.screenDuplicates(&screener, firstRow: row + 1) }
         row += aligned.work.keep.count
         let take = aligned.rows.indices.filter { aligned.work.keep[aligned.rows[$0]] }
         if take.isEmpty { return }
@@ -150,7 +150,10 @@ public struct ValuesAlignmentPass: Sendable {
   /// Decodes, screens (all but duplicate ids), scores and aligns one batch on a worker.
   func align(_ batch: RecordBatch, layout: AnalysisLayout, screens: Screens, sums: [Double], counts: [Int],
              globalIndex: [String: Int32]) throws -> AlignedBatch {
-    var work = try BatchWork(batch: batch, layout: layout, screens: screens, accumulate: false)
+    // Under `duplicate_ids: error` the first pass has already proved the ids unique, so
+    // this pass neither builds id strings nor screens them again.
+    var work = try BatchWork(batch: batch, layout: layout, screens: screens, accumulate: false,
+                             idHashesOnly: screens.duplicateIds == .error, groupLevels: [level])
     let (used, kept) = work.keptRows()
     let columns = BatchWork.scoreColumns(used, layout: layout).columns
     let v = valueScores.count
