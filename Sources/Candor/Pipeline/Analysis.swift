@@ -77,13 +77,8 @@ public struct SurveyData: Sendable {
     var layout: AnalysisLayout?
     var formats: [String] = []
     for file in request.files {
-      let source = try SurveyFile.open(path: file, options: sourceOptions(codebook, request))
+      var (source, fileLayout) = try openForPass(file, codebook: codebook, request: request)
       formats.append(source.header.layout.rawValue)
-      let plan = try DecodingPlan(codebook: codebook, header: source.header.columns,
-                                  headerRows: source.header.rows,
-                                  fileMissingCodes: fileMissingCodes(source),
-                                  outOfRange: request.outOfRange, decimalComma: source.decimalComma)
-      var fileLayout = try AnalysisLayout(codebook: codebook, plan: plan)
       if !request.respondentColumns.isEmpty {
         try fileLayout.keepRespondentColumns(request.respondentColumns, cluster: request.cluster)
       }
@@ -112,6 +107,18 @@ public struct SurveyData: Sendable {
                           statistics: total, formats: formats, wallSeconds: Date().timeIntervalSince(start))
     data.headcounts = headcounts
     return data
+  }
+
+  /// Opens `file` and lays out what a pass over it computes: the one way every pass (the
+  /// statistics pass, score export, factor scores, values alignment) reads an export.
+  static func openForPass(_ file: String, codebook: Codebook, request: AnalysisRequest,
+                          options: SourceOptions? = nil) throws -> (source: any SurveySource, layout: AnalysisLayout) {
+    let source = try SurveyFile.open(path: file, options: options ?? sourceOptions(codebook, request))
+    let plan = try DecodingPlan(codebook: codebook, header: source.header.columns,
+                                headerRows: source.header.rows,
+                                fileMissingCodes: fileMissingCodes(source),
+                                outOfRange: request.outOfRange, decimalComma: source.decimalComma)
+    return (source, try AnalysisLayout(codebook: codebook, plan: plan))
   }
 
   /// The codebook's reading options, with the command line's overrides.

@@ -96,12 +96,7 @@ extension SurveyData {
   public static func layout(for request: AnalysisRequest) throws -> (codebook: Codebook, layout: AnalysisLayout) {
     guard let file = request.files.first else { throw AnalysisError.noInput }
     let (codebook, _) = try Codebook.loadValidated(contentsOf: URL(fileURLWithPath: request.codebookPath))
-    let source = try SurveyFile.open(path: file, options: sourceOptions(codebook, request))
-    let plan = try DecodingPlan(codebook: codebook, header: source.header.columns,
-                                headerRows: source.header.rows,
-                                fileMissingCodes: fileMissingCodes(source),
-                                outOfRange: request.outOfRange, decimalComma: source.decimalComma)
-    return (codebook, try AnalysisLayout(codebook: codebook, plan: plan))
+    return (codebook, try openForPass(file, codebook: codebook, request: request).layout)
   }
 }
 

@@ -65,12 +65,7 @@ public struct FactorScorePass: Sendable {
       sink.write(header.map(ScoreExport.csvField).joined(separator: ",") + "\n")
       var summary = Summary()
       for file in data.request.files {
-        let source = try SurveyFile.open(path: file, options: SurveyData.sourceOptions(data.codebook, data.request))
-        let plan = try DecodingPlan(codebook: data.codebook, header: source.header.columns,
-                                    headerRows: source.header.rows,
-                                    fileMissingCodes: SurveyData.fileMissingCodes(source),
-                                    outOfRange: data.request.outOfRange, decimalComma: source.decimalComma)
-        let layout = try AnalysisLayout(codebook: data.codebook, plan: plan)
+        let (source, layout) = try SurveyData.openForPass(file, codebook: data.codebook, request: data.request)
         let s = try write(source, layout: layout, screens: data.codebook.screens, threads: data.request.threads, to: sink)
         summary.rowsRead += s.rowsRead
         summary.rowsWritten += s.rowsWritten

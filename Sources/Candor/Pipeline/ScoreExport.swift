@@ -141,12 +141,8 @@ public struct ScoreExport: Sendable {
       for file in request.files {
         var options = SurveyData.sourceOptions(codebook, request)
         if let csvChunkSize { options.csv.chunkSize = max(16, csvChunkSize) }
-        let source = try SurveyFile.open(path: file, options: options)
-        let plan = try DecodingPlan(codebook: codebook, header: source.header.columns,
-                                    headerRows: source.header.rows,
-                                    fileMissingCodes: SurveyData.fileMissingCodes(source),
-                                    outOfRange: request.outOfRange, decimalComma: source.decimalComma)
-        let export = ScoreExport(layout: try AnalysisLayout(codebook: codebook, plan: plan),
+        let (source, layout) = try SurveyData.openForPass(file, codebook: codebook, request: request, options: options)
+        let export = ScoreExport(layout: layout,
                                  screens: codebook.screens, threads: request.threads, idName: codebook.id)
         if header == nil {
           header = export.header

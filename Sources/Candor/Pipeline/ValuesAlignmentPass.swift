@@ -115,12 +115,7 @@ public struct ValuesAlignmentPass: Sendable {
                         moments: CoMomentAccumulator(variables: names.count), names: names)
     let me = self
     for file in data.request.files {
-      let source = try SurveyFile.open(path: file, options: SurveyData.sourceOptions(data.codebook, data.request))
-      let plan = try DecodingPlan(codebook: data.codebook, header: source.header.columns,
-                                  headerRows: source.header.rows,
-                                  fileMissingCodes: SurveyData.fileMissingCodes(source),
-                                  outOfRange: data.request.outOfRange, decimalComma: source.decimalComma)
-      let layout = try AnalysisLayout(codebook: data.codebook, plan: plan)
+      let (source, layout) = try SurveyData.openForPass(file, codebook: data.codebook, request: data.request)
       let screens = data.codebook.screens
       let pass = SurveyPass(layout: layout, screens: screens, threads: data.request.threads)
       var screener = try pass.makeScreener(source)
