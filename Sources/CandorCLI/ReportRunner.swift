@@ -60,6 +60,7 @@ struct ReportRunner {
       for (i, group) in groups.enumerated() {
         var request = common.request(files: group, codebook: codebook)
         request.keepColumnsForPlan = true
+        request.linkWaves = !waves.isEmpty
         try configure(&request)
         let bytes = group.compactMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }.reduce(0, +)
         let data = try SurveyData.load(request, progress: progress(bytes: bytes))

@@ -22,6 +22,8 @@ public struct AnalysisRequest: Sendable {
   /// analysed cell) and partial statistics, so this bounds the pass's memory; 1 MiB keeps a
   /// 1M-row analysis under 200 MB at no measurable cost in speed.
   public var chunkSize = 1 << 20
+  /// Keep id hashes and scale scores per respondent to pair respondents across waves.
+  public var linkWaves = false
   /// Keep what the codebook's analysis plan needs per respondent (`candor analyze`).
   public var keepColumnsForPlan = false
   /// Item sets (by item name) whose pairwise contingency tables the pass counts
@@ -79,6 +81,7 @@ public struct SurveyData: Sendable {
     for file in request.files {
       var (source, fileLayout) = try openForPass(file, codebook: codebook, request: request)
       formats.append(source.header.layout.rawValue)
+      fileLayout.keepsWaveLink = request.linkWaves && fileLayout.plan.idColumn != nil
       if !request.respondentColumns.isEmpty {
         try fileLayout.keepRespondentColumns(request.respondentColumns, cluster: request.cluster)
       }

@@ -53,6 +53,15 @@ public struct AnalysisLayout: Sendable {
     flips[v].flipped ? flips[v].rangeSum - x : x
   }
 
+  /// Whether the pass keeps id hashes and scale scores per respondent to pair waves.
+  public var keepsWaveLink = false
+
+  /// Whether score variable `k` is an ordinary (non-value) scale's score.
+  func isOrdinaryScaleScore(_ k: Int) -> Bool {
+    guard let s = scoreScale[k] else { return false }
+    return !scales[s].usesMRAT && scoreNames[k] == scales[s].name
+  }
+
   /// Score variables kept per respondent (and the cluster level), when a model needs rows.
   public var respondentColumns: (scores: [Int], clusterLevel: Int?)?
   /// Item sets (variable indices) whose pairwise contingency tables the pass counts.

@@ -225,6 +225,9 @@ public struct PassStatistics: Sendable {
   /// Compact per-respondent columns for what sufficient statistics cannot give
   /// (logistic regression, bootstrap): only when asked for.
   public var respondents: RespondentColumns?
+  /// Id hashes and ordinary-scale scores per respondent, to pair respondents across waves
+  /// (only with `--wave` and an id column).
+  public var waveLink: WaveLinkColumns?
   /// Per ``AnalysisLayout/contingencySets`` entry: pairwise contingency tables of its
   /// items (polychoric correlations), only when asked for.
   public var contingency: [ContingencyAccumulator] = []
@@ -237,6 +240,9 @@ public struct PassStatistics: Sendable {
     unscored = Array(repeating: 0, count: layout.scoreNames.count)
     favourableRespondents = Array(repeating: 0, count: layout.scoreNames.count)
     groups = layout.groupLevels.map { _ in GroupLevelStatistics(layout: layout) }
+    if layout.keepsWaveLink {
+      waveLink = WaveLinkColumns(scores: layout.scoreNames.indices.filter { layout.favourableThreshold[$0] != nil || layout.isOrdinaryScaleScore($0) })
+    }
     if let keep = layout.respondentColumns {
       respondents = RespondentColumns(scoreIndices: keep.scores, clusterLevel: keep.clusterLevel)
     }
@@ -262,6 +268,11 @@ public struct PassStatistics: Sendable {
     for k in contingency.indices { contingency[k].merge(o.contingency[k]) }
     var mappings: [[Int32]] = []
     for k in groups.indices { mappings.append(groups[k].merge(o.groups[k])) }
+    if var w = waveLink, let other = o.waveLink {
+      waveLink = nil  // keep the storage uniquely referenced while appending
+      w.append(other)
+      waveLink = w
+    }
     if var r = respondents, let other = o.respondents {
       respondents = nil  // keep the storage uniquely referenced while appending
       r.append(other, clusterMapping: r.clusterLevel.map { mappings[$0] })
@@ -297,5 +308,52 @@ public struct RespondentColumns: Sendable {
   mutating func append(_ o: RespondentColumns, clusterMapping: [Int32]?) {
     for k in values.indices { values[k].append(contentsOf: o.values[k]) }
     if let clusterMapping { cluster.append(contentsOf: o.cluster.lazy.map { $0 < 0 ? -1 : clusterMapping[Int($0)] }) }
+  }
+}
+
+/// Per kept respondent: the id's hash and each ordinary scale's score, in file order — what
+/// pairs respondents across waves (16–24 bytes a respondent, only with `--wave`).
+public struct WaveLinkColumns: Sendable {
+  /// Score-variable indices kept.
+  public let scoreIndices: [Int]
+  public private(set) var idHashes: [UInt64] = []
+  /// One column per kept score (NaN = no score).
+  public private(set) var scores: [[Double]]
+
+  init(scores: [Int]) {
+    scoreIndices = scores
+    self.scores = Array(repeating: [], count: scores.count)
+  }
+
+  mutating func append(hashes: [UInt64], columns: [[Double]]) {
+    idHashes.append(contentsOf: hashes)
+    for (k, s) in scoreIndices.enumerated() { scores[k].append(contentsOf: columns[s]) }
+  }
+
+  mutating func append(_ o: WaveLinkColumns) {
+    idHashes.append(contentsOf: o.idHashes)
+    for k in scores.indices { scores[k].append(contentsOf: o.scores[k]) }
+  }
+
+  /// The paired differences `to − from` of score `k` over respondents present in both
+  /// (same id hash; a blank id never links).
+  static func pairedDifferences(from a: WaveLinkColumns, to b: WaveLinkColumns, score k: Int) -> PairedDifferences {
+    var index: [UInt64: Int] = [:]
+    index.reserveCapacity(a.idHashes.count)
+    for (i, h) in a.idHashes.enumerated() where h != 0 { index[h] = i }
+    var d = PairedDifferences()
+    for (j, h) in b.idHashes.enumerated() where h != 0 {
+      guard let i = index[h] else { continue }
+      let x = a.scores[k][i], y = b.scores[k][j]
+      if x.isNaN || y.isNaN { continue }
+      d.add(y - x)
+    }
+    return d
+  }
+
+  /// Respondents of `b` whose id also answered in `a`.
+  static func linkedCount(_ a: WaveLinkColumns, _ b: WaveLinkColumns) -> Int {
+    let ids = Set(a.idHashes.lazy.filter { $0 != 0 })
+    return b.idHashes.lazy.filter { $0 != 0 && ids.contains($0) }.count
   }
 }

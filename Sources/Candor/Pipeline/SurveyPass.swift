@@ -378,6 +378,14 @@ struct BatchWork: Sendable {
       }
     }
     partial.scores.add(RowBlock(rows: m, columns: scoreColumns.count, values: scoreValues))
+    if partial.waveLink != nil {
+      let hashes: [UInt64] = kept.map { r in
+        if !idHashes.isEmpty { return idHashes[r] }
+        guard let texts = idTexts else { return 0 }
+        return Self.idHash(Array(texts[r].trimmingCharacters(in: .whitespaces).utf8))
+      }
+      partial.waveLink!.append(hashes: hashes, columns: scoreColumns)
+    }
     if partial.respondents != nil {
       let level = partial.respondents!.clusterLevel
       partial.respondents!.append(columns: scoreColumns, cluster: level.map { groups[$0] })

@@ -4,14 +4,24 @@ import CandorPsychometrics
 import CandorReport
 
 extension AnalysisResults {
+  /// Whether respondent ids link two waves: at least half of the later wave's respondents
+  /// answered the earlier one too (and at least two).
+  static func wavesAreLinked(_ a: WaveLinkColumns, _ b: WaveLinkColumns) -> Bool {
+    let linked = WaveLinkColumns.linkedCount(a, b)
+    return linked >= 2 && 2 * linked >= b.idHashes.count
+  }
+
   /// Adds the wave-over-wave table of consecutive waves: for each ordinary scale the
-  /// change in the mean (Welch), Feldt's test of the change in alpha, and the same change
+  /// change in the mean, Feldt's test of the change in alpha, and the same change
   /// per group of the innermost group level (rows under the threshold in either wave are
   /// suppressed here; complementary suppression is the report filter's).
   ///
   /// Favourability change compares the share of respondents whose scale score lies in the
-  /// favourable band (two-proportion z), counted in the pass. Respondents are not linked
-  /// across waves in this version: every change is Welch, never paired.
+  /// favourable band (two-proportion z), counted in the pass. When respondent ids link the
+  /// waves — at least half of the later wave's respondents answered the earlier one too —
+  /// the change in the mean is the paired t-test over the linked respondents (`test:
+  /// "paired"`, `pairs`); otherwise Welch's test of independent samples. Group rows stay
+  /// Welch (per-group pairing is not computed).
   public mutating func addWaves(_ waves: [(label: String, data: SurveyData)]) {
     guard waves.count >= 2 else { return }
     for i in 1..<waves.count {
@@ -32,8 +42,15 @@ extension AnalysisResults {
                                      favourableN: hasBand ? m.counts[k] : nil,
                                      alpha: r?.alpha.raw, alphaN: r?.nMin)
         }
+        var paired: PairedDifferences?
+        if let la = a.statistics.waveLink, let lb = b.statistics.waveLink,
+           let ia = la.scoreIndices.firstIndex(of: ka), let ib = lb.scoreIndices.firstIndex(of: kb), ia == ib,
+           Self.wavesAreLinked(la, lb) {
+          paired = WaveLinkColumns.pairedDifferences(from: la, to: lb, score: ia)
+        }
         rows.append(WaveComparison(scale: scale.name, from: fromLabel, to: toLabel,
-                                   first: stats(a, ma, ka, alphasA), second: stats(b, mb, kb, alphasB)))
+                                   first: stats(a, ma, ka, alphasA), second: stats(b, mb, kb, alphasB),
+                                   paired: paired))
         guard let level else { continue }
         let ga = a.statistics.groups[level], gb = b.statistics.groups[level]
         for (g, label) in ga.labels.enumerated() {
