@@ -31,25 +31,27 @@ extension ReportDraft {
       }
       notes.append("M with its t-based 95 % CI; % fav. = share of favourable item responses. Small groups, and the next smallest where one could be recovered by subtraction, are suppressed; they still count in N, F and the ICCs.")
       let waveText = a.wave.map { ", \($0)" } ?? ""
+      // Response rates only where headcounts were given for this level.
+      let hasRates = r.groupResults.contains { !$0.suppressed && $0.responseRate != nil }
       var table = ReportTable(
         id: Present.id("aggregation", r.scale, a.level, a.wave ?? ""), title: "\(r.scale) by \(a.level)\(waveText)",
         notes: notes,
         columns: [
           .label(a.level.prefix(1).uppercased() + a.level.dropFirst(), csvName: "group"), .init("n"), .init("M", csvName: "mean"),
           .init("95% CI", csvName: "ci95"), .init("SD", csvName: "sd"), .init("rwg(j)", csvName: "rwgj"),
-          .init("% fav.", csvName: "percent_favourable"), .init("Response rate (%)", csvName: "response_rate_percent"),
-        ])
+          .init("% fav.", csvName: "percent_favourable"),
+        ] + (hasRates ? [.init("Response rate (%)", csvName: "response_rate_percent")] : []))
       for (g, cell) in zip(r.groupResults, a.cells) {
         if g.suppressed {
-          table.rows.append(.init([.text(g.group)] + Array(repeating: TableCell.suppressed, count: 7), group: cell))
+          table.rows.append(.init([.text(g.group)] + Array(repeating: TableCell.suppressed, count: hasRates ? 7 : 6), group: cell))
           continue
         }
         table.rows.append(
           .init(
             [
               .text(g.group), .integer(g.n), Present.number(g.mean), Present.interval(g.ci95), Present.number(g.sd),
-              Present.bounded(g.rwgj), Present.percent(g.favourable), Present.percent(g.responseRate),
-            ], group: cell))
+              Present.bounded(g.rwgj), Present.percent(g.favourable),
+            ] + (hasRates ? [Present.percent(g.responseRate)] : []), group: cell))
       }
       tables.append(table)
     }

@@ -49,9 +49,11 @@ extension ReportDraft {
   public mutating func presentCorrelations(_ results: [CorrelationResult], title: String = "Correlations") throws {
     guard !results.isEmpty else { return }
     for c in results { try summary.append(c, to: .correlations) }
-    let methods = Set(results.map(\.method.rawValue)).sorted()
+    let names = ["pearson": "Pearson", "pointBiserial": "point-biserial", "spearman": "Spearman",
+                 "kendall": "Kendall tau-b", "polychoric": "polychoric"]
+    let methods = Set(results.map { names[$0.method.rawValue] ?? $0.method.rawValue }).sorted()
     var notes = [
-      "\(methods.joined(separator: ", ").capitalized) correlations; 95 % CI by Fisher's z; p (Holm) and p (BH) are adjusted for the \(results.count) coefficients of this table (Holm, 1979; Benjamini & Hochberg, 1995)."
+      "\(methods.joined(separator: " and ").prefix(1).uppercased() + methods.joined(separator: " and ").dropFirst()) correlations; 95 % CI by Fisher's z; p (Holm) and p (BH) are adjusted for the \(results.count) coefficients of this table (Holm, 1979; Benjamini & Hochberg, 1995)."
     ]
     let ns = results.map(\.n)
     if let lo = ns.min(), let hi = ns.max() {
