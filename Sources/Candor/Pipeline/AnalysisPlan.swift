@@ -6,9 +6,10 @@ import Foundation
 
 /// What `candor analyze` computes: the codebook's `analyses`, or — when it asks for
 /// nothing — the defaults of the batch-job issue: reliability (per value for value
-/// scales) with ω, aggregation by every group level and cut, correlations of every
-/// scale with every outcome, a retention model per outcome, the value circle for value
-/// scales, and EFA with parallel analysis for ordinary scales of ≥ 6 items.
+/// scales) with ω, aggregation by every group level, cut and group × cut intersection,
+/// correlations of every scale with every outcome, a retention model per outcome, the
+/// value circle and values alignment for value scales, and EFA with parallel analysis for
+/// ordinary scales of ≥ 6 items.
 public struct AnalysisPlan: Sendable {
   public var reliability: [String] = []
   public var factors: [(scale: String, settings: FactorSettings)] = []
