@@ -158,14 +158,15 @@ public final class XLSXSource: SurveySource {
         try deliver(s)
       }
     }
+    // Errors from map/consume (or a ragged row) pass through as thrown; anything else the
+    // extraction throws means the ZIP entry could not be decompressed.
+    var callbackError: (any Error)?
     do {
       _ = try archive.extract(entry, bufferSize: Self.chunkSize, skipCRC32: true) { chunk in
-        try scanner.feed(chunk, emit: take)
+        do { try scanner.feed(chunk, emit: take) } catch { callbackError = error; throw error }
       }
-    } catch let e as ReadError {
-      throw e
-    } catch let e as Archive.ArchiveError {
-      _ = e
+    } catch {
+      if let e = callbackError { throw e }
       throw fail("cannot decompress \(sheetPath) — the workbook is damaged")
     }
     guard scanner.isComplete else { throw fail("the sheet XML is malformed (it ends inside a tag)") }
