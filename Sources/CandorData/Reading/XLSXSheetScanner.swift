@@ -145,13 +145,18 @@ struct XLSXSheetScanner {
       return
     }
     if Self.equals(name, "row") {
-      rowNumber = Self.attribute("r", buf, p, end).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? rowNumber + 1
+      rowNumber = Self.attributeRange("r", buf, p, end).flatMap { Self.integer(buf, $0) } ?? rowNumber + 1
       cells.removeAll(keepingCapacity: true)
     } else if Self.equals(name, "c") {
-      let ref = Self.attribute("r", buf, p, end).map { String(decoding: $0, as: UTF8.self) }
-      cellColumn = ref.flatMap(XLSXSource.columnIndex) ?? cells.count
-      cellType = Self.attribute("t", buf, p, end) ?? [0x6E]
-      cellStyle = Self.attribute("s", buf, p, end).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
+      cellColumn = Self.attributeRange("r", buf, p, end).flatMap { Self.column(buf, $0) } ?? cells.count
+      if let t = Self.attributeRange("t", buf, p, end) {
+        cellType.removeAll(keepingCapacity: true)
+        cellType.append(contentsOf: UnsafeBufferPointer(rebasing: buf[t]))
+      } else {
+        cellType.removeAll(keepingCapacity: true)
+        cellType.append(0x6E)
+      }
+      cellStyle = Self.attributeRange("s", buf, p, end).flatMap { Self.integer(buf, $0) } ?? 0
       text.removeAll(keepingCapacity: true)
     } else if Self.equals(name, "v") || Self.equals(name, "t") {
       collecting = true
@@ -202,9 +207,33 @@ struct XLSXSheetScanner {
     return true
   }
 
-  /// The decoded value of attribute `key` (no namespace prefix) in `buf[from..<to]`.
-  private static func attribute(_ key: String, _ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> [UInt8]? {
-    let k = Array(key.utf8)
+  /// A decimal integer written in `buf[range]` (no entities: `r` and `s` are plain digits).
+  private static func integer(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+    guard !range.isEmpty, range.count <= 18 else { return nil }
+    var v = 0
+    for i in range {
+      let d = Int(buf[i]) - 48
+      guard d >= 0 && d <= 9 else { return nil }
+      v = v * 10 + d
+    }
+    return v
+  }
+
+  /// 0-based column of a cell reference such as `C7` in `buf[range]` (as `XLSXSource.columnIndex`).
+  private static func column(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+    var k = 0, letters = 0
+    for i in range {
+      let u = buf[i]
+      guard u >= 65 && u <= 90 else { break }
+      k = k * 26 + Int(u - 64)
+      letters += 1
+    }
+    return letters > 0 ? k - 1 : nil
+  }
+
+  /// The raw (undecoded) value range of attribute `key` (no namespace prefix) in `buf[from..<to]`.
+  private static func attributeRange(_ key: StaticString, _ buf: UnsafeBufferPointer<UInt8>, _ from: Int,
+                                     _ to: Int) -> Range<Int>? {
     var p = from
     while p < to {
       while p < to && isSpace(buf[p]) { p += 1 }
@@ -223,11 +252,7 @@ struct XLSXSheetScanner {
       while p < to && buf[p] != q { p += 1 }
       let valueEnd = p
       p += 1
-      if nameEnd - nameStart == k.count && (0..<k.count).allSatisfy({ buf[nameStart + $0] == k[$0] }) {
-        var out: [UInt8] = []
-        decode(buf, valueStart, valueEnd, into: &out)
-        return out
-      }
+      if equals(UnsafeBufferPointer(rebasing: buf[nameStart..<nameEnd]), key) { return valueStart..<valueEnd }
     }
     return nil
   }
