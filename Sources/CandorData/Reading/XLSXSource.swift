@@ -4,7 +4,8 @@ import FoundationXML
 #endif
 internal import ZIPFoundation
 
-/// An Excel .xlsx workbook (a ZIP of XML parts), read with ZIPFoundation and `XMLParser`.
+/// An Excel .xlsx workbook (a ZIP of XML parts), read with ZIPFoundation; the small parts with
+/// `XMLParser`, the worksheet with an incremental scanner.
 ///
 /// The sheet is found through `xl/workbook.xml` and its relationships (by name or 1-based
 /// index; default the first). Cells: shared strings (`t="s"`), inline strings, booleans
@@ -13,8 +14,10 @@ internal import ZIPFoundation
 /// days from 1899-12-30). Absent cells (sparse `r="C7"` references) are empty; empty rows
 /// are skipped, as blank lines are in CSV. The header rows are detected as for text files.
 ///
-/// - Complexity: the sheet is decoded into memory when opened (survey workbooks are at most
-///   1,048,576 rows); the bounded-memory guarantee covers text sources.
+/// - Complexity: the sheet is streamed: decompressed in chunks and scanned incrementally
+///   (`XLSXSheetScanner`), so memory is bounded by one chunk, one batch and the shared-string
+///   table (`xl/sharedStrings.xml`, the workbook's distinct strings, which is held in memory).
+///   Opening scans only the first rows, for the header; each `readBatches` reads the sheet again.
 public final class XLSXSource: SurveySource {
   public let fileName: String
   public let header: SurveyHeader
@@ -23,7 +26,12 @@ public final class XLSXSource: SurveySource {
   public var container: ContainerKind { .xlsx }
   public var decimalComma: Bool { false }
   public var dictionary: VariableDictionary? { nil }
-  private let batches: [RecordBatch]
+  private let path: String
+  private let sheetPath: String
+  /// The workbook's shared-string table, held in memory: it is the distinct strings only.
+  private let shared: [String]
+  private let dateStyles: [Bool]
+  private let dayOffset: Double
 
   public init(path: String, options: SourceOptions = SourceOptions()) throws(ReadError) {
     let name = path.split(separator: "/").last.map(String.init) ?? path
@@ -68,49 +76,101 @@ public final class XLSXSource: SurveySource {
     sheetName = sheets[index].0
     let shared = try part("xl/sharedStrings.xml").map { SAX.sharedStrings($0) } ?? []
     let dateStyles = try part("xl/styles.xml").map { SAX.dateStyles($0) } ?? []
-    guard let sheetData = try part(sheetPath) else { throw fail("the sheet part \(sheetPath) is missing") }
-    let parsed = SheetParser(shared: shared, dateStyles: dateStyles, dayOffset: date1904 ? 1462 : 0)
-    let xml = XMLParser(data: sheetData)
-    xml.delegate = parsed
-    guard xml.parse() else { throw fail("the sheet XML is malformed (\(xml.parserError.map { "\($0)" } ?? "parse error"))") }
-    let rows = parsed.rows
-    guard !rows.isEmpty else { throw ReadError(.emptyFile, file: name) }
-    let leading = rows.prefix(4).map { $0.cells }
-    header = try SurveyHeader.detect(Array(leading), requested: options.layout, fileName: name,
-                                     headerLines: rows.prefix(4).map { $0.number })
+    self.path = path
+    self.sheetPath = sheetPath
+    self.shared = shared
+    self.dateStyles = dateStyles
+    self.dayOffset = date1904 ? 1462 : 0
+    // Only the leading rows are scanned here (for the header); the records stream in readBatches.
+    var leadingRows: [XLSXSheetScanner.Row] = []
+    var scanner = XLSXSheetScanner(shared: shared, dateStyles: dateStyles, dayOffset: dayOffset)
+    guard let sheetEntry = archive[sheetPath] else { throw fail("the sheet part \(sheetPath) is missing") }
+    do {
+      _ = try archive.extract(sheetEntry, bufferSize: Self.chunkSize, skipCRC32: true) { chunk in
+        try scanner.feed(chunk) { row in
+          leadingRows.append(row)
+          if leadingRows.count == 4 { throw StopScan() }
+        }
+      }
+    } catch is StopScan {
+    } catch {
+      throw fail("cannot decompress \(sheetPath) — the workbook is damaged")
+    }
+    if leadingRows.count < 4 && !scanner.isComplete { throw fail("the sheet XML is malformed (it ends inside a tag)") }
+    guard !leadingRows.isEmpty else { throw ReadError(.emptyFile, file: name) }
+    header = try SurveyHeader.detect(leadingRows.map { $0.cells }, requested: options.layout, fileName: name,
+                                     headerLines: leadingRows.map { $0.number })
+  }
+
+  /// Decompressed bytes handed to the scanner at a time.
+  static let chunkSize = 256 * 1024
+  /// Records per batch.
+  static let batchRecords = 4096
+
+  private struct StopScan: Error {}
+
+  /// Streams the sheet: decompressed in `chunkSize` pieces, scanned incrementally, rows gathered
+  /// into batches of `batchRecords` that are mapped and consumed as they fill (`threads` unused:
+  /// decompression is serial).
+  public func readBatches<T: Sendable>(threads: Int, visibility: TextVisibility,
+                                       map: @escaping @Sendable (RecordBatch) throws -> T,
+                                       consume: (T, BatchPosition) throws -> Void) throws {
+    let name = fileName
+    func fail(_ message: String) -> ReadError { ReadError(.workbook(message), file: name) }
+    let archive: Archive
+    do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read) } catch {
+      throw fail("not a readable .xlsx (ZIP) file — open and re-save it in Excel")
+    }
+    guard let entry = archive[sheetPath] else { throw fail("the sheet part \(sheetPath) is missing") }
     let width = header.columns.count
-    var built: [RecordBatch] = []
-    var storage: BatchStorage?
+    let skip = header.headerRowCount
+    var scanner = XLSXSheetScanner(shared: shared, dateStyles: dateStyles, dayOffset: dayOffset)
+    var seen = 0
+    var sequence = 0
     var base = 0
-    for row in rows.dropFirst(header.headerRowCount) {
+    var storage: BatchStorage?
+    let columns = header.columns
+    func deliver(_ s: BatchStorage) throws {
+      let batch = RecordBatch(storage: s, decimalComma: false, sequence: sequence, recordBase: base, lineBase: 0)
+      sequence += 1
+      base += s.recordCount
+      try deliverPrebuilt([batch], fileName: name, columns: columns, visibility: visibility, lines: true,
+                          map: map, consume: consume)
+    }
+    func take(_ row: XLSXSheetScanner.Row) throws {
+      seen += 1
+      guard seen > skip else { return }
       if row.cells.count > width, row.cells[width...].contains(where: { !$0.isEmpty }) {
         throw ReadError(.raggedRecord(fields: row.cells.count, expected: width, delimiter: 0x2C), file: name,
                         line: row.number, record: base + (storage?.recordCount ?? 0) + 1)
       }
       if storage == nil {
-        storage = BatchStorage(bytes: [], fieldCapacity: 4096 * max(width, 1))
+        storage = BatchStorage(bytes: [], fieldCapacity: Self.batchRecords * max(width, 1))
         storage!.fieldsPerRecord = width
       }
       let s = storage!
       s.recordLines.append(Int32(row.number - 1))
       s.recordFieldStart.append(Int32(s.fieldCount))
-      for k in 0..<width { s.appendCell(k < row.cells.count ? Array(row.cells[k].utf8) : []) }
+      for k in 0..<width { s.appendCell(k < row.cells.count ? row.cells[k].utf8 : "".utf8) }
       s.recordCount += 1
-      if s.recordCount == 4096 {
-        built.append(RecordBatch(storage: s, decimalComma: false, sequence: built.count, recordBase: base, lineBase: 0))
-        base += s.recordCount
+      if s.recordCount == Self.batchRecords {
         storage = nil
+        try deliver(s)
       }
     }
-    if let s = storage { built.append(RecordBatch(storage: s, decimalComma: false, sequence: built.count, recordBase: base, lineBase: 0)) }
-    batches = built
-  }
-
-  public func readBatches<T: Sendable>(threads: Int, visibility: TextVisibility,
-                                       map: @escaping @Sendable (RecordBatch) throws -> T,
-                                       consume: (T, BatchPosition) throws -> Void) throws {
-    try deliverPrebuilt(batches, fileName: fileName, columns: header.columns, visibility: visibility, lines: true,
-                        map: map, consume: consume)
+    // Errors from map/consume (or a ragged row) pass through as thrown; anything else the
+    // extraction throws means the ZIP entry could not be decompressed.
+    var callbackError: (any Error)?
+    do {
+      _ = try archive.extract(entry, bufferSize: Self.chunkSize, skipCRC32: true) { chunk in
+        do { try scanner.feed(chunk, emit: take) } catch { callbackError = error; throw error }
+      }
+    } catch {
+      if let e = callbackError { throw e }
+      throw fail("cannot decompress \(sheetPath) — the workbook is damaged")
+    }
+    guard scanner.isComplete else { throw fail("the sheet XML is malformed (it ends inside a tag)") }
+    if let s = storage { storage = nil; try deliver(s) }
   }
 
   /// 0-based column index of a cell reference such as `C7` or `AB12`.
@@ -243,69 +303,6 @@ enum SAX {
         if !inQuote && !inBracket && "dmyhs".contains(ch) { return true }
       }
       return false
-    }
-  }
-}
-
-/// Streams `<row>`/`<c>` elements of a worksheet into rows of cell text.
-final class SheetParser: NSObject, XMLParserDelegate {
-  struct Row { var number: Int; var cells: [String] }
-  let shared: [String]
-  let dateStyles: [Bool]
-  var rows: [Row] = []
-  private var cells: [String] = []
-  private var rowNumber = 0
-  private var cellColumn = 0
-  private var cellType = ""
-  private var cellStyle = 0
-  private var text = ""
-  private var collecting = false
-
-  let dayOffset: Double
-
-  init(shared: [String], dateStyles: [Bool], dayOffset: Double) {
-    self.shared = shared; self.dateStyles = dateStyles; self.dayOffset = dayOffset
-  }
-
-  func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
-              attributes: [String: String] = [:]) {
-    switch elementName {
-    case "row":
-      rowNumber = attributes["r"].flatMap(Int.init) ?? rowNumber + 1
-      cells = []
-    case "c":
-      cellColumn = attributes["r"].flatMap(XLSXSource.columnIndex) ?? cells.count
-      cellType = attributes["t"] ?? "n"
-      cellStyle = attributes["s"].flatMap(Int.init) ?? 0
-      text = ""
-    case "v", "t": collecting = true
-    default: break
-    }
-  }
-
-  func parser(_ parser: XMLParser, foundCharacters string: String) { if collecting { text += string } }
-
-  func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
-    switch elementName {
-    case "v", "t": collecting = false
-    case "c":
-      var value: String
-      switch cellType {
-      case "s": value = Int(text).flatMap { $0 < shared.count ? shared[$0] : nil } ?? ""
-      case "b": value = text == "1" ? "TRUE" : "FALSE"
-      case "inlineStr", "str", "e": value = text
-      default:
-        value = text
-        if cellStyle < dateStyles.count && dateStyles[cellStyle], let serial = Double(text) {
-          value = XLSXSource.isoDate(serial: serial + dayOffset)
-        }
-      }
-      if cellColumn >= cells.count { cells += Array(repeating: "", count: cellColumn - cells.count + 1) }
-      cells[cellColumn] = value
-    case "row":
-      while let last = cells.last, last.isEmpty { cells.removeLast() }
-      if !cells.isEmpty { rows.append(Row(number: rowNumber, cells: cells)) }
-    default: break
     }
   }
 }
