@@ -80,7 +80,7 @@ let package = Package(
     .testTarget(name: "CandorNumericsTests", dependencies: ["CandorNumerics", "_CandorTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "CandorDataTests", dependencies: ["CandorData", "_CandorTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "CandorPsychometricsTests", dependencies: ["CandorPsychometrics", "_CandorTestSupport"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "CandorReportTests", dependencies: ["CandorReport", "_CandorTestSupport"]),
+    .testTarget(name: "CandorReportTests", dependencies: ["CandorReport", "_CandorTestSupport"], exclude: ["Snapshots"]),
     .testTarget(name: "CandorTests", dependencies: ["Candor", "_CandorTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "CandorCLITests", dependencies: ["Candor", "_CandorTestSupport"], exclude: ["Snapshots"]),
   ]
