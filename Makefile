@@ -6,6 +6,7 @@
 #
 # Neither needs R or Python: reference values are committed fixtures.
 
+SHELL := /bin/bash
 SWIFT ?= swift
 CANDOR := .build/release/candor
 DEMO_DATA := datasets/demo/demo.csv
@@ -28,7 +29,9 @@ demo: release
 
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	@mkdir -p .build
+	set -o pipefail; $(SWIFT) test --skip-build 2>&1 | tee .build/test.log
+	@scripts/test-summary.sh .build/test.log
 
 # Benchmarks (nested package, ordo-one/benchmark); see BENCHMARKS.md for the figures.
 benchmarks: deps
