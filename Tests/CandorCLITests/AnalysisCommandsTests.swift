@@ -13,16 +13,7 @@ import _CandorTestSupport
   static let root = repositoryRoot()
   static let demo = root.appendingPathComponent("datasets/demo/demo.csv").path
   static let codebook = root.appendingPathComponent("datasets/demo/demo.codebook.yaml").path
-  static let reference: [String: Double] = {
-    let url = root.appendingPathComponent("Tests/CandorTests/Fixtures/subcommand_reference.csv")
-    let text = try! String(contentsOf: url, encoding: .utf8)
-    var out: [String: Double] = [:]
-    for line in text.split(separator: "\n").dropFirst() {
-      let parts = line.split(separator: ",")
-      out[String(parts[0])] = Double(parts[1])!
-    }
-    return out
-  }()
+  static let reference = referenceValues(root.appendingPathComponent("Tests/CandorTests/Fixtures/subcommand_reference.csv"))
 
   static func candor(_ command: String, _ extra: [String]) throws -> ProcessResult {
     try runProcess(candorExecutable(), [command, demo, "--codebook", codebook] + extra, currentDirectory: root)

@@ -7,16 +7,7 @@ import _CandorTestSupport
 /// data (Fixtures/make_demo_reference.R).
 @Suite struct PipelineTests {
   static let root = repositoryRoot()
-  static let reference: [String: Double] = {
-    let url = Bundle.module.url(forResource: "demo_reference", withExtension: "csv", subdirectory: "Fixtures")!
-    let text = try! String(contentsOf: url, encoding: .utf8)
-    var out: [String: Double] = [:]
-    for line in text.split(separator: "\n").dropFirst() {
-      let parts = line.split(separator: ",")
-      out[String(parts[0])] = Double(parts[1])!
-    }
-    return out
-  }()
+  static let reference = referenceValues(Bundle.module.url(forResource: "demo_reference", withExtension: "csv", subdirectory: "Fixtures")!)
 
   static func load(threads: Int = 2, keep: [String] = [], cluster: String? = nil) throws -> SurveyData {
     var request = AnalysisRequest(files: [root.appendingPathComponent("datasets/demo/demo.csv").path],
@@ -149,5 +140,26 @@ import _CandorTestSupport
       request.threads = threads
       #expect(throws: DuplicateIDError(id: String(id3), firstRow: 3, row: 1500)) { try SurveyData.load(request) }
     }
+  }
+
+  @Test func respondentsWithoutAGroupAreCountedNotDropped() throws {
+    // Blank school_id on two rows: they stay in whole-sample results and are reported.
+    let source = Self.root.appendingPathComponent("datasets/demo/demo.csv")
+    var lines = try String(contentsOf: source, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    for i in [10, 20] {
+      var f = lines[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      f[2] = ""
+      lines[i] = f.joined(separator: ",")
+    }
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("candor-blank-\(UUID().uuidString).csv")
+    try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let request = AnalysisRequest(files: [file.path],
+                                  codebookPath: Self.root.appendingPathComponent("datasets/demo/demo.codebook.yaml").path)
+    let data = try SurveyData.load(request)
+    #expect(data.statistics.rowsUsed == 2000)
+    let results = data.run(AnalysisPlan.make(codebook: data.codebook, layout: data.layout))
+    let w = try #require(results.warnings.first { $0.code == "group-label-missing" })
+    #expect(w.message.hasPrefix("2 respondents have no school_id"))
   }
 }

@@ -10,16 +10,7 @@ import _CandorTestSupport
 /// (Fixtures/make_subcommand_reference.R).
 @Suite struct SubcommandTests {
   static let root = repositoryRoot()
-  static let reference: [String: Double] = {
-    let url = Bundle.module.url(forResource: "subcommand_reference", withExtension: "csv", subdirectory: "Fixtures")!
-    let text = try! String(contentsOf: url, encoding: .utf8)
-    var out: [String: Double] = [:]
-    for line in text.split(separator: "\n").dropFirst() {
-      let parts = line.split(separator: ",")
-      out[String(parts[0])] = Double(parts[1])!
-    }
-    return out
-  }()
+  static let reference = referenceValues(Bundle.module.url(forResource: "subcommand_reference", withExtension: "csv", subdirectory: "Fixtures")!)
   func ref(_ name: String) -> Double { Self.reference[name]! }
 
   static func request() -> AnalysisRequest {

@@ -9,13 +9,7 @@ import _CandorTestSupport
   static let root = repositoryRoot()
 
   static func reference() throws -> [String: Double] {
-    let url = try #require(Bundle.module.url(forResource: "paired_waves_reference", withExtension: "csv", subdirectory: "Fixtures"))
-    var out: [String: Double] = [:]
-    for line in try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst() {
-      let parts = line.split(separator: ",")
-      out[String(parts[0])] = Double(parts[1])
-    }
-    return out
+    referenceValues(try #require(Bundle.module.url(forResource: "paired_waves_reference", withExtension: "csv", subdirectory: "Fixtures")))
   }
 
   /// Wave 2: the first 1,500 respondents of the demo with ps2 and ps4 one point higher (below 5).

@@ -212,6 +212,17 @@ extension SurveyData {
         code: "straight-lining",
         message: "\(statistics.exclusions.straightlinedKept) respondents gave the same answer to every item of at least two scales; they are kept (screens.straightlining: warn) — set it to exclude to drop them"))
     }
+    // Respondents without a label at a level are in whole-sample results but in no group of
+    // that level: say how many, so no row leaves a group table unnoticed.
+    for (l, level) in layout.groupLevels.enumerated() where !plan.aggregate.filter({ $0.by == level.name }).isEmpty {
+      let grouped = statistics.groups[l].respondents.reduce(0, +)
+      let missing = statistics.rowsUsed - grouped
+      if missing > 0 {
+        warnings.append(AnalysisWarning(
+          code: "group-label-missing",
+          message: "\(missing) respondents have no \(level.name) (a blank cell in a column of that level); they count in whole-sample results but in no \(level.name) group"))
+      }
+    }
     if statistics.decodeCounts.totalOutOfRange > 0 {
       warnings.append(AnalysisWarning(
         code: "out-of-range-missing",

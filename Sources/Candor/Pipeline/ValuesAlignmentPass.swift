@@ -67,22 +67,12 @@ public struct ValuesAlignmentPass: Sendable {
   /// group's value sums and counts (`sums[v]`, `counts[v]`).
   @inline(__always)
   static func alignment(_ x: [Double], sums: [Double], counts: [Int]) -> (r: Double, distance: Double) {
-    let v = x.count
-    var loo = [Double](repeating: 0, count: v)
-    var ownMean = 0.0, looMean = 0.0, squared = 0.0
-    for k in 0..<v {
+    var loo = [Double](repeating: 0, count: x.count)
+    for k in x.indices {
       if !x[k].isFinite || counts[k] < 2 { return (.nan, .nan) }
       loo[k] = (sums[k] - x[k]) / Double(counts[k] - 1)
-      ownMean += x[k]; looMean += loo[k]
-      squared += (x[k] - loo[k]) * (x[k] - loo[k])
     }
-    ownMean /= Double(v); looMean /= Double(v)
-    var sxx = 0.0, syy = 0.0, sxy = 0.0
-    for k in 0..<v {
-      let a = x[k] - ownMean, b = loo[k] - looMean
-      sxx += a * a; syy += b * b; sxy += a * b
-    }
-    return (sxx > 0 && syy > 0 ? sxy / (sxx * syy).squareRoot() : .nan, squared.squareRoot())
+    return ValuesAlignment.profileAgreement(x, loo)
   }
 
   /// One batch's per-row values: alignment r, distance, global group, then `others`

@@ -59,28 +59,40 @@ public struct ValuesAlignment: Sendable, Equatable {
       let g = Int(groups[i])
       if counts[g] < 2 { continue }
       let m = Double(counts[g] - 1)
-      var ownMean = 0.0, looMean = 0.0, squared = 0.0
       for k in 0..<v {
         own[k] = profiles[k][i]
         loo[k] = (sums[g * v + k] - own[k]) / m
-        ownMean += own[k]; looMean += loo[k]
-        squared += (own[k] - loo[k]) * (own[k] - loo[k])
       }
-      ownMean /= Double(v); looMean /= Double(v)
-      var sxx = 0.0, syy = 0.0, sxy = 0.0
-      for k in 0..<v {
-        let a = own[k] - ownMean, b = loo[k] - looMean
-        sxx += a * a; syy += b * b; sxy += a * b
-      }
-      d[i] = squared.squareRoot(); dSum[g] += d[i]; dN[g] += 1
-      if sxx > 0 && syy > 0 {
-        r[i] = sxy / (sxx * syy).squareRoot(); rSum[g] += r[i]; rN[g] += 1
-      }
+      let a = Self.profileAgreement(own, loo)
+      d[i] = a.distance; dSum[g] += d[i]; dN[g] += 1
+      if !a.r.isNaN { r[i] = a.r; rSum[g] += r[i]; rN[g] += 1 }
     }
     let summaries = (0..<groupCount).map { g in
       GroupSummary(n: counts[g], meanR: rN[g] > 0 ? rSum[g] / Double(rN[g]) : .nan,
                    meanDistance: dN[g] > 0 ? dSum[g] / Double(dN[g]) : .nan)
     }
     return ValuesAlignment(r: r, distance: d, groups: summaries)
+  }
+}
+
+extension ValuesAlignment {
+  /// Pearson r and Euclidean distance between a respondent's profile `own` and a comparison
+  /// profile `other` (their group's leave-one-out mean), over the values: r = Σ(aₖ − ā)(bₖ − b̄) /
+  /// √(Σ(aₖ − ā)² Σ(bₖ − b̄)²) (NaN when either profile is flat), d = √Σ(aₖ − bₖ)².
+  @inline(__always)
+  public static func profileAgreement(_ own: [Double], _ other: [Double]) -> (r: Double, distance: Double) {
+    let v = own.count
+    var ownMean = 0.0, otherMean = 0.0, squared = 0.0
+    for k in 0..<v {
+      ownMean += own[k]; otherMean += other[k]
+      squared += (own[k] - other[k]) * (own[k] - other[k])
+    }
+    ownMean /= Double(v); otherMean /= Double(v)
+    var sxx = 0.0, syy = 0.0, sxy = 0.0
+    for k in 0..<v {
+      let a = own[k] - ownMean, b = other[k] - otherMean
+      sxx += a * a; syy += b * b; sxy += a * b
+    }
+    return (sxx > 0 && syy > 0 ? sxy / (sxx * syy).squareRoot() : .nan, squared.squareRoot())
   }
 }
