@@ -134,11 +134,15 @@ import _CandorTestSupport
     defer { try? FileManager.default.removeItem(at: dir) }
     let copy = dir.appendingPathComponent("dup.csv")
     try lines.joined(separator: "\n").write(to: copy, atomically: true, encoding: .utf8)
+    // In memory, and spilled to temporary files after 100 ids (as past 1M rows).
     for threads in [1, 2] {
-      var request = AnalysisRequest(files: [copy.path],
-                                    codebookPath: Self.root.appendingPathComponent("datasets/demo/demo.codebook.yaml").path)
-      request.threads = threads
-      #expect(throws: DuplicateIDError(id: String(id3), firstRow: 3, row: 1500)) { try SurveyData.load(request) }
+      for inMemory in [1 << 20, 100] {
+        var request = AnalysisRequest(files: [copy.path],
+                                      codebookPath: Self.root.appendingPathComponent("datasets/demo/demo.codebook.yaml").path)
+        request.threads = threads
+        request.idHashesInMemory = inMemory
+        #expect(throws: DuplicateIDError(id: String(id3), firstRow: 3, row: 1500)) { try SurveyData.load(request) }
+      }
     }
   }
 

@@ -22,6 +22,9 @@ public struct AnalysisRequest: Sendable {
   /// analysed cell) and partial statistics, so this bounds the pass's memory; 1 MiB keeps a
   /// 1M-row analysis under 200 MB at no measurable cost in speed.
   public var chunkSize = 1 << 20
+  /// Id hashes the duplicate-id screen holds in memory (8 bytes each) before it spills
+  /// them to temporary files (``IdHashStore``): past 1M rows memory stays bounded.
+  public var idHashesInMemory = 1 << 20
   /// Keep id hashes and scale scores per respondent to pair respondents across waves.
   public var linkWaves = false
   /// Keep what the codebook's analysis plan needs per respondent (`candor analyze`).
@@ -94,7 +97,8 @@ public struct SurveyData: Sendable {
       }
       if !request.contingencySets.isEmpty { try fileLayout.keepContingencyTables(request.contingencySets) }
       if layout == nil { layout = fileLayout }
-      let pass = SurveyPass(layout: fileLayout, screens: codebook.screens, threads: request.threads)
+      var pass = SurveyPass(layout: fileLayout, screens: codebook.screens, threads: request.threads)
+      pass.spillIdHashesAbove = request.idHashesInMemory
       let stats = try pass.run(source, progress: progress)
       if total == nil { total = stats } else { total!.merge(stats) }
     }

@@ -77,7 +77,7 @@ extension SurveyData {
     guard let rows = statistics.respondents, let c = rows.scoreIndices.firstIndex(of: k) else {
       throw AnalysisError.unsupported("\(name) was not kept per respondent by the pass; add it to AnalysisRequest.respondentColumns")
     }
-    return rows.values[c].map(Double.init)
+    return rows.values[c].doubles
   }
 
   /// Johnson's relative weights of `predictors` on `outcome` with percentile bootstrap

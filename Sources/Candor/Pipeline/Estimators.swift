@@ -139,7 +139,7 @@ extension SurveyData {
     guard let rows = statistics.respondents else {
       throw AnalysisError.unknownVariable(outcome, known: [])
     }
-    func column(_ name: String) throws -> [Float] {
+    func column(_ name: String) throws -> CompactColumn {
       let k = try scoreIndex(name)
       guard let c = rows.scoreIndices.firstIndex(of: k) else { throw AnalysisError.unknownVariable(name, known: []) }
       return rows.values[c]

@@ -21,6 +21,9 @@ public struct SurveyPass: Sendable {
   public let layout: AnalysisLayout
   public let screens: Screens
   public let threads: Int
+  /// Id hashes held in memory before the duplicate screen spills them to temporary files
+  /// (``IdHashStore``).
+  var spillIdHashesAbove = 1 << 20
 
   public init(layout: AnalysisLayout, screens: Screens, threads: Int) {
     self.layout = layout
@@ -33,12 +36,13 @@ public struct SurveyPass: Sendable {
     let layout = self.layout, screens = self.screens
     let plan = layout.plan
     // `duplicate_ids: error` (the default) needs no map from ids to rows while reading:
-    // the kept rows' id hashes are collected (8 bytes a row) and checked once at the end.
+    // the kept rows' id hashes are collected (8 bytes a row, spilled to temporary files
+    // past 1M rows) and checked once at the end.
     let hashOnly = screens.duplicateIds == .error && plan.idColumn != nil
     var screener = try makeScreener(source)
     let orderedAccumulation = screens.duplicateIds != .error && plan.idColumn != nil
     var total = PassStatistics(layout: layout)
-    var idHashes: [UInt64] = []
+    let idHashes = IdHashStore(spillAbove: spillIdHashesAbove)
     var row = 0
     try source.readBatches(threads: threads, visibility: Self.visibility(plan), map: { batch in
       try BatchWork(batch: batch, layout: layout, screens: screens, accumulate: !orderedAccumulation,
@@ -55,17 +59,10 @@ public struct SurveyPass: Sendable {
       total.merge(work.partial)
       progress?(row)
     })
-    if hashOnly, let repeated = Self.firstRepeatedHash(&idHashes) {
+    if hashOnly, let repeated = idHashes.firstRepeated() {
       throw try duplicate(hash: repeated, in: source)
     }
     return total
-  }
-
-  /// A hash that occurs twice, or nil (sorts `hashes` in place).
-  static func firstRepeatedHash(_ hashes: inout [UInt64]) -> UInt64? {
-    hashes.sort()
-    for i in hashes.indices.dropFirst() where hashes[i] == hashes[i - 1] { return hashes[i] }
-    return nil
   }
 
   /// The error for a repeated id: reads the id column again (only on this error path) for

@@ -128,12 +128,28 @@ public enum LogisticRegression {
                    cluster: cluster, clusterName: clusterName, options: options)
   }
 
+  /// The same fit on the compact columns a pass keeps per respondent (one byte a row for
+  /// a 0/1 outcome or an integer covariate, Float32 for scores; two bytes a row for the
+  /// cluster index); all arithmetic is in Double.
+  public static func fit(outcome: CompactColumn, outcomeName: String, predictors: [CompactColumn], names: [String],
+                         cluster: CompactGroupIndex? = nil, clusterName: String? = nil,
+                         options: Options = Options()) throws -> RetentionResult {
+    try fitColumns(outcome: outcome, outcomeName: outcomeName, predictors: predictors, names: names,
+                   cluster: cluster, clusterName: clusterName, options: options)
+  }
+
   static func fitColumns<C: BinaryFloatingPoint & Sendable>(
     outcome column: [C], outcomeName: String, predictors columns: [[C]], names: [String],
     cluster: [Int32]?, clusterName: String?, options: Options
   ) throws -> RetentionResult {
-    let outcome = DoubleView(column)
-    let predictors = columns.map { DoubleView($0) }
+    try fitColumns(outcome: ArrayColumn(column), outcomeName: outcomeName, predictors: columns.map { ArrayColumn($0) },
+                   names: names, cluster: cluster.map { ArrayGroupIndex($0) }, clusterName: clusterName, options: options)
+  }
+
+  static func fitColumns<Column: RealColumn, Cluster: GroupIndexColumn>(
+    outcome: Column, outcomeName: String, predictors: [Column], names: [String],
+    cluster: Cluster?, clusterName: String?, options: Options
+  ) throws -> RetentionResult {
     precondition(predictors.count == names.count, "\(names.count) names for \(predictors.count) predictors")
     let rows = outcome.count
     for (c, name) in zip(predictors, names) where c.count != rows {
@@ -264,14 +280,14 @@ public enum LogisticRegression {
     if let cluster {
       // U_g = Σ_{i∈g} xᵢ(yᵢ − μᵢ), accumulated per cluster index.
       var maxIndex = 0
-      for i in 0..<rows where usable(i) { maxIndex = max(maxIndex, Int(cluster[i])) }
+      for i in 0..<rows where usable(i) { maxIndex = max(maxIndex, cluster[i]) }
       var scores = [Double](repeating: 0, count: (maxIndex + 1) * k)
       var seen = [Bool](repeating: false, count: maxIndex + 1)
       for i in 0..<rows where usable(i) {
         var eta = estimate[0]
         for j in 1..<k { eta += estimate[j] * predictors[j - 1][i] }
         let residual = outcome[i] - 1 / (1 + exp(-eta))
-        let g = Int(cluster[i])
+        let g = cluster[i]
         seen[g] = true
         scores[g * k] += residual
         for j in 1..<k { scores[g * k + j] += residual * predictors[j - 1][i] }
@@ -315,10 +331,3 @@ public enum LogisticRegression {
   }
 }
 
-/// A read-only Double view of a Float or Double column (no copy).
-struct DoubleView<C: BinaryFloatingPoint> {
-  let base: [C]
-  init(_ base: [C]) { self.base = base }
-  var count: Int { base.count }
-  @inline(__always) subscript(i: Int) -> Double { Double(base[i]) }
-}

@@ -1,4 +1,5 @@
 @testable import CandorPsychometrics
+import CandorNumerics
 import Foundation
 import Testing
 
@@ -79,6 +80,21 @@ import Testing
     let b = try LogisticRegression.fit(outcome: y.map(Double.init), outcomeName: "left",
                                        predictors: cols.map { $0.map(Double.init) }, names: ["trust", "tenure"],
                                        cluster: f.schools, clusterName: "school")
+    #expect(a == b)
+  }
+
+  /// The compact columns a pass keeps (byte outcome and tenure, Float32 trust, two-byte
+  /// school index) give exactly the Float32 fit.
+  @Test func compactColumns() throws {
+    let cols = [f.column("trust"), f.column("tenure")].map { $0.map { Float($0) } }
+    let y = f.column("left").map { Float($0) }
+    let a = try LogisticRegression.fit(outcome: y, outcomeName: "left", predictors: cols, names: ["trust", "tenure"],
+                                       cluster: f.schools, clusterName: "school")
+    let compact = cols.map { CompactColumn($0.map(Double.init)) }
+    let outcome = CompactColumn(y.map(Double.init))
+    #expect(outcome.isBytes && compact[1].isBytes && !compact[0].isBytes)
+    let b = try LogisticRegression.fit(outcome: outcome, outcomeName: "left", predictors: compact, names: ["trust", "tenure"],
+                                       cluster: CompactGroupIndex(f.schools), clusterName: "school")
     #expect(a == b)
   }
 

@@ -1,0 +1,160 @@
+/// A per-respondent column of reals in the fewest bytes that hold every value exactly as
+/// the model will read it: **one byte a row** while every value is an integer 0…254 or
+/// missing (a 0/1 outcome, a Likert item, years of tenure), **Float32** from the first value
+/// that is not (a scale score). The switch happens once, in place; reading is the same
+/// either way (`column[i]` is a Double, NaN = missing), and a byte value read back equals
+/// the Float32 the column would have held (integers below 2²⁴ are exact in both).
+///
+/// Why: the models that need rows (logistic regression with cluster-robust errors, rank
+/// correlations, bootstrap) keep these columns for the whole run, so at 5M respondents a
+/// 0/1 outcome costs 5 MB instead of 20 MB (design.md §1.2, ≤ 200 MB at 5M rows).
+public struct CompactColumn: Sendable, Equatable {
+  /// Byte storage (`missingByte` = missing) while ``isBytes``.
+  private var bytes: [UInt8] = []
+  /// Float32 storage once a value did not fit a byte (NaN = missing).
+  private var floats: [Float]?
+
+  static let missingByte: UInt8 = 255
+
+  public init() {}
+
+  /// A column holding `values` (NaN = missing).
+  public init<S: Sequence>(_ values: S) where S.Element == Double {
+    append(contentsOf: values)
+  }
+
+  /// True while every value is stored in one byte.
+  public var isBytes: Bool { floats == nil }
+
+  public var count: Int { floats?.count ?? bytes.count }
+
+  /// Bytes of storage per row (1 or 4).
+  public var bytesPerRow: Int { isBytes ? 1 : 4 }
+
+  @inline(__always)
+  public subscript(i: Int) -> Double {
+    if let floats { return Double(floats[i]) }
+    let b = bytes[i]
+    return b == Self.missingByte ? .nan : Double(b)
+  }
+
+  /// The byte code of `x`, or nil when `x` needs Float32.
+  @inline(__always)
+  static func byte(_ x: Double) -> UInt8? {
+    if x.isNaN { return missingByte }
+    guard x >= 0, x < Double(missingByte), x == x.rounded(.towardZero) else { return nil }
+    return UInt8(x)
+  }
+
+  public mutating func append<S: Sequence>(contentsOf values: S) where S.Element == Double {
+    for x in values {
+      if floats == nil, let b = Self.byte(x) { bytes.append(b); continue }
+      promote()
+      floats!.append(Float(x))
+    }
+  }
+
+  public mutating func append(contentsOf other: CompactColumn) {
+    if isBytes && other.isBytes { bytes.append(contentsOf: other.bytes); return }
+    promote()
+    if let o = other.floats { floats!.append(contentsOf: o) } else {
+      floats!.append(contentsOf: other.bytes.lazy.map { $0 == Self.missingByte ? Float.nan : Float($0) })
+    }
+  }
+
+  /// Switches to Float32 storage (once).
+  private mutating func promote() {
+    guard floats == nil else { return }
+    var f = [Float]()
+    f.reserveCapacity(Swift.max(bytes.count * 2, 1024))
+    f.append(contentsOf: bytes.lazy.map { $0 == Self.missingByte ? Float.nan : Float($0) })
+    bytes = []
+    floats = f
+  }
+
+  /// The values as Double (NaN = missing): a copy, for code that needs an array.
+  public var doubles: [Double] { (0..<count).map { self[$0] } }
+}
+
+/// A per-respondent group index (negative = no group) in two bytes a row while every
+/// index is below 65,535 (any survey's schools or teams), four bytes from the first one
+/// that is not. Same reading either way: `column[i]` is an Int, −1 = no group.
+public struct CompactGroupIndex: Sendable, Equatable {
+  private var narrow: [UInt16] = []
+  private var wide: [Int32]?
+
+  static let missing = UInt16.max
+
+  public init() {}
+
+  public init<S: Sequence>(_ indices: S) where S.Element == Int32 {
+    append(contentsOf: indices)
+  }
+
+  public var count: Int { wide?.count ?? narrow.count }
+
+  /// Bytes of storage per row (2 or 4).
+  public var bytesPerRow: Int { wide == nil ? 2 : 4 }
+
+  @inline(__always)
+  public subscript(i: Int) -> Int {
+    if let wide { return Int(wide[i]) }
+    let g = narrow[i]
+    return g == Self.missing ? -1 : Int(g)
+  }
+
+  public mutating func append<S: Sequence>(contentsOf indices: S) where S.Element == Int32 {
+    for g in indices {
+      if wide == nil {
+        if g < 0 { narrow.append(Self.missing); continue }
+        if g < Int32(Self.missing) { narrow.append(UInt16(g)); continue }
+        widen()
+      }
+      wide!.append(g < 0 ? -1 : g)
+    }
+  }
+
+  private mutating func widen() {
+    guard wide == nil else { return }
+    var w = [Int32]()
+    w.reserveCapacity(Swift.max(narrow.count * 2, 1024))
+    w.append(contentsOf: narrow.lazy.map { $0 == Self.missing ? -1 : Int32($0) })
+    narrow = []
+    wide = w
+  }
+
+  /// The indices as Int32 (−1 = no group): a copy, for code that needs an array.
+  public var int32s: [Int32] { (0..<count).map { Int32(self[$0]) } }
+}
+
+/// Read access to a column of reals by row (NaN = missing), whatever its storage: what
+/// row-wise models (``CompactColumn``, Double and Float arrays) are generic over.
+public protocol RealColumn {
+  var count: Int { get }
+  subscript(i: Int) -> Double { get }
+}
+
+/// Read access to a column of group indices by row (negative = no group).
+public protocol GroupIndexColumn {
+  var count: Int { get }
+  subscript(i: Int) -> Int { get }
+}
+
+extension CompactColumn: RealColumn {}
+extension CompactGroupIndex: GroupIndexColumn {}
+
+/// A read-only Double view of a Float or Double array (no copy).
+public struct ArrayColumn<C: BinaryFloatingPoint>: RealColumn {
+  public let base: [C]
+  public init(_ base: [C]) { self.base = base }
+  public var count: Int { base.count }
+  @inline(__always) public subscript(i: Int) -> Double { Double(base[i]) }
+}
+
+/// A read-only view of an Int32 group-index array (negative = no group).
+public struct ArrayGroupIndex: GroupIndexColumn {
+  public let base: [Int32]
+  public init(_ base: [Int32]) { self.base = base }
+  public var count: Int { base.count }
+  @inline(__always) public subscript(i: Int) -> Int { Int(base[i]) }
+}

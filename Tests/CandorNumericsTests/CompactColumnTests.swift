@@ -1,0 +1,55 @@
+import CandorNumerics
+import Testing
+
+@Suite struct CompactColumnTests {
+  @Test func integersFromZeroTo254AndMissingTakeOneByteAndReadBackExactly() {
+    let values: [Double] = [0, 1, .nan, 254, 37, -0.0]
+    let c = CompactColumn(values)
+    #expect(c.isBytes)
+    #expect(c.bytesPerRow == 1)
+    #expect(c.count == 6)
+    for (i, x) in values.enumerated() {
+      if x.isNaN { #expect(c[i].isNaN) } else { #expect(c[i] == x) }
+    }
+  }
+
+  @Test func theFirstValueThatIsNotAByteSwitchesToFloat32KeepingEarlierRows() {
+    for odd in [2.5, 255, -1, 1e6] {
+      var c = CompactColumn([1, .nan, 3])
+      c.append(contentsOf: [odd, 4])
+      #expect(!c.isBytes, "\(odd)")
+      #expect(c.bytesPerRow == 4)
+      #expect(c.count == 5)
+      #expect(c[0] == 1 && c[1].isNaN && c[2] == 3 && c[4] == 4)
+      #expect(c[3] == Double(Float(odd)))
+    }
+  }
+
+  @Test func readingEqualsTheFloat32ColumnItReplacesInEveryMix() {
+    // Appending columns of either storage in any order reads as Float32 would.
+    let parts: [[Double]] = [[0, 1, 1, .nan], [3.25, 2, .nan], [7, 200], [0.1, 254]]
+    for order in [[0, 1, 2, 3], [2, 0, 3, 1], [0, 2], [1, 3, 0]] {
+      var c = CompactColumn()
+      var expected: [Float] = []
+      for k in order {
+        c.append(contentsOf: CompactColumn(parts[k]))
+        expected += parts[k].map(Float.init)
+      }
+      #expect(c.count == expected.count)
+      for i in expected.indices {
+        if expected[i].isNaN { #expect(c[i].isNaN) } else { #expect(c[i] == Double(expected[i])) }
+      }
+      #expect(c.isBytes == order.allSatisfy { $0 == 0 || $0 == 2 })
+    }
+  }
+
+  @Test func groupIndicesTakeTwoBytesUntilOneReaches65535() {
+    var g = CompactGroupIndex([0, -1, 7, 65534])
+    #expect(g.bytesPerRow == 2)
+    #expect((0..<g.count).map { g[$0] } == [0, -1, 7, 65534])
+    g.append(contentsOf: [65535, -5, 3])
+    #expect(g.bytesPerRow == 4)
+    #expect((0..<g.count).map { g[$0] } == [0, -1, 7, 65534, 65535, -1, 3])
+    #expect(g.int32s == [0, -1, 7, 65534, 65535, -1, 3])
+  }
+}

@@ -1,0 +1,44 @@
+@testable import Candor
+import Foundation
+import Testing
+
+@Suite struct IdHashStoreTests {
+  /// Hashes with a repeat at a known place, spread over every bucket.
+  static func hashes(_ n: Int, repeatAt: Int?, seed: UInt64) -> [UInt64] {
+    var state = seed
+    var out: [UInt64] = (0..<n).map { _ in
+      state = state &* 6364136223846793005 &+ 1442695040888963407
+      return state ^ (state >> 29)
+    }
+    if let repeatAt { out[repeatAt] = out[repeatAt / 3] }
+    return out
+  }
+
+  @Test func spillingToFilesFindsTheSameRepeatAsSortingInMemory() {
+    for (n, repeatAt) in [(50_000, Optional(40_001)), (50_000, nil), (10, Optional(9)), (0, nil)] {
+      let hs = Self.hashes(n, repeatAt: repeatAt, seed: UInt64(n))
+      var sorted = hs
+      let expected = IdHashStore.firstRepeated(in: &sorted)
+      #expect((expected != nil) == (repeatAt != nil))
+      for spillAbove in [1 << 20, 1_000, 1] {
+        let store = IdHashStore(spillAbove: spillAbove)
+        hs.forEach(store.append)
+        #expect(store.isSpilling == (n > spillAbove))
+        #expect(store.count == n)
+        #expect(store.firstRepeated() == expected, "n \(n) spill above \(spillAbove)")
+      }
+    }
+  }
+
+  @Test func theTemporaryFilesAreRemovedWhenTheCheckEnds() throws {
+    let before = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("candor-ids-") }
+    let store = IdHashStore(spillAbove: 10)
+    Self.hashes(20_000, repeatAt: nil, seed: 3).forEach(store.append)
+    #expect(store.isSpilling)
+    let during = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("candor-ids-") }
+    #expect(during.count == before.count + 1)
+    #expect(store.firstRepeated() == nil)
+    let after = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("candor-ids-") }
+    #expect(Set(after) == Set(before))
+  }
+}
