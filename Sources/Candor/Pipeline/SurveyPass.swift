@@ -143,10 +143,13 @@ struct BatchWork: Sendable {
   var partial: PassStatistics
   var accumulated = false
 
-  /// - Parameter groupLevels: the group levels to intern (nil = all); a second pass that
-  ///   needs one level skips hashing the others (their indices stay -1).
+  /// - Parameters:
+  ///   - groupLevels: the group levels to intern (nil = all); a second pass that needs one
+  ///     level skips hashing the others (their indices stay -1).
+  ///   - decoding: per variable, whether to decode it (nil = all); a second pass that needs
+  ///     a few scales skips the other columns (they stay missing).
   init(batch: RecordBatch, layout: AnalysisLayout, screens: Screens, accumulate: Bool,
-       idHashesOnly: Bool = false, groupLevels: Set<Int>? = nil) throws {
+       idHashesOnly: Bool = false, groupLevels: Set<Int>? = nil, decoding: [Bool]? = nil) throws {
     let plan = layout.plan
     let n = batch.count, p = plan.variables.count
     partial = PassStatistics(layout: layout)
@@ -157,7 +160,7 @@ struct BatchWork: Sendable {
     var counts = DecodeCounts(variables: p)
     try batch.withUnsafeView { view in
       try values.withUnsafeMutableBufferPointer { out in
-        for v in 0..<p {
+        for v in 0..<p where decoding?[v] ?? true {
           let c = plan.variables[v].column
           let table = layout.digitTables[v]
           let column = out.baseAddress! + v * n
@@ -396,12 +399,17 @@ struct BatchWork: Sendable {
   /// (NaN = no score), plus each value scale's full ``ValueScores`` (uncentred value and
   /// higher-order scores too), by scale index. Shared by the statistics pass and the
   /// per-respondent export, so both see the same numbers.
-  static func scoreColumns(_ used: RowBlock, layout: AnalysisLayout) -> (columns: [[Double]], valueScores: [CandorPsychometrics.ValueScores?]) {
+  /// `scales`: the scales to score (nil = all); the others' columns are missing.
+  static func scoreColumns(_ used: RowBlock, layout: AnalysisLayout, scales: Set<Int>? = nil)
+    -> (columns: [[Double]], valueScores: [CandorPsychometrics.ValueScores?]) {
     let m = used.rows
     var columns: [[Double]] = []
     var valueScores: [CandorPsychometrics.ValueScores?] = Array(repeating: nil, count: layout.scales.count)
     for s in layout.scales.indices {
-      if let spec = layout.scoreSpecs[s] {
+      if let scales, !scales.contains(s) {
+        let k = layout.scoreScale.lazy.filter { $0 == s }.count
+        columns.append(contentsOf: Array(repeating: Array(repeating: .nan, count: m), count: k))
+      } else if let spec = layout.scoreSpecs[s] {
         let scored = (try? ScaleScorer.score(used, spec))?.scores ?? Array(repeating: .nan, count: m)
         columns.append(scored)
       } else if let spec = layout.valueSpecs[s] {

@@ -5,7 +5,8 @@ import Foundation
 
 /// Person–group values alignment as data (issue 6, item 4): a **second streaming pass**
 /// over the export, after the statistics pass, so it costs a second read of every file
-/// (decode, screen and score again; nothing kept per respondent).
+/// (tokenize, screen, and decode and score only the value scale and the variables it is
+/// correlated with; nothing kept per respondent).
 ///
 /// For respondent i of group g (the innermost level of `groups`) with a complete
 /// MRAT-centred value profile xᵢ (V values `<scale>.<value>`), the rest of the group's
@@ -18,8 +19,8 @@ import Foundation
 /// - distance d = √Σᵥ(xᵢᵥ − m₋ᵢᵥ)²
 /// (both undefined without a complete profile, a group, or n_gv ≥ 2), and accumulates
 /// per-group moments of r and d (``GroupMoments``) and co-moments of
-/// [r, d, every score variable] for the correlations of alignment with outcomes (partial
-/// on covariates when asked).
+/// [r, d, the score variables kept] for the correlations of alignment with outcomes
+/// (partial on covariates when asked).
 /// Memory: V doubles per group from the first pass, nothing per row.
 public struct ValuesAlignmentPass: Sendable {
   /// Name of the alignment-r variable (`values.alignment`) and of the distance.
@@ -28,7 +29,7 @@ public struct ValuesAlignmentPass: Sendable {
   public let scale: Int
   public let valueScores: [Int]
   /// The group level (innermost `groups`) and the score variables whose co-moments with
-  /// the alignment are kept (all of them: scales, outcomes, covariates).
+  /// the alignment are kept.
   public let level: Int
   public let others: [Int]
 
@@ -40,13 +41,15 @@ public struct ValuesAlignmentPass: Sendable {
     /// Per group: moments of alignment r, and of the distance.
     public var alignment: GroupMoments
     public var distance: GroupMoments
-    /// Co-moments of `names` (alignment r, distance, then every score variable).
+    /// Co-moments of `names` (alignment r, distance, then the score variables kept).
     public var moments: CoMomentAccumulator
     public var names: [String]
   }
 
-  /// The pass for value scale `scaleName` of `data`, against its innermost group level.
-  public init(data: SurveyData, scale scaleName: String) throws {
+  /// The pass for value scale `scaleName` of `data`, against its innermost group level,
+  /// keeping the co-moments of the alignment with the score variables `keeping` (nil = all
+  /// of them: scales, outcomes, covariates).
+  public init(data: SurveyData, scale scaleName: String, keeping: [String]? = nil) throws {
     let layout = data.layout
     let s = try data.scaleIndices([scaleName])[0]
     let sc = layout.scales[s]
@@ -59,8 +62,20 @@ public struct ValuesAlignmentPass: Sendable {
     scale = s
     valueScores = values
     self.level = level
-    others = Array(layout.scoreNames.indices)
+    others = try keeping.map { try $0.map { try data.scoreIndex($0) } } ?? Array(layout.scoreNames.indices)
     names = ["\(sc.name).alignment", "\(sc.name).alignmentDistance"] + others.map { layout.scoreNames[$0] }
+  }
+
+  /// What a worker decodes and scores: the value scale and the scales of `others`, their
+  /// items, and the outcome and covariate columns (every variable when straight-lining
+  /// excludes rows, since that screen looks at every scale).
+  func workload(_ layout: AnalysisLayout, screens: Screens) -> (scales: Set<Int>, decoding: [Bool]?) {
+    let scales = Set([scale] + others.compactMap { layout.scoreScale[$0] })
+    if screens.straightlining == .exclude { return (scales, nil) }
+    var decoding = [Bool](repeating: false, count: layout.plan.variables.count)
+    for s in scales { for v in layout.scales[s].variables { decoding[v] = true } }
+    for v in layout.outcomeVariables + layout.covariateVariables { decoding[v] = true }
+    return (scales, decoding)
   }
 
   /// Alignment r and distance of one respondent (`x`: the V centred values), given the
@@ -106,7 +121,11 @@ public struct ValuesAlignmentPass: Sendable {
     let me = self
     for file in data.request.files {
       let (source, layout) = try SurveyData.openForPass(file, codebook: data.codebook, request: data.request)
-      let screens = data.codebook.screens
+      // Flagging straight-lined rows (warn) was counted by the first pass; only exclusion
+      // changes which rows this pass keeps.
+      var passScreens = data.codebook.screens
+      if passScreens.straightlining != .exclude { passScreens.straightlining = .off }
+      let screens = passScreens
       let pass = SurveyPass(layout: layout, screens: screens, threads: data.request.threads)
       var screener = try pass.makeScreener(source)
       var row = 0
@@ -137,24 +156,34 @@ public struct ValuesAlignmentPass: Sendable {
              globalIndex: [String: Int32]) throws -> AlignedBatch {
     // Under `duplicate_ids: error` the first pass has already proved the ids unique, so
     // this pass neither builds id strings nor screens them again.
+    let (scales, decoding) = workload(layout, screens: screens)
     var work = try BatchWork(batch: batch, layout: layout, screens: screens, accumulate: false,
-                             idHashesOnly: screens.duplicateIds == .error, groupLevels: [level])
+                             idHashesOnly: screens.duplicateIds == .error, groupLevels: [level], decoding: decoding)
     let (used, kept) = work.keptRows()
-    let columns = BatchWork.scoreColumns(used, layout: layout).columns
+    let columns = BatchWork.scoreColumns(used, layout: layout, scales: scales).columns
     let v = valueScores.count
-    let labels = work.partial.groups[level].labels
+    // The batch's own group indices → the first pass's (one lookup per label, not per row).
+    let global = work.partial.groups[level].labels.map { globalIndex[$0] ?? -1 }
     let local = work.groupIndex[level]
     var values = [[Double]](repeating: [Double](repeating: .nan, count: kept.count), count: 2 + others.count)
+    for (c, k) in others.enumerated() {
+      if kept.count == used.rows { values[2 + c] = columns[k] } else { for i in kept.indices { values[2 + c][i] = columns[k][i] } }
+    }
     var group = [Int32](repeating: -1, count: kept.count)
     var x = [Double](repeating: .nan, count: v)
-    for (i, r) in kept.enumerated() {
-      for (c, k) in others.enumerated() { values[2 + c][i] = columns[k][i] }
+    var loo = [Double](repeating: .nan, count: v)
+    rows: for (i, r) in kept.enumerated() {
       let l = local[r]
-      guard l >= 0, let g = globalIndex[labels[Int(l)]] else { continue }
+      guard l >= 0, case let g = global[Int(l)], g >= 0 else { continue }
       group[i] = g
-      for (k, score) in valueScores.enumerated() { x[k] = columns[score][i] }
       let base = Int(g) * v
-      let a = Self.alignment(x, sums: Array(sums[base..<(base + v)]), counts: Array(counts[base..<(base + v)]))
+      for k in 0..<v {
+        let xk = columns[valueScores[k]][i], n = counts[base + k]
+        if !xk.isFinite || n < 2 { continue rows }
+        x[k] = xk
+        loo[k] = (sums[base + k] - xk) / Double(n - 1)
+      }
+      let a = ValuesAlignment.profileAgreement(x, loo)
       values[0][i] = a.r
       values[1][i] = a.distance
     }
@@ -171,7 +200,8 @@ extension SurveyData {
   /// (Pearson; point-biserial for 0/1 outcomes; Holm/BH within these rows).
   public func valuesAlignment(scale: String, with: [String] = [], covariates: [String] = []) throws
     -> (aggregation: LevelAggregation, correlations: [CorrelationResult]) {
-    let pass = try ValuesAlignmentPass(data: self, scale: scale)
+    let targets = with.isEmpty ? layout.scoreNames.indices.filter { layout.scoreScale[$0] == nil }.map { layout.scoreNames[$0] } : with
+    let pass = try ValuesAlignmentPass(data: self, scale: scale, keeping: targets + covariates.filter { !targets.contains($0) })
     let r = try pass.run(data: self)
     let stats = statistics.groups[r.level]
     let paths = stats.labels.map { $0.components(separatedBy: " / ") }
@@ -181,8 +211,7 @@ extension SurveyData {
     let present = (0..<r.alignment.groupCount).filter { r.alignment.counts[$0] > 0 }
     let aggregation = LevelAggregation(result: result, level: level.name, isCut: false, cut: nil,
                                        paths: present.map { paths[$0] })
-    let targets = with.isEmpty ? layout.scoreNames.indices.filter { layout.scoreScale[$0] == nil }.map { layout.scoreNames[$0] } : with
-    let index = { (name: String) throws -> Int in try 2 + self.scoreIndex(name) }
+    let index = { (name: String) throws -> Int in try 2 + pass.others.firstIndex(of: self.scoreIndex(name))! }
     let outcomes = layout.outcomeVariables.map { layout.plan.variables[$0].name }
     let y = try targets.filter { !covariates.contains($0) }.map(index)
     let correlations = y.isEmpty ? [] : try CorrelationTable.pearson(
