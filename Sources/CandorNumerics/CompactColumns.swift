@@ -129,13 +129,13 @@ public struct CompactGroupIndex: Sendable, Equatable {
 
 /// Read access to a column of reals by row (NaN = missing), whatever its storage: what
 /// row-wise models (``CompactColumn``, Double and Float arrays) are generic over.
-public protocol RealColumn {
+public protocol RealColumn: Sendable {
   var count: Int { get }
   subscript(i: Int) -> Double { get }
 }
 
 /// Read access to a column of group indices by row (negative = no group).
-public protocol GroupIndexColumn {
+public protocol GroupIndexColumn: Sendable {
   var count: Int { get }
   subscript(i: Int) -> Int { get }
 }
@@ -144,7 +144,7 @@ extension CompactColumn: RealColumn {}
 extension CompactGroupIndex: GroupIndexColumn {}
 
 /// A read-only Double view of a Float or Double array (no copy).
-public struct ArrayColumn<C: BinaryFloatingPoint>: RealColumn {
+public struct ArrayColumn<C: BinaryFloatingPoint & Sendable>: RealColumn {
   public let base: [C]
   public init(_ base: [C]) { self.base = base }
   public var count: Int { base.count }

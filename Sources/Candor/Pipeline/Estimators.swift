@@ -148,7 +148,8 @@ extension SurveyData {
     return try LogisticRegression.fit(
       outcome: try column(outcome), outcomeName: outcome, predictors: try names.map(column), names: names,
       cluster: rows.clusterLevel == nil ? nil : rows.cluster,
-      clusterName: rows.clusterLevel.map { layout.groupLevels[$0].name })
+      clusterName: rows.clusterLevel.map { layout.groupLevels[$0].name },
+      options: LogisticRegression.Options(threads: request.threads))
   }
 }
 

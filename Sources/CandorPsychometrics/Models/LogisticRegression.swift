@@ -99,8 +99,15 @@ public enum LogisticRegression {
     public var maxIterations: Int = 50
     public var tolerance: Double = 1e-10
     public var blockSize: Int = 8192
-    public init(maxIterations: Int = 50, tolerance: Double = 1e-10, blockSize: Int = 8192) {
+    /// Rows per unit of parallel work. Each IRLS pass sums its chunks' XᵀWX, XᵀWz and
+    /// deviance in chunk order, so the fit is the same on any number of threads.
+    public var chunkRows: Int = 1 << 16
+    /// Threads for the IRLS passes (1 = the calling thread only).
+    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    public init(maxIterations: Int = 50, tolerance: Double = 1e-10, blockSize: Int = 8192,
+                chunkRows: Int = 1 << 16, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
       self.maxIterations = maxIterations; self.tolerance = tolerance; self.blockSize = blockSize
+      self.chunkRows = chunkRows; self.threads = threads
     }
   }
 
@@ -159,7 +166,7 @@ public enum LogisticRegression {
       throw LogisticRegressionError.lengthMismatch(column: clusterName ?? "cluster", expected: rows, found: cluster.count)
     }
     let k = predictors.count + 1
-    func usable(_ i: Int) -> Bool {
+    @Sendable func usable(_ i: Int) -> Bool {
       if outcome[i].isNaN { return false }
       for c in predictors where c[i].isNaN { return false }
       if let cluster, cluster[i] < 0 { return false }
@@ -176,11 +183,13 @@ public enum LogisticRegression {
     }
 
     let blockSize = max(1, options.blockSize)
-    var block = Matrix(rows: blockSize, columns: k)
-    var zw = [Double](repeating: 0, count: blockSize)
+    let chunkRows = max(blockSize, options.chunkRows)
+    let chunks = (rows + chunkRows - 1) / chunkRows
 
-    /// One pass at `beta` (nil = glm's start μ = (y + ½)/2): XᵀWX, XᵀWz, deviance.
-    func pass(_ beta: [Double]?) -> (a: Matrix, b: [Double], deviance: Double, extreme: Bool) {
+    /// One chunk's share of a pass at `beta` (nil = glm's start μ = (y + ½)/2).
+    @Sendable func passChunk(_ beta: [Double]?, _ range: Range<Int>) -> PassPart {
+      var block = Matrix(rows: blockSize, columns: k)
+      var zw = [Double](repeating: 0, count: blockSize)
       var a = Matrix(rows: k, columns: k)
       var b = [Double](repeating: 0, count: k)
       var deviance = 0.0
@@ -195,7 +204,7 @@ public enum LogisticRegression {
         for j in 0..<k { b[j] += xz[j] }
         filled = 0
       }
-      for i in 0..<rows where usable(i) {
+      for i in range where usable(i) {
         let y = outcome[i]
         var eta: Double
         if let beta {
@@ -218,6 +227,33 @@ public enum LogisticRegression {
         if filled == blockSize { flush() }
       }
       flush()
+      return (a, b, deviance, extreme)
+    }
+
+    /// One pass at `beta`: XᵀWX, XᵀWz, deviance — chunks on `options.threads` threads,
+    /// summed in chunk order.
+    func pass(_ beta: [Double]?) -> PassPart {
+      let parts = ChunkResults<PassPart>(count: chunks)
+      @Sendable func range(_ c: Int) -> Range<Int> { (c * chunkRows)..<min(rows, (c + 1) * chunkRows) }
+      if options.threads > 1 && chunks > 1 {
+        let workers = min(options.threads, chunks)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+          for c in stride(from: worker, to: chunks, by: workers) { parts.set(c, passChunk(beta, range(c))) }
+        }
+      } else {
+        for c in 0..<chunks { parts.set(c, passChunk(beta, range(c))) }
+      }
+      var a = Matrix(rows: k, columns: k)
+      var b = [Double](repeating: 0, count: k)
+      var deviance = 0.0
+      var extreme = false
+      for part in parts.values {
+        guard let part else { continue }
+        a = a + part.a
+        for j in 0..<k { b[j] += part.b[j] }
+        deviance += part.deviance
+        extreme = extreme || part.extreme
+      }
       return (a, b, deviance, extreme)
     }
 
@@ -331,3 +367,18 @@ public enum LogisticRegression {
   }
 }
 
+
+/// One chunk's share of an IRLS pass: XᵀWX, XᵀWz, deviance, and whether a fitted
+/// probability reached 0 or 1.
+typealias PassPart = (a: Matrix, b: [Double], deviance: Double, extreme: Bool)
+
+/// Per-chunk results filled from several threads, read in chunk order.
+final class ChunkResults<T>: @unchecked Sendable {
+  private let lock = NSLock()
+  private(set) var values: [T?]
+  init(count: Int) { values = Array(repeating: nil, count: count) }
+  func set(_ index: Int, _ value: T) {
+    lock.lock(); defer { lock.unlock() }
+    values[index] = value
+  }
+}
