@@ -55,6 +55,8 @@ struct ReportRunner {
     try runReportingErrors(file: files.count == 1 ? files[0] : nil) {
       let started = Date()
       CandorRuntime.configureBLAS()
+      // Hash the inputs for provenance while they are read and analysed.
+      let digests = FileDigests(paths: files)
       var datasets: [(label: String, data: SurveyData)] = []
       let groups: [[String]] = waves.isEmpty ? [files] : files.map { [$0] }
       for (i, group) in groups.enumerated() {
@@ -68,22 +70,25 @@ struct ReportRunner {
         log("read \(data.statistics.rowsRead) rows from \(group.joined(separator: ", ")) (\(data.statistics.rowsUsed) used) in \(String(format: "%.2f", data.wallSeconds)) s")
         datasets.append((waves.isEmpty ? "" : waves[i], data))
       }
+      Trace.mark("load")
       let latest = datasets[datasets.count - 1].data
       var results = latest.run(try makePlan(latest))
       if datasets.count > 1 { results.addWaves(datasets) }
-      var header = try latest.summaryHeader(startedAt: started, waves: waves.isEmpty ? [] : waves)
+      var header = try latest.summaryHeader(startedAt: started, waves: waves.isEmpty ? [] : waves, digests: digests)
       if datasets.count > 1 {
         // Every wave's files and rows are inputs of this run.
         header.input.files = try zip(files, waves).enumerated().map { i, fw in
-          try InputFile.describing(path: fw.0, format: datasets[i].data.formats.first ?? "csv", wave: fw.1)
+          try InputFile.describing(path: fw.0, format: datasets[i].data.formats.first ?? "csv", wave: fw.1, digests: digests)
         }
         header.input.rows = datasets.map(\.data.statistics.rowsRead).reduce(0, +)
         header.input.rowsUsed = datasets.map(\.data.statistics.rowsUsed).reduce(0, +)
       }
+      Trace.mark("header")
       header.provenance.wallSeconds = Date().timeIntervalSince(started)
       let assembler = ReportAssembler(header: header, results: results, minGroupSize: latest.minGroupSize)
       let text = try assembler.write(formats: formats, to: output)
       if !text.isEmpty { try StandardOutput.write(text.hasSuffix("\n") ? text : text + "\n") }
+      Trace.mark("write")
       if let output { log("wrote \(formats.map(\.rawValue).sorted().joined(separator: ", ")) to \(output)") }
       try finish(latest, results)
       let warnings = results.warnings

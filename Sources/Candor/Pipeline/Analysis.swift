@@ -60,6 +60,7 @@ public struct SurveyData: Sendable {
   /// same merge as threads).
   public static func load(_ request: AnalysisRequest, progress: ((Int) -> Void)? = nil) throws -> SurveyData {
     let start = Date()
+    Trace.mark("start")
     let url = URL(fileURLWithPath: request.codebookPath)
     let (codebook, problems) = try Codebook.loadValidated(contentsOf: url)
     // Read the headcounts before the pass, so a bad file fails fast.

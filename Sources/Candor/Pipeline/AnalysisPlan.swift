@@ -135,6 +135,7 @@ extension SurveyData {
     var alignment = AnalysisResults()
     var warnings = codebookWarnings
     func attempt(_ what: String, scale: String? = nil, _ body: () throws -> Void) {
+      defer { Trace.mark(what) }
       do { try body() } catch {
         warnings.append(AnalysisWarning(code: "analysis-skipped", message: "\(what) was not computed: \(error)", scale: scale))
       }
@@ -242,10 +243,12 @@ extension SurveyData {
   }
 
   /// The provenance/input header of every output (design.md §7).
-  public func summaryHeader(startedAt: Date, waves: [String?] = []) throws -> Summary {
+  /// - Parameter digests: the input files' digests when they were computed ahead.
+  public func summaryHeader(startedAt: Date, waves: [String?] = [], digests: FileDigests? = nil) throws -> Summary {
     var files: [InputFile] = []
     for (i, path) in request.files.enumerated() {
-      files.append(try InputFile.describing(path: path, format: formats[safe: i] ?? "csv", wave: waves[safe: i] ?? nil))
+      files.append(try InputFile.describing(path: path, format: formats[safe: i] ?? "csv", wave: waves[safe: i] ?? nil,
+                                            digests: digests))
     }
     let codebookHash = try fileDigest(path: request.codebookPath).sha256
     let excluded = statistics.exclusions.sorted.map { Exclusion(reason: $0.reason, count: $0.count) }
