@@ -50,6 +50,23 @@ import Testing
     }
   }
 
+  /// The fixture cut into 100-row chunks: the same fit, to the bit, on 1, 2 or 5 threads.
+  @Test func threadCountDoesNotMatter() throws {
+    func fit(threads: Int) throws -> RetentionResult {
+      try LogisticRegression.fit(outcome: f.column("left"), outcomeName: "left",
+                                 predictors: [f.column("trust"), f.column("safety"), f.column("tenure")],
+                                 names: ["trust", "safety", "tenure"], cluster: f.schools, clusterName: "school",
+                                 options: .init(blockSize: 16, chunkRows: 100, threads: threads))
+    }
+    let one = try fit(threads: 1)
+    #expect(try fit(threads: 2) == one)
+    #expect(try fit(threads: 5) == one)
+    let whole = try self.fit(cluster: true)
+    for (x, y) in zip([one.intercept] + one.terms, [whole.intercept] + whole.terms) {
+      #expect(abs(x.estimate - y.estimate) < 1e-12 && abs(x.se - y.se) < 1e-12)
+    }
+  }
+
   /// sandwich::vcovCL(fit, cluster = ~school, type = "HC1").
   @Test func clusterRobustMatchesVcovCL() throws {
     let m = try fit(cluster: true)
