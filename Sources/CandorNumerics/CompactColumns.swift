@@ -10,16 +10,16 @@
 /// 0/1 outcome costs 5 MB instead of 20 MB (design.md §1.2, ≤ 200 MB at 5M rows).
 public struct CompactColumn: Sendable, Equatable {
   /// Byte storage (`missingByte` = missing) while ``isBytes``.
-  private var bytes: [UInt8] = []
+  @usableFromInline var bytes: [UInt8] = []
   /// Float32 storage once a value did not fit a byte (NaN = missing).
-  private var floats: [Float]?
+  @usableFromInline var floats: [Float]?
 
-  static let missingByte: UInt8 = 255
+  @usableFromInline static let missingByte: UInt8 = 255
 
   public init() {}
 
   /// A column holding `values` (NaN = missing).
-  public init<S: Sequence>(_ values: S) where S.Element == Double {
+  public init(_ values: [Double]) {
     append(contentsOf: values)
   }
 
@@ -31,7 +31,7 @@ public struct CompactColumn: Sendable, Equatable {
   /// Bytes of storage per row (1 or 4).
   public var bytesPerRow: Int { isBytes ? 1 : 4 }
 
-  @inline(__always)
+  @inlinable @inline(__always)
   public subscript(i: Int) -> Double {
     if let floats { return Double(floats[i]) }
     let b = bytes[i]
@@ -46,7 +46,7 @@ public struct CompactColumn: Sendable, Equatable {
     return UInt8(x)
   }
 
-  public mutating func append<S: Sequence>(contentsOf values: S) where S.Element == Double {
+  public mutating func append(contentsOf values: [Double]) {
     for x in values {
       if floats == nil, let b = Self.byte(x) { bytes.append(b); continue }
       promote()
@@ -80,14 +80,14 @@ public struct CompactColumn: Sendable, Equatable {
 /// index is below 65,535 (any survey's schools or teams), four bytes from the first one
 /// that is not. Same reading either way: `column[i]` is an Int, −1 = no group.
 public struct CompactGroupIndex: Sendable, Equatable {
-  private var narrow: [UInt16] = []
-  private var wide: [Int32]?
+  @usableFromInline var narrow: [UInt16] = []
+  @usableFromInline var wide: [Int32]?
 
-  static let missing = UInt16.max
+  @usableFromInline static let missing = UInt16.max
 
   public init() {}
 
-  public init<S: Sequence>(_ indices: S) where S.Element == Int32 {
+  public init(_ indices: [Int32]) {
     append(contentsOf: indices)
   }
 
@@ -96,14 +96,14 @@ public struct CompactGroupIndex: Sendable, Equatable {
   /// Bytes of storage per row (2 or 4).
   public var bytesPerRow: Int { wide == nil ? 2 : 4 }
 
-  @inline(__always)
+  @inlinable @inline(__always)
   public subscript(i: Int) -> Int {
     if let wide { return Int(wide[i]) }
     let g = narrow[i]
     return g == Self.missing ? -1 : Int(g)
   }
 
-  public mutating func append<S: Sequence>(contentsOf indices: S) where S.Element == Int32 {
+  public mutating func append(contentsOf indices: [Int32]) {
     for g in indices {
       if wide == nil {
         if g < 0 { narrow.append(Self.missing); continue }
@@ -121,6 +121,24 @@ public struct CompactGroupIndex: Sendable, Equatable {
     w.append(contentsOf: narrow.lazy.map { $0 == Self.missing ? -1 : Int32($0) })
     narrow = []
     wide = w
+  }
+
+  /// Appends `other`'s indices through `mapping` (other's index → this column's), as when
+  /// merging batches that numbered their groups locally.
+  public mutating func append(_ other: CompactGroupIndex, mapping: [Int32]) {
+    if wide == nil, let top = mapping.max(), top < Int32(Self.missing) {
+      narrow.reserveCapacity(narrow.count + other.count)
+      if let o = other.wide {
+        for g in o { narrow.append(g < 0 ? Self.missing : UInt16(mapping[Int(g)])) }
+      } else {
+        for g in other.narrow { narrow.append(g == Self.missing ? Self.missing : UInt16(mapping[Int(g)])) }
+      }
+      return
+    }
+    append(contentsOf: (0..<other.count).map { i -> Int32 in
+      let g = other[i]
+      return g < 0 ? -1 : mapping[g]
+    })
   }
 
   /// The indices as Int32 (−1 = no group): a copy, for code that needs an array.

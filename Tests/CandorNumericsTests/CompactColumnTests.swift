@@ -52,4 +52,16 @@ import Testing
     #expect((0..<g.count).map { g[$0] } == [0, -1, 7, 65534, 65535, -1, 3])
     #expect(g.int32s == [0, -1, 7, 65534, 65535, -1, 3])
   }
+
+  @Test func mergingThroughAMappingRenumbersAndWidensWhenItMust() {
+    var g = CompactGroupIndex([0, 1])
+    g.append(CompactGroupIndex([1, -1, 0]), mapping: [5, 2])
+    #expect(g.bytesPerRow == 2)
+    #expect(g.int32s == [0, 1, 2, -1, 5])
+    g.append(CompactGroupIndex([0, -1]), mapping: [70_000])
+    #expect(g.bytesPerRow == 4)
+    #expect(g.int32s == [0, 1, 2, -1, 5, 70_000, -1])
+    g.append(CompactGroupIndex([1]), mapping: [0, 3])
+    #expect(g.int32s == [0, 1, 2, -1, 5, 70_000, -1, 3])
+  }
 }

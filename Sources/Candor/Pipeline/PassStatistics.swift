@@ -176,6 +176,21 @@ public struct ItemFrequencies: Sendable, Equatable {
     if p >= 0, p < Double(counts.count), p == p.rounded(.towardZero) { counts[Int(p)] += 1 } else { other[x, default: 0] += 1 }
   }
 
+  /// Adds a column of values (one pass, no per-value access through the array).
+  mutating func add(_ values: UnsafeBufferPointer<Double>) {
+    let lo = minimum, points = counts.count
+    var missing = 0
+    counts.withUnsafeMutableBufferPointer { c in
+      for x in values {
+        if x.isNaN { missing += 1; continue }
+        let p = x - lo
+        let i = Int(exactly: p) ?? -1
+        if i >= 0 && i < points { c[i] += 1 } else { other[x, default: 0] += 1 }
+      }
+    }
+    self.missing += missing
+  }
+
   mutating func merge(_ o: ItemFrequencies) {
     for i in counts.indices { counts[i] += o.counts[i] }
     for (k, v) in o.other { other[k, default: 0] += v }
@@ -311,12 +326,7 @@ public struct RespondentColumns: Sendable {
 
   mutating func append(_ o: RespondentColumns, clusterMapping: [Int32]?) {
     for k in values.indices { values[k].append(contentsOf: o.values[k]) }
-    if let clusterMapping {
-      cluster.append(contentsOf: (0..<o.cluster.count).lazy.map { i -> Int32 in
-        let g = o.cluster[i]
-        return g < 0 ? -1 : clusterMapping[g]
-      })
-    }
+    if let clusterMapping { cluster.append(o.cluster, mapping: clusterMapping) }
   }
 }
 

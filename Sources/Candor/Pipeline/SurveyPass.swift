@@ -155,28 +155,51 @@ struct BatchWork: Sendable {
     partial = PassStatistics(layout: layout)
     partial.rowsRead = n
     // 1. Decode every analysed cell (NaN = missing). One-digit cells, nearly all of a
-    //    Likert export, go through a per-variable table built from the same decoder.
+    //    Likert export, go through a per-variable table built from the same decoder;
+    //    other cells of up to 7 bytes ("12", "stayer") through a per-column cache of what
+    //    the decoder made of the same bytes earlier in the batch (only decodes that counted
+    //    nothing are cached, so out-of-range cells are still counted one by one).
+    //    Row by row: a record's field offsets are adjacent in memory, a column's are not.
     var values = [Double](repeating: .nan, count: n * p)
     var counts = DecodeCounts(variables: p)
+    let active = (0..<p).filter { decoding?[$0] ?? true }
+    let columnOf = active.map { plan.variables[$0].column }
+    // Flat digit tables: value of digit d for the j-th active variable, and whether the
+    // table may answer (nil entries — out of range — take the full decoder).
+    var digitValue = [Double](repeating: .nan, count: active.count * 10)
+    var digitKnown = [Bool](repeating: false, count: active.count * 10)
+    for (j, v) in active.enumerated() {
+      for d in 0..<10 { if let x = layout.digitTables[v][d] { digitValue[j * 10 + d] = x; digitKnown[j * 10 + d] = true } }
+    }
+    var caches = [ShortFieldCache](repeating: ShortFieldCache(), count: active.count)
     try batch.withUnsafeView { view in
       try values.withUnsafeMutableBufferPointer { out in
-        for v in 0..<p where decoding?[v] ?? true {
-          let c = plan.variables[v].column
-          let table = layout.digitTables[v]
-          let column = out.baseAddress! + v * n
-          for r in 0..<n {
+        let out = out.baseAddress!
+        for r in 0..<n {
+          for j in active.indices {
+            let v = active[j], c = columnOf[j]
             let field = view.field(r, c)
-            if field.count == 1, case let d = Int(field[0] &- 48), d >= 0, d < 10, let x = table[d] {
-              column[r] = x
+            if field.count == 1, case let d = Int(field[0] &- 48), d >= 0, d < 10, digitKnown[j &* 10 &+ d] {
+              out[v &* n &+ r] = digitValue[j &* 10 &+ d]
               continue
             }
             if field.isEmpty { continue }
+            let key = ShortFieldCache.key(field)
+            if key != 0, let x = caches[j][key] {
+              out[v * n + r] = x
+              continue
+            }
             do {
-              if batch.needsUnescape(r, c) {
+              if key != 0 {
+                let before = counts.outOfRange[v]
+                let x = try plan.decodeCell(field, variable: v, row: nil, counts: &counts)
+                if counts.outOfRange[v] == before { caches[j][key] = x }
+                out[v * n + r] = x
+              } else if batch.needsUnescape(r, c) {
                 let bytes = batch.unescapedBytes(r, c)
-                column[r] = try bytes.withUnsafeBytes { try plan.decodeCell($0, variable: v, row: nil, counts: &counts) }
+                out[v * n + r] = try bytes.withUnsafeBytes { try plan.decodeCell($0, variable: v, row: nil, counts: &counts) }
               } else {
-                column[r] = try plan.decodeCell(field, variable: v, row: nil, counts: &counts)
+                out[v * n + r] = try plan.decodeCell(field, variable: v, row: nil, counts: &counts)
               }
             } catch let e as DecodeError {
               throw batch.error(e.readErrorKind, record: r, column: c)
@@ -336,8 +359,7 @@ struct BatchWork: Sendable {
     used.values.withUnsafeBufferPointer { all in
       // Frequencies.
       for v in 0..<used.columns {
-        let base = v * m
-        for i in 0..<m { partial.frequencies[v].add(all[base + i]) }
+        partial.frequencies[v].add(UnsafeBufferPointer(rebasing: all[(v * m)..<((v + 1) * m)]))
       }
       // Item histograms per group level (ordinary scales).
       for level in partial.groups.indices {
@@ -435,6 +457,49 @@ struct BatchWork: Sendable {
     out.reserveCapacity(b.rows * columns.count)
     for c in columns { out.append(contentsOf: b.values[(c * b.rows)..<((c + 1) * b.rows)]) }
     return RowBlock(rows: b.rows, columns: columns.count, values: out)
+  }
+}
+
+/// Decoded values of short cells by their bytes: a small open-addressing table (no
+/// hashing of strings, no allocation per cell), for one column of one batch.
+struct ShortFieldCache {
+  private var keys = [UInt64](repeating: 0, count: 64)
+  private var values = [Double](repeating: 0, count: 64)
+  private var used = 0
+
+  /// The cell's bytes packed with their length (2…7 bytes), or 0 when the cell is not
+  /// cacheable (one byte, longer, or holding a quote, which may need unescaping).
+  @inline(__always) static func key(_ field: UnsafeRawBufferPointer) -> UInt64 {
+    let n = field.count
+    guard n >= 2, n <= 7 else { return 0 }
+    var k = UInt64(n) << 56
+    for i in 0..<n {
+      let b = field[i]
+      if b == 0x22 { return 0 }
+      k |= UInt64(b) << (8 * UInt64(i))
+    }
+    return k
+  }
+
+  @inline(__always) private func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 58) }
+
+  subscript(key: UInt64) -> Double? {
+    get {
+      var i = slot(key)
+      while keys[i] != 0 {
+        if keys[i] == key { return values[i] }
+        i = (i + 1) & 63
+      }
+      return nil
+    }
+    set {
+      guard let newValue, used < 48 else { return }  // a column of many distinct texts: stop caching
+      var i = slot(key)
+      while keys[i] != 0 && keys[i] != key { i = (i + 1) & 63 }
+      if keys[i] == 0 { used += 1 }
+      keys[i] = key
+      values[i] = newValue
+    }
   }
 }
 
