@@ -20,9 +20,16 @@ func assertSnapshot(_ actual: String, named name: String, sourceLocation: Source
   #expect(actual == expected, "output differs from Snapshots/\(name).txt", sourceLocation: sourceLocation)
 }
 
+/// One folder per test process for every ``workdir(_:)``, removed when the process exits.
+private let testsRoot: URL = {
+  func path() -> URL { FileManager.default.temporaryDirectory.appendingPathComponent("candor-cli-tests-\(getpid())") }
+  atexit { try? FileManager.default.removeItem(at: path()) }
+  return path()
+}()
+
 /// A fresh temporary folder for one test, with `files` (name → contents) written into it.
 func workdir(_ files: [String: String] = [:]) throws -> URL {
-  let dir = FileManager.default.temporaryDirectory.appendingPathComponent("candor-cli-\(UUID().uuidString)")
+  let dir = testsRoot.appendingPathComponent(UUID().uuidString)
   try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
   for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
   return dir

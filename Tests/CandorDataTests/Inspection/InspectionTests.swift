@@ -2,9 +2,16 @@ import Foundation
 import Testing
 @testable import CandorData
 
+/// One folder per test process for every ``folder(_:)``, removed when the process exits.
+private let inspectionRoot: URL = {
+  func path() -> URL { FileManager.default.temporaryDirectory.appendingPathComponent("candor-inspection-tests-\(getpid())") }
+  atexit { try? FileManager.default.removeItem(at: path()) }
+  return path()
+}()
+
 /// A temporary folder holding `files` (name → contents).
 private func folder(_ files: [String: String]) throws -> URL {
-  let dir = FileManager.default.temporaryDirectory.appendingPathComponent("candor-inspection-\(UUID().uuidString)")
+  let dir = inspectionRoot.appendingPathComponent(UUID().uuidString)
   try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
   for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
   return dir
