@@ -93,8 +93,11 @@ public struct SurveyData: Sendable {
         let keep = AnalysisPlan.make(codebook: codebook, layout: fileLayout).respondentColumns
         let known = keep.names.filter { fileLayout.scoreIndex(named: $0) != nil }
         if !known.isEmpty { try fileLayout.keepRespondentColumns(known, cluster: keep.cluster) }
-        let sets = AnalysisPlan.make(codebook: codebook, layout: fileLayout).contingencySets(layout: fileLayout)
+        let plan = AnalysisPlan.make(codebook: codebook, layout: fileLayout)
+        let sets = plan.contingencySets(layout: fileLayout)
         if !sets.isEmpty { try? fileLayout.keepContingencyTables(sets) }
+        // One file: the values alignment reads the rows this pass keeps, not the file again.
+        if request.files.count == 1 { fileLayout.alignmentRows = ValuesAlignmentPass.rowsToKeep(plan: plan, layout: fileLayout) }
       }
       if !request.contingencySets.isEmpty { try fileLayout.keepContingencyTables(request.contingencySets) }
       if layout == nil { layout = fileLayout }

@@ -246,6 +246,8 @@ public struct PassStatistics: Sendable {
   /// Per ``AnalysisLayout/contingencySets`` entry: pairwise contingency tables of its
   /// items (polychoric correlations), only when asked for.
   public var contingency: [ContingencyAccumulator] = []
+  /// What the values-alignment step reads instead of the export (only when asked for).
+  public var alignmentRows: AlignmentRows?
 
   public init(layout: AnalysisLayout) {
     decodeCounts = DecodeCounts(variables: layout.variableCount)
@@ -261,6 +263,7 @@ public struct PassStatistics: Sendable {
     if let keep = layout.respondentColumns {
       respondents = RespondentColumns(scoreIndices: keep.scores, clusterLevel: keep.clusterLevel)
     }
+    if let keep = layout.alignmentRows { alignmentRows = AlignmentRows(variables: keep.variables, level: keep.level) }
     contingency = layout.contingencySets.map { set in
       let ranges = set.compactMap { layout.plan.variables[$0].range }
       let lo = Int((ranges.map(\.min).min() ?? 0).rounded(.down))
@@ -292,6 +295,11 @@ public struct PassStatistics: Sendable {
       respondents = nil  // keep the storage uniquely referenced while appending
       r.append(other, clusterMapping: r.clusterLevel.map { mappings[$0] })
       respondents = r
+    }
+    if var a = alignmentRows, let other = o.alignmentRows {
+      alignmentRows = nil
+      a.merge(other, mapping: mappings[a.level])
+      alignmentRows = a
     }
   }
 }

@@ -408,6 +408,9 @@ struct BatchWork: Sendable {
       }
       partial.waveLink!.append(hashes: hashes, columns: scoreColumns)
     }
+    if partial.alignmentRows != nil {
+      partial.alignmentRows!.append(used, groups: groups[partial.alignmentRows!.level])
+    }
     if partial.respondents != nil {
       let level = partial.respondents!.clusterLevel
       partial.respondents!.append(columns: scoreColumns, cluster: level.map { groups[$0] })

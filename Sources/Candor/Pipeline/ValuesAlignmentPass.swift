@@ -44,6 +44,9 @@ public struct ValuesAlignmentPass: Sendable {
     /// Co-moments of `names` (alignment r, distance, then the score variables kept).
     public var moments: CoMomentAccumulator
     public var names: [String]
+    /// True when the export was read a second time; false when the rows the statistics
+    /// pass kept (``AlignmentRows``) were used.
+    public var readTheExportAgain = true
   }
 
   /// The pass for value scale `scaleName` of `data`, against its innermost group level,
@@ -70,12 +73,44 @@ public struct ValuesAlignmentPass: Sendable {
   /// items, and the outcome and covariate columns (every variable when straight-lining
   /// excludes rows, since that screen looks at every scale).
   func workload(_ layout: AnalysisLayout, screens: Screens) -> (scales: Set<Int>, decoding: [Bool]?) {
-    let scales = Set([scale] + others.compactMap { layout.scoreScale[$0] })
+    let scales = Self.scales(layout, scale: scale, others: others)
     if screens.straightlining == .exclude { return (scales, nil) }
     var decoding = [Bool](repeating: false, count: layout.plan.variables.count)
-    for s in scales { for v in layout.scales[s].variables { decoding[v] = true } }
-    for v in layout.outcomeVariables + layout.covariateVariables { decoding[v] = true }
+    for v in Self.variables(layout, scales: scales) { decoding[v] = true }
     return (scales, decoding)
+  }
+
+  /// The scales whose scores the alignment of value scale `scale` with score variables
+  /// `others` needs.
+  static func scales(_ layout: AnalysisLayout, scale: Int, others: [Int]) -> Set<Int> {
+    Set([scale] + others.compactMap { layout.scoreScale[$0] })
+  }
+
+  /// The decoded variables those scores come from: the scales' items, the outcomes and
+  /// the covariates (in plan order).
+  static func variables(_ layout: AnalysisLayout, scales: Set<Int>) -> [Int] {
+    var wanted = Set(layout.outcomeVariables + layout.covariateVariables)
+    for s in scales { wanted.formUnion(layout.scales[s].variables) }
+    return wanted.sorted()
+  }
+
+  /// The score variables an alignment is correlated with by default or as asked (`with`,
+  /// default every outcome and covariate), then the covariates it is partialled on.
+  static func keeping(_ layout: AnalysisLayout, with: [String], covariates: [String]) -> [String] {
+    let targets = with.isEmpty ? layout.scoreNames.indices.filter { layout.scoreScale[$0] == nil }.map { layout.scoreNames[$0] } : with
+    return targets + covariates.filter { !targets.contains($0) }
+  }
+
+  /// What the statistics pass should keep per row for `plan`'s values alignment, so the
+  /// alignment need not read the export again (``AlignmentRows``): nil when the plan has
+  /// none.
+  static func rowsToKeep(plan: AnalysisPlan, layout: AnalysisLayout) -> (variables: [Int], level: Int)? {
+    guard plan.valuesAlignment, let level = layout.groupLevels.lastIndex(where: { !$0.isCut }),
+          let name = plan.values.first(where: { n in layout.scales.contains { $0.name == n && $0.usesMRAT } }),
+          let s = layout.scales.firstIndex(where: { $0.name == name }) else { return nil }
+    let spec = plan.correlate.first { $0.method == "pearson" || $0.method.isEmpty }
+    let others = keeping(layout, with: spec?.with ?? [], covariates: spec?.covariates ?? []).compactMap(layout.scoreIndex(named:))
+    return (variables(layout, scales: scales(layout, scale: s, others: others)), level)
   }
 
   /// Alignment r and distance of one respondent (`x`: the V centred values), given the
@@ -118,6 +153,13 @@ public struct ValuesAlignmentPass: Sendable {
     var result = Result(scale: data.layout.scales[scale].name, level: level,
                         alignment: GroupMoments(groups: groupCount), distance: GroupMoments(groups: groupCount),
                         moments: CoMomentAccumulator(variables: names.count), names: names)
+    let needed = Self.variables(data.layout, scales: Self.scales(data.layout, scale: scale, others: others))
+    if let kept = data.statistics.alignmentRows, kept.fits, kept.level == level, kept.rows == data.statistics.rowsUsed,
+       data.request.files.count == 1, Set(needed).isSubset(of: kept.variables) {
+      try run(kept, layout: data.layout, sums: sums, counts: counts, threads: data.request.threads, into: &result)
+      result.readTheExportAgain = false
+      return result
+    }
     let me = self
     for file in data.request.files {
       let (source, layout) = try SurveyData.openForPass(file, codebook: data.codebook, request: data.request)
@@ -161,21 +203,26 @@ public struct ValuesAlignmentPass: Sendable {
                              idHashesOnly: screens.duplicateIds == .error, groupLevels: [level], decoding: decoding)
     let (used, kept) = work.keptRows()
     let columns = BatchWork.scoreColumns(used, layout: layout, scales: scales).columns
-    let v = valueScores.count
     // The batch's own group indices → the first pass's (one lookup per label, not per row).
     let global = work.partial.groups[level].labels.map { globalIndex[$0] ?? -1 }
     let local = work.groupIndex[level]
-    var values = [[Double]](repeating: [Double](repeating: .nan, count: kept.count), count: 2 + others.count)
-    for (c, k) in others.enumerated() {
-      if kept.count == used.rows { values[2 + c] = columns[k] } else { for i in kept.indices { values[2 + c][i] = columns[k][i] } }
-    }
-    var group = [Int32](repeating: -1, count: kept.count)
+    let group = kept.map { r -> Int32 in local[r] < 0 ? -1 : global[Int(local[r])] }
+    let values = aligned(columns, groups: group, sums: sums, counts: counts)
+    work.block = RowBlock(rows: work.block.rows, columns: 0, values: [])
+    return AlignedBatch(work: work, rows: kept, group: group, values: values)
+  }
+
+  /// Per row: alignment r, distance, then the `others` score columns, from the rows' score
+  /// columns and global group indices (-1 = none) and the groups' value sums and counts.
+  func aligned(_ columns: [[Double]], groups group: [Int32], sums: [Double], counts: [Int]) -> [[Double]] {
+    let m = group.count, v = valueScores.count
+    var values = [[Double]](repeating: [Double](repeating: .nan, count: m), count: 2)
+    for k in others { values.append(columns[k]) }
     var x = [Double](repeating: .nan, count: v)
     var loo = [Double](repeating: .nan, count: v)
-    rows: for (i, r) in kept.enumerated() {
-      let l = local[r]
-      guard l >= 0, case let g = global[Int(l)], g >= 0 else { continue }
-      group[i] = g
+    rows: for i in 0..<m {
+      let g = group[i]
+      guard g >= 0 else { continue }
       let base = Int(g) * v
       for k in 0..<v {
         let xk = columns[valueScores[k]][i], n = counts[base + k]
@@ -187,8 +234,71 @@ public struct ValuesAlignmentPass: Sendable {
       values[0][i] = a.r
       values[1][i] = a.distance
     }
-    work.block = RowBlock(rows: work.block.rows, columns: 0, values: [])
-    return AlignedBatch(work: work, rows: kept, group: group, values: values)
+    return values
+  }
+
+  /// The alignment from the rows the statistics pass kept (no second read of the export):
+  /// chunks of records are scored and aligned on `threads` threads and accumulated in
+  /// file order.
+  func run(_ kept: AlignmentRows, layout: AnalysisLayout, sums: [Double], counts: [Int], threads: Int,
+           into result: inout Result) throws {
+    let scales = Self.scales(layout, scale: scale, others: others)
+    let p = layout.plan.variables.count, size = kept.recordSize, variables = kept.variables
+    let chunk = 4_096, workers = max(1, threads)
+    var pending: [[UInt8]] = []
+    func flush() {
+      let outputs = ChunkOutputs(count: pending.count)
+      let inputs = pending
+      let me = self
+      DispatchQueue.concurrentPerform(iterations: inputs.count) { c in
+        let records = inputs[c]
+        let m = records.count / size
+        var values = [Double](repeating: .nan, count: m * p)
+        var group = [Int32](repeating: -1, count: m)
+        records.withUnsafeBytes { raw in
+          group.withUnsafeMutableBufferPointer { group in
+            for i in 0..<m { group[i] = Int32(littleEndian: raw.loadUnaligned(fromByteOffset: i * size, as: Int32.self)) }
+          }
+          values.withUnsafeMutableBufferPointer { out in
+            // Column by column: the writes run along a column, the reads stride by a record.
+            let bytes = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            for (j, v) in variables.enumerated() {
+              let column = out.baseAddress! + v * m
+              var at = bytes + 4 + j
+              for i in 0..<m {
+                let b = at.pointee
+                column[i] = b == AlignmentRows.missing ? .nan : Double(b)
+                at += size
+              }
+            }
+          }
+        }
+        let columns = BatchWork.scoreColumns(RowBlock(rows: m, columns: p, values: values), layout: layout, scales: scales).columns
+        outputs.set(c, (group, me.aligned(columns, groups: group, sums: sums, counts: counts)))
+      }
+      for case let (group, values)? in outputs.values {
+        result.moments.add(RowBlock(rows: group.count, columns: values.count, values: values.flatMap { $0 }))
+        result.alignment.add(values: values[0], groups: group)
+        result.distance.add(values: values[1], groups: group)
+      }
+      pending = []
+    }
+    try kept.forEachChunk(rows: chunk) { records, _ in
+      pending.append(Array(records))
+      if pending.count == workers { flush() }
+    }
+    flush()
+  }
+}
+
+/// Per-chunk results filled from several threads, read in chunk order.
+private final class ChunkOutputs: @unchecked Sendable {
+  private let lock = NSLock()
+  private(set) var values: [([Int32], [[Double]])?]
+  init(count: Int) { values = Array(repeating: nil, count: count) }
+  func set(_ index: Int, _ value: ([Int32], [[Double]])) {
+    lock.lock(); defer { lock.unlock() }
+    values[index] = value
   }
 }
 
@@ -201,7 +311,7 @@ extension SurveyData {
   public func valuesAlignment(scale: String, with: [String] = [], covariates: [String] = []) throws
     -> (aggregation: LevelAggregation, correlations: [CorrelationResult]) {
     let targets = with.isEmpty ? layout.scoreNames.indices.filter { layout.scoreScale[$0] == nil }.map { layout.scoreNames[$0] } : with
-    let pass = try ValuesAlignmentPass(data: self, scale: scale, keeping: targets + covariates.filter { !targets.contains($0) })
+    let pass = try ValuesAlignmentPass(data: self, scale: scale, keeping: ValuesAlignmentPass.keeping(layout, with: with, covariates: covariates))
     let r = try pass.run(data: self)
     let stats = statistics.groups[r.level]
     let paths = stats.labels.map { $0.components(separatedBy: " / ") }

@@ -1,0 +1,76 @@
+@testable import Candor
+import CandorPsychometrics
+import Foundation
+import Testing
+import _CandorTestSupport
+
+/// The values alignment from the rows the statistics pass keeps (``AlignmentRows``)
+/// against the same alignment from a second read of the export.
+@Suite struct AlignmentRowsTests {
+  static let root = repositoryRoot()
+  static let demo = root.appendingPathComponent("datasets/demo/demo.csv").path
+  static let codebook = root.appendingPathComponent("datasets/demo/demo.codebook.yaml").path
+
+  static func load(_ file: String = demo, keep: Bool, threads: Int = 2) throws -> SurveyData {
+    var request = AnalysisRequest(files: [file], codebookPath: codebook)
+    request.threads = threads
+    request.keepColumnsForPlan = keep
+    return try SurveyData.load(request)
+  }
+
+  static func expectSame(_ a: (aggregation: LevelAggregation, correlations: [CorrelationResult]),
+                         _ b: (aggregation: LevelAggregation, correlations: [CorrelationResult])) {
+    #expect(a.correlations.count == b.correlations.count && !a.correlations.isEmpty)
+    for (x, y) in zip(a.correlations, b.correlations) {
+      #expect(x.x == y.x && x.y == y.y && x.n == y.n && x.partialOn == y.partialOn)
+      #expect(isClose(x.r, y.r, absolute: 1e-12), "\(x.x) × \(x.y)")
+    }
+    #expect(a.aggregation.paths == b.aggregation.paths)
+    for (x, y) in zip(a.aggregation.result.groupResults, b.aggregation.result.groupResults) {
+      #expect(x.n == y.n && isClose(x.mean, y.mean, absolute: 1e-12))
+    }
+  }
+
+  @Test func keptRowsGiveTheNumbersOfASecondRead() throws {
+    let kept = try Self.load(keep: true)
+    let rows = try #require(kept.statistics.alignmentRows)
+    #expect(rows.fits && rows.rows == kept.statistics.rowsUsed)
+    // PVQ-40's items, the two outcomes and tenure: one byte each.
+    #expect(rows.variables.count == 43 && rows.recordSize == 47)
+    let reread = try Self.load(keep: false)
+    #expect(reread.statistics.alignmentRows == nil)
+    let values = try ValuesAlignmentPass(data: kept, scale: "values", keeping: ["left", "intent_stay", "tenure"])
+    #expect(try values.run(data: kept).readTheExportAgain == false)
+    #expect(try values.run(data: reread).readTheExportAgain == true)
+    for (with, covariates) in [([String](), [String]()), (["left", "intent_stay"], ["tenure"])] {
+      Self.expectSame(try kept.valuesAlignment(scale: "values", with: with, covariates: covariates),
+                      try reread.valuesAlignment(scale: "values", with: with, covariates: covariates))
+    }
+  }
+
+  @Test func keptRowsGiveTheSameBitsOnOneOrTwoThreads() throws {
+    let one = try Self.load(keep: true, threads: 1).valuesAlignment(scale: "values")
+    let two = try Self.load(keep: true, threads: 2).valuesAlignment(scale: "values")
+    #expect(one.correlations.map(\.r) == two.correlations.map(\.r))
+    #expect(one.aggregation.result.groupResults.map(\.mean) == two.aggregation.result.groupResults.map(\.mean))
+  }
+
+  @Test func aValueThatIsNotAByteMakesTheStepReadTheFileAgain() throws {
+    // Tenure 7.5 on one row: not a byte, so nothing is kept and the export is read again.
+    let text = try String(contentsOfFile: Self.demo, encoding: .utf8)
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let header = lines[0].split(separator: ",").map(String.init)
+    let tenure = try #require(header.firstIndex(of: "tenure"))
+    var fields = lines[40].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    fields[tenure] = "7.5"
+    lines[40] = fields.joined(separator: ",")
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("candor-align-\(UUID().uuidString).csv")
+    try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let kept = try Self.load(file.path, keep: true)
+    let rows = try #require(kept.statistics.alignmentRows)
+    #expect(!rows.fits)
+    #expect(try ValuesAlignmentPass(data: kept, scale: "values").run(data: kept).readTheExportAgain)
+    Self.expectSame(try kept.valuesAlignment(scale: "values"), try Self.load(file.path, keep: false).valuesAlignment(scale: "values"))
+  }
+}
