@@ -86,9 +86,8 @@ public struct ItemGroupHistogram: Sendable {
           let x = values[base + i]
           if x.isNaN { continue }
           let pos = x - lo
-          let ip = Int(pos)
-          if pos >= 0, ip < p, Double(ip) == pos {
-            c[(g * k + j) * p + ip] += 1
+          if pos >= 0 && pos < Double(p), case let ip = Int(pos), Double(ip) == pos {
+            c[(g &* k &+ j) &* p &+ ip] &+= 1
           } else {
             var row = [Double](repeating: .nan, count: k)
             row[j] = x
@@ -181,11 +180,15 @@ public struct ItemFrequencies: Sendable, Equatable {
     let lo = minimum, points = counts.count
     var missing = 0
     counts.withUnsafeMutableBufferPointer { c in
+      let top = Double(points)
       for x in values {
         if x.isNaN { missing += 1; continue }
         let p = x - lo
-        let i = Int(exactly: p) ?? -1
-        if i >= 0 && i < points { c[i] += 1 } else { other[x, default: 0] += 1 }
+        if p >= 0 && p < top {
+          let i = Int(p)  // truncation; a whole number when it converts back
+          if Double(i) == p { c[i] &+= 1; continue }
+        }
+        other[x, default: 0] += 1
       }
     }
     self.missing += missing

@@ -91,10 +91,15 @@ public enum ScaleScorer {
       throw ScoringError.columnOutOfRange(scale: spec.name, column: c, columns: block.columns)
     }
     let (sums, answered) = accumulate(block, rows: rows, columns: spec.columns)
-    var scores = [Double](repeating: .nan, count: rows.count)
+    return scores(sums: sums, answered: answered, spec)
+  }
+
+  /// Scores from per-row sums and counts of answered items (``accumulate(_:rows:columns:)``).
+  static func scores(sums: [Double], answered: [Int], _ spec: ScaleScoreSpec) -> ScaleScores {
+    var scores = [Double](repeating: .nan, count: sums.count)
     var unscored = 0
     let lo = spec.range?.lowerBound ?? 0, width = (spec.range?.upperBound ?? 1) - lo
-    for r in 0..<rows.count {
+    for r in 0..<sums.count {
       let a = answered[r]
       guard a >= spec.minItems else { unscored += 1; continue }
       switch spec.method {
@@ -112,7 +117,7 @@ public enum ScaleScorer {
   }
 
   /// Per-row sum and count of the answered cells of `columns`.
-  static func accumulate(_ block: RowBlock, rows: Range<Int>, columns: [Int]) -> ([Double], [Int]) {
+  static func accumulate(_ block: RowBlock, rows: Range<Int>, columns: [Int]) -> (sums: [Double], answered: [Int]) {
     var sums = [Double](repeating: 0, count: rows.count)
     var answered = [Int](repeating: 0, count: rows.count)
     block.values.withUnsafeBufferPointer { v in
@@ -120,9 +125,12 @@ public enum ScaleScorer {
         answered.withUnsafeMutableBufferPointer { a in
           for c in columns {
             let base = c * block.rows + rows.lowerBound
+            // Branch-free (a select per cell), so the loop vectorises.
             for r in 0..<rows.count {
               let x = v[base + r]
-              if !x.isNaN { s[r] += x; a[r] += 1 }
+              let answered = !x.isNaN
+              s[r] += answered ? x : 0
+              a[r] &+= answered ? 1 : 0
             }
           }
         }

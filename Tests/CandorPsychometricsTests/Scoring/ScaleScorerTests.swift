@@ -121,4 +121,42 @@ import _CandorTestSupport
                                                        higherOrder: [HigherOrderSpec(name: "x", values: ["c"])]))
     }
   }
+
+  /// Higher-order values and the MRAT are added up from the values' sums only when their
+  /// items are a disjoint union of values' items; shared or extra items read the block.
+  /// Either way each score equals a plain ScaleScorer over the same columns.
+  @Test func combinedSumsEqualScoringTheColumnsDirectly() throws {
+    var rows: [[Double]] = []
+    for r in 0..<40 {
+      var row: [Double] = []
+      for c in 0..<7 {
+        let missing = (r * 7 + c) % 11 == 0
+        row.append(missing ? Double.nan : Double((r * 3 + c * 5) % 6 + 1))
+      }
+      rows.append(row)
+    }
+    let block = RowBlock(rowArrays: rows)
+    func direct(_ columns: [Int], minItems: Int = 1) throws -> [Double] {
+      try ScaleScorer.score(block, ScaleScoreSpec(name: "x", columns: columns, minItems: minItems)).scores
+    }
+    func same(_ a: [Double], _ b: [Double]) -> Bool { zip(a, b).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) } }
+    let disjoint = [ValueSpec(name: "a", columns: [0, 1]), ValueSpec(name: "b", columns: [2, 3]),
+                    ValueSpec(name: "c", columns: [4]), ValueSpec(name: "d", columns: [5])]
+    let sharing = [ValueSpec(name: "a", columns: [0, 1]), ValueSpec(name: "b", columns: [2, 3]),
+                   ValueSpec(name: "c", columns: [3, 4]), ValueSpec(name: "d", columns: [5])]
+    for values in [disjoint, sharing] {
+      for mrat in [[0, 1, 2, 3, 4, 5], [0, 1, 2, 3, 4, 5, 6], [0, 1]] {
+        let spec = ValueInstrumentSpec(name: "v", values: values,
+                                       higherOrder: [HigherOrderSpec(name: "ab", values: ["a", "b"]),
+                                                     HigherOrderSpec(name: "bc", values: ["b", "c"])],
+                                       mratColumns: mrat, mratMinAnswered: 0.5)
+        let v = try ValueScorer.score(block, spec)
+        let bc = Array(Set(values[1].columns + values[2].columns)).sorted()
+        #expect(same(v.higherOrder[0].scores, try direct([0, 1, 2, 3])))
+        #expect(same(v.higherOrder[1].scores, try direct(bc)))
+        let needed = Int((0.5 * Double(mrat.count) - 1e-9).rounded(.up))
+        #expect(same(v.mrat.scores, try direct(mrat, minItems: needed)), "\(mrat)")
+      }
+    }
+  }
 }
