@@ -129,6 +129,23 @@ public struct CoMomentAccumulator: Sendable, Equatable {
     }
   }
 
+  /// ``add(_:)`` on column-major values held elsewhere (`rows` × ``variables``; e.g. a run
+  /// of adjacent columns of a larger block), without copying them into a ``RowBlock``.
+  public mutating func add(columnMajor values: UnsafeBufferPointer<Double>, rows: Int) {
+    precondition(values.count == rows * variables,
+                 "\(values.count) values are not \(rows) rows of \(variables) variables")
+    if rows == 0 { return }
+    var kernel = BlockKernel(variables: variables, capacity: rows)
+    var sums = BlockSums(variables: variables)
+    var r0 = 0
+    while r0 < rows {
+      let nb = min(BlockKernel.maximumRows, rows - r0)
+      kernel.run(values: values.baseAddress!, rows: rows, firstRow: r0, count: nb, into: &sums)
+      absorb(sums)
+      r0 += nb
+    }
+  }
+
   /// Adds the statistics of another accumulator over the same variables, as if its
   /// rows had been added to this one.
   public mutating func merge(_ other: CoMomentAccumulator) {

@@ -381,9 +381,16 @@ struct BatchWork: Sendable {
         }
       }
     }
-    // Item co-moments per scale.
+    // Item co-moments per scale (read in place when the items are adjacent columns).
     for (s, scale) in layout.scales.enumerated() {
-      partial.scaleItems[s].add(Self.columns(used, scale.variables))
+      let vars = scale.variables
+      if let first = vars.first, vars == Array(first..<(first + vars.count)) {
+        used.values.withUnsafeBufferPointer { all in
+          partial.scaleItems[s].add(columnMajor: UnsafeBufferPointer(rebasing: all[(first * m)..<((first + vars.count) * m)]), rows: m)
+        }
+      } else {
+        partial.scaleItems[s].add(Self.columns(used, vars))
+      }
     }
     for (k, set) in layout.contingencySets.enumerated() { partial.contingency[k].add(Self.columns(used, set)) }
     let scoreColumns = Self.scoreColumns(used, layout: layout).columns
@@ -416,7 +423,10 @@ struct BatchWork: Sendable {
       partial.respondents!.append(columns: scoreColumns, cluster: level.map { groups[$0] })
     }
     for level in partial.groups.indices {
-      for k in scoreColumns.indices { partial.groups[level].scores[k].add(values: scoreColumns[k], groups: groups[level]) }
+      let count = partial.groups[level].labels.count
+      for k in scoreColumns.indices {
+        partial.groups[level].scores[k].add(values: scoreColumns[k], groups: groups[level], groupCount: count)
+      }
     }
   }
 

@@ -38,14 +38,22 @@ public struct GroupMoments: Sendable, Equatable, Codable {
   /// Adds a column of values with their group indices.
   public mutating func add(values: [Double], groups: [Int32]) {
     precondition(values.count == groups.count, "\(values.count) values for \(groups.count) group indices")
-    if let m = groups.max(), m >= 0 { grow(to: Int(m) + 1) } else { return }
+    if let m = groups.max(), m >= 0 { add(values: values, groups: groups, groupCount: Int(m) + 1) }
+  }
+
+  /// ``add(values:groups:)`` when every index is known to be below `groupCount` (no scan
+  /// for the largest).
+  public mutating func add(values: [Double], groups: [Int32], groupCount: Int) {
+    precondition(values.count == groups.count, "\(values.count) values for \(groups.count) group indices")
+    grow(to: groupCount)
     counts.withUnsafeMutableBufferPointer { n in
       sums.withUnsafeMutableBufferPointer { s in
         sumsOfSquares.withUnsafeMutableBufferPointer { ss in
           for i in values.indices {
             let x = values[i], g = Int(groups[i])
             if x.isNaN || g < 0 { continue }
-            n[g] += 1; s[g] += x; ss[g] += x * x
+            precondition(g < n.count, "group index \(g) ≥ groupCount \(n.count)")
+            n[g] &+= 1; s[g] += x; ss[g] += x * x
           }
         }
       }
