@@ -230,7 +230,7 @@ struct BatchWork: Sendable {
         let columns = layout.groupLevels[level].columns
         var idx = [Int32](repeating: -1, count: n)
         if let wanted = groupLevels, !wanted.contains(level) { groupIndex.append(idx); continue }
-        var local: [UInt64: (group: Int32, cells: [[UInt8]])] = [:]
+        var local = LabelTable()
         for r in 0..<n where keep[r] {
           var h: UInt64 = 0xcbf2_9ce4_8422_2325
           var blank = false
@@ -247,16 +247,18 @@ struct BatchWork: Sendable {
             idx[r] = partial.groups[level].intern(Self.unescapedLabel(batch, r, columns))
             continue
           }
-          if let hit = local[h] {
+          if let hit = local.find(h) {
             // Verify the bytes, so two labels that share a hash are never merged.
-            if zip(columns, hit.cells).allSatisfy({ c, cell in Self.trim(view.field(r, c)).elementsEqual(cell) }) {
-              idx[r] = hit.group
-              continue
+            var same = true
+            for (c, cell) in zip(columns, hit.cells) {
+              let f = Self.trim(view.field(r, c))
+              if f.count != cell.count || (f.count > 0 && memcmp(f.baseAddress!, cell, f.count) != 0) { same = false; break }
             }
+            if same { idx[r] = hit.group; continue }
           }
           let cells = columns.map { Array(Self.trim(view.field(r, $0))) }
           let g = partial.groups[level].intern(cells.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " / "))
-          if local[h] == nil { local[h] = (g, cells) }
+          local.insertIfAbsent(h, group: g, cells: cells)
           idx[r] = g
         }
         groupIndex.append(idx)
@@ -400,9 +402,13 @@ struct BatchWork: Sendable {
     for (k, c) in scoreColumns.enumerated() {
       scoreValues.append(contentsOf: c)
       if layout.scoreScale[k] != nil {
-        partial.unscored[k] += c.lazy.filter(\.isNaN).count
+        var unscored = 0
+        for x in c where x.isNaN { unscored &+= 1 }
+        partial.unscored[k] += unscored
         if let threshold = thresholds[k] {
-          partial.favourableRespondents[k] += c.lazy.filter { $0 >= threshold }.count
+          var favourable = 0
+          for x in c where x >= threshold { favourable &+= 1 }
+          partial.favourableRespondents[k] += favourable
         }
       }
     }
@@ -470,6 +476,55 @@ struct BatchWork: Sendable {
     out.reserveCapacity(b.rows * columns.count)
     for c in columns { out.append(contentsOf: b.values[(c * b.rows)..<((c + 1) * b.rows)]) }
     return RowBlock(rows: b.rows, columns: columns.count, values: out)
+  }
+}
+
+/// A batch's group labels by the FNV hash of their bytes: open addressing over a
+/// power-of-two table (no Hasher, no allocation per row), with each label's cells kept for
+/// the byte-for-byte check that tells two labels with one hash apart.
+struct LabelTable {
+  private var keys = [UInt64](repeating: 0, count: 64)
+  private var slots = [Int32](repeating: -1, count: 64)
+  private(set) var entries: [(group: Int32, cells: [[UInt8]])] = []
+
+  @inline(__always) private static func key(_ h: UInt64) -> UInt64 { h == 0 ? 1 : h }
+  @inline(__always) private func start(_ k: UInt64) -> Int { Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> 40) & (keys.count - 1) }
+
+  func find(_ h: UInt64) -> (group: Int32, cells: [[UInt8]])? {
+    let k = Self.key(h)
+    var i = start(k)
+    while keys[i] != 0 {
+      if keys[i] == k { return entries[Int(slots[i])] }
+      i = (i + 1) & (keys.count - 1)
+    }
+    return nil
+  }
+
+  /// Records `h` → (group, cells) unless `h` is already there (the first label seen
+  /// with a hash keeps it; a colliding label is interned by text every time).
+  mutating func insertIfAbsent(_ h: UInt64, group: Int32, cells: [[UInt8]]) {
+    if (entries.count + 1) * 2 > keys.count { grow() }
+    let k = Self.key(h)
+    var i = start(k)
+    while keys[i] != 0 {
+      if keys[i] == k { return }
+      i = (i + 1) & (keys.count - 1)
+    }
+    keys[i] = k
+    slots[i] = Int32(entries.count)
+    entries.append((group, cells))
+  }
+
+  private mutating func grow() {
+    let old = zip(keys, slots).filter { $0.0 != 0 }
+    keys = [UInt64](repeating: 0, count: keys.count * 2)
+    slots = [Int32](repeating: -1, count: keys.count)
+    for (k, slot) in old {
+      var i = start(k)
+      while keys[i] != 0 { i = (i + 1) & (keys.count - 1) }
+      keys[i] = k
+      slots[i] = slot
+    }
   }
 }
 
