@@ -247,14 +247,10 @@ struct BatchWork: Sendable {
             idx[r] = partial.groups[level].intern(Self.unescapedLabel(batch, r, columns))
             continue
           }
-          if let hit = local.find(h) {
-            // Verify the bytes, so two labels that share a hash are never merged.
-            var same = true
-            for (c, cell) in zip(columns, hit.cells) {
-              let f = Self.trim(view.field(r, c))
-              if f.count != cell.count || (f.count > 0 && memcmp(f.baseAddress!, cell, f.count) != 0) { same = false; break }
-            }
-            if same { idx[r] = hit.group; continue }
+          // Verify the bytes, so two labels that share a hash are never merged.
+          if let e = local.find(h), local.matches(e, view, record: r, columns: columns) {
+            idx[r] = local.groups[e]
+            continue
           }
           let cells = columns.map { Array(Self.trim(view.field(r, $0))) }
           let g = partial.groups[level].intern(cells.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " / "))
@@ -480,30 +476,50 @@ struct BatchWork: Sendable {
 }
 
 /// A batch's group labels by the FNV hash of their bytes: open addressing over a
-/// power-of-two table (no Hasher, no allocation per row), with each label's cells kept for
-/// the byte-for-byte check that tells two labels with one hash apart.
+/// power-of-two table (no Hasher, no allocation or reference counting per row), with each
+/// label's cells kept (flat, each followed by a 0x1F separator) for the byte-for-byte check
+/// that tells two labels with one hash apart.
 struct LabelTable {
   private var keys = [UInt64](repeating: 0, count: 64)
   private var slots = [Int32](repeating: -1, count: 64)
-  private(set) var entries: [(group: Int32, cells: [[UInt8]])] = []
+  private(set) var groups: [Int32] = []
+  private var bytes: [UInt8] = []
+  private var starts: [Int] = []
 
   @inline(__always) private static func key(_ h: UInt64) -> UInt64 { h == 0 ? 1 : h }
   @inline(__always) private func start(_ k: UInt64) -> Int { Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> 40) & (keys.count - 1) }
 
-  func find(_ h: UInt64) -> (group: Int32, cells: [[UInt8]])? {
+  var count: Int { groups.count }
+
+  /// The entry recorded for hash `h`, or nil.
+  func find(_ h: UInt64) -> Int? {
     let k = Self.key(h)
     var i = start(k)
     while keys[i] != 0 {
-      if keys[i] == k { return entries[Int(slots[i])] }
+      if keys[i] == k { return Int(slots[i]) }
       i = (i + 1) & (keys.count - 1)
     }
     return nil
   }
 
+  /// Whether entry `e`'s cells are the trimmed fields `columns` of record `r`.
+  func matches(_ e: Int, _ view: RecordBatch.UnsafeView, record r: Int, columns: [Int]) -> Bool {
+    bytes.withUnsafeBufferPointer { all in
+      var at = starts[e]
+      for c in columns {
+        let f = BatchWork.trim(view.field(r, c))
+        guard at + f.count < all.count, all[at + f.count] == 0x1F else { return false }
+        if f.count > 0 && memcmp(f.baseAddress!, all.baseAddress! + at, f.count) != 0 { return false }
+        at += f.count + 1
+      }
+      return true
+    }
+  }
+
   /// Records `h` → (group, cells) unless `h` is already there (the first label seen
   /// with a hash keeps it; a colliding label is interned by text every time).
   mutating func insertIfAbsent(_ h: UInt64, group: Int32, cells: [[UInt8]]) {
-    if (entries.count + 1) * 2 > keys.count { grow() }
+    if (groups.count + 1) * 2 > keys.count { grow() }
     let k = Self.key(h)
     var i = start(k)
     while keys[i] != 0 {
@@ -511,8 +527,10 @@ struct LabelTable {
       i = (i + 1) & (keys.count - 1)
     }
     keys[i] = k
-    slots[i] = Int32(entries.count)
-    entries.append((group, cells))
+    slots[i] = Int32(groups.count)
+    groups.append(group)
+    starts.append(bytes.count)
+    for cell in cells { bytes += cell; bytes.append(0x1F) }
   }
 
   private mutating func grow() {
