@@ -91,6 +91,13 @@ enum CSVTokenizer {
     while i < n {
       if fc == recordFirstField { recordLine = lines; recordStartOffset = i }
       let fieldStart = i
+      // A one-byte field followed by the delimiter (most cells of a Likert export): no scan.
+      if i + 1 < n && p[i + 1] == delimiter && table[Int(p[i])] == 0 {
+        push(i, i + 1, false)
+        i += 2
+        if i == n && isFinal { push(n, n, false); try endRecord() }
+        continue
+      }
       if p[i] == quote {
         var j = i + 1
         var escaped = false
