@@ -57,6 +57,7 @@ struct ReportRunner {
       CandorRuntime.configureBLAS()
       // Hash the inputs for provenance while they are read and analysed.
       let digests = FileDigests(paths: files)
+      defer { digests.finish() }
       var datasets: [(label: String, data: SurveyData)] = []
       let groups: [[String]] = waves.isEmpty ? [files] : files.map { [$0] }
       for (i, group) in groups.enumerated() {

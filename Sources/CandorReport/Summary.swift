@@ -200,10 +200,14 @@ public struct Exclusion: Codable, Sendable, Hashable {
 
 /// Size and SHA-256 of input files, computed on a background thread while the caller does
 /// other work (a run hashes its inputs while it reads them: the hash is ~5 % of a run's
-/// CPU, and the reading pass leaves a core idle now and then).
+/// CPU, and the reading pass leaves a core idle now and then). Call ``finish()`` before
+/// the process may exit (e.g. in a `defer`): it stops the hashing between two chunks and
+/// waits for the thread, so no thread is still reading a file while the process ends.
 public final class FileDigests: @unchecked Sendable {
   private let condition = NSCondition()
   private var done: [String: Result<(bytes: Int, sha256: String), Error>] = [:]
+  private var stopped = false
+  private var finished = false
   public let paths: [String]
 
   /// Starts hashing `paths`, in order, on a background thread.
@@ -211,15 +215,25 @@ public final class FileDigests: @unchecked Sendable {
     self.paths = paths
     let thread = Thread { [self] in
       for path in paths {
-        let result = Result { try fileDigest(path: path) }
+        let result = Result { try fileDigest(path: path, until: { self.isStopped }) }
         condition.lock()
         done[path] = result
         condition.broadcast()
         condition.unlock()
+        if isStopped { break }
       }
+      condition.lock()
+      finished = true
+      condition.broadcast()
+      condition.unlock()
     }
     thread.qualityOfService = .utility
     thread.start()
+  }
+
+  private var isStopped: Bool {
+    condition.lock(); defer { condition.unlock() }
+    return stopped
   }
 
   /// The digest of `path` (waits for it), or nil when `path` is not one of ``paths``.
@@ -230,10 +244,26 @@ public final class FileDigests: @unchecked Sendable {
     while done[path] == nil { condition.wait() }
     return try done[path]!.get()
   }
+
+  /// Stops hashing (between two 1 MiB chunks) and waits until the thread has ended.
+  public func finish() {
+    condition.lock()
+    stopped = true
+    while !finished { condition.wait() }
+    condition.unlock()
+  }
 }
+
+/// Hashing was stopped before the end of the file (``FileDigests/finish()``).
+struct DigestStopped: Error {}
 
 /// Size and hex SHA-256 of a file, streamed in 1 MiB chunks (bounded memory).
 public func fileDigest(path: String) throws -> (bytes: Int, sha256: String) {
+  try fileDigest(path: path, until: { false })
+}
+
+/// ``fileDigest(path:)`` that gives up (throws) once `stop()` is true, checked per chunk.
+func fileDigest(path: String, until stop: () -> Bool) throws -> (bytes: Int, sha256: String) {
   guard let handle = FileHandle(forReadingAtPath: path) else {
     throw OutputError.cannotRead(path: path, reason: "cannot open the file for reading")
   }
@@ -241,6 +271,7 @@ public func fileDigest(path: String) throws -> (bytes: Int, sha256: String) {
   var hasher = SHA256()
   var total = 0
   while true {
+    if stop() { throw DigestStopped() }
     let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
     if chunk.isEmpty { break }
     total += chunk.count

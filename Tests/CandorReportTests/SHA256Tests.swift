@@ -57,4 +57,24 @@ import Testing
       #expect(String(decoding: out, as: UTF8.self).hasPrefix(expected))
     }
   }
+
+  /// Digests computed on the background thread equal the direct ones; `finish()` stops a
+  /// thread that is still hashing and returns once it has ended.
+  @Test func backgroundDigestsMatchAndFinishStopsTheThread() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("candor-digests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let small = dir.appendingPathComponent("small.csv"), large = dir.appendingPathComponent("large.bin")
+    try Data("a,b\n1,2\n".utf8).write(to: small)
+    try Data(repeating: 7, count: 24 << 20).write(to: large)
+    let digests = FileDigests(paths: [small.path, large.path])
+    let got = try #require(try digests.digest(path: small.path))
+    let direct = try fileDigest(path: small.path)
+    #expect(got.bytes == direct.bytes && got.sha256 == direct.sha256)
+    #expect(try digests.digest(path: "/not/one/of/them") == nil)
+    digests.finish()  // the 24 MiB file may be half hashed: finish waits, then returns
+    let again = FileDigests(paths: [large.path])
+    #expect(try again.digest(path: large.path)?.sha256 == (try fileDigest(path: large.path)).sha256)
+    again.finish()
+  }
 }
