@@ -121,6 +121,31 @@ import _CandorTestSupport
     #expect(v.valueScores.values.allSatisfy { $0.mean.isFinite && $0.sd > 0 })
   }
 
+  /// Group moments are kept for what estimators read by group: scale scores and outcomes at
+  /// every level, value scores at the innermost level of `groups` only, never the MRAT,
+  /// higher-order values or covariates.
+  @Test func groupMomentsAreKeptForWhatIsReadByGroup() throws {
+    let data = try Self.load()
+    let names = data.layout.scoreNames
+    let levels = data.layout.groupLevels.map(\.name)
+    #expect(levels == ["district", "school_id", "role", "school_id × role"])
+    func kept(_ level: String) -> Set<String> {
+      let l = levels.firstIndex(of: level)!
+      return Set(names.indices.filter { data.layout.groupScores[l][$0] }.map { names[$0] })
+    }
+    // intent_stay is a numeric covariate of the demo codebook; left its outcome.
+    let ordinary: Set = ["psych_safety", "trust", "left"]
+    #expect(kept("district") == ordinary)
+    #expect(kept("role") == ordinary)
+    #expect(kept("school_id × role") == ordinary)
+    #expect(kept("school_id") == ordinary.union(names.filter { $0.hasPrefix("values.") && !$0.hasSuffix(".mrat") }
+      .filter { n in data.layout.scales.contains { $0.usesMRAT && $0.subscales.contains { "values.\($0.id)" == n } } }))
+    #expect(kept("school_id").count == 13)
+    let school = data.statistics.groups[levels.firstIndex(of: "school_id")!]
+    #expect(school.scores[data.layout.scoreIndex(named: "values.mrat")!].groupCount == 0)
+    #expect(school.scores[data.layout.scoreIndex(named: "values.power")!].groupCount > 0)
+  }
+
   @Test func aRepeatedIdStopsThePassNamingTheIdAndBothRows() throws {
     // Row 1500 of a copy repeats the id of row 3 (duplicate_ids: error, the default).
     let source = Self.root.appendingPathComponent("datasets/demo/demo.csv")

@@ -32,6 +32,9 @@ public struct AnalysisLayout: Sendable {
   /// (`school_id × role`: labels are the group's path then the category), so that group ×
   /// cut cells are aggregated and suppressed like the others (design.md §8).
   public let groupLevels: [GroupLevel]
+  /// Per group level and score variable: whether the pass keeps the variable's moments
+  /// by group at that level.
+  public let groupScores: [[Bool]]
   /// Per score variable: the lowest favourable value of its (ordinary, mean-scored) scale;
   /// nil for value scales, sum/POMP scores, outcomes and covariates.
   public var favourableThreshold: [Double?] {
@@ -147,6 +150,23 @@ public struct AnalysisLayout: Sendable {
       }
     }
     groupLevels = levels
+    // Group moments of a score variable are kept where an estimator reads them: ordinary
+    // scale scores and outcomes at every level (aggregation, retention rates, waves), value
+    // scores at the innermost level of `groups` (values alignment). Higher-order values,
+    // the MRAT and covariates are never read by group.
+    let innermost = levels.lastIndex { !$0.isCut }
+    let scaleLayouts = plan.layouts
+    let covariateNames = Set(covariates.map { plan.variables[$0].name })
+    var kept: [[Bool]] = []
+    for l in levels.indices {
+      kept.append(names.indices.map { k in
+        guard let s = owner[k] else { return !covariateNames.contains(names[k]) }
+        let scale = scaleLayouts[s]
+        if !scale.usesMRAT { return true }
+        return l == innermost && scale.subscales.contains { "\(scale.name).\($0.id)" == names[k] }
+      })
+    }
+    groupScores = kept
     digitTables = plan.variables.indices.map { v in
       (0..<10).map { d -> Double? in
         // Out-of-range digits take the full decoder, which counts or reports them.

@@ -426,7 +426,7 @@ struct BatchWork: Sendable {
     }
     for level in partial.groups.indices {
       let count = partial.groups[level].labels.count
-      for k in scoreColumns.indices {
+      for k in scoreColumns.indices where layout.groupScores[level][k] {
         partial.groups[level].scores[k].add(values: scoreColumns[k], groups: groups[level], groupCount: count)
       }
     }

@@ -72,6 +72,7 @@ public struct GroupMoments: Sendable, Equatable, Codable {
   /// (merging partials that interned group labels separately).
   public mutating func merge(_ other: GroupMoments, groupMapping: [Int32]) {
     precondition(groupMapping.count >= other.groupCount, "\(groupMapping.count) mappings for \(other.groupCount) groups")
+    if other.groupCount == 0 { return }
     if let m = groupMapping.max() { grow(to: Int(m) + 1) }
     for g in 0..<other.groupCount {
       let t = Int(groupMapping[g])
