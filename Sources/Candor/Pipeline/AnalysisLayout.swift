@@ -32,6 +32,8 @@ public struct AnalysisLayout: Sendable {
   /// (`school_id × role`: labels are the group's path then the category), so that group ×
   /// cut cells are aggregated and suppressed like the others (design.md §8).
   public let groupLevels: [GroupLevel]
+  /// Per decoded variable: whether it is an item of a scale (its responses are tabulated).
+  public let isScaleItem: [Bool]
   /// Per group level and score variable: whether the pass keeps the variable's moments
   /// by group at that level.
   public let groupScores: [[Bool]]
@@ -167,6 +169,9 @@ public struct AnalysisLayout: Sendable {
       })
     }
     groupScores = kept
+    var inScale = [Bool](repeating: false, count: plan.variables.count)
+    for scale in scaleLayouts { for v in scale.variables { inScale[v] = true } }
+    isScaleItem = inScale
     digitTables = plan.variables.indices.map { v in
       (0..<10).map { d -> Double? in
         // Out-of-range digits take the full decoder, which counts or reports them.

@@ -355,8 +355,9 @@ struct BatchWork: Sendable {
     let m = kept.count
     let groups = kept.count == block.rows ? groupIndex : groupIndex.map { idx in kept.map { idx[$0] } }
     used.values.withUnsafeBufferPointer { all in
-      // Frequencies.
-      for v in 0..<used.columns {
+      // Frequencies of scale items (what reliability tables report; outcomes and
+      // covariates are not tabulated).
+      for v in 0..<used.columns where layout.isScaleItem[v] {
         partial.frequencies[v].add(UnsafeBufferPointer(rebasing: all[(v * m)..<((v + 1) * m)]))
       }
       // Item histograms per group level (ordinary scales).
