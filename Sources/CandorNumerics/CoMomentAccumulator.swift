@@ -114,28 +114,21 @@ public struct CoMomentAccumulator: Sendable, Equatable {
   public mutating func add(_ block: RowBlock, singlePrecision: Bool) {
     precondition(block.columns == variables,
                  "cannot add a block of \(block.columns) columns to an accumulator of \(variables) variables")
-    if block.rows == 0 { return }
-    var kernel = BlockKernel(variables: variables, capacity: block.rows)
-    kernel.allowsSinglePrecision = singlePrecision
-    var sums = BlockSums(variables: variables)
-    block.values.withUnsafeBufferPointer { v in
-      var r0 = 0
-      while r0 < block.rows {
-        let nb = min(BlockKernel.maximumRows, block.rows - r0)
-        kernel.run(values: v.baseAddress!, rows: block.rows, firstRow: r0, count: nb, into: &sums)
-        absorb(sums)
-        r0 += nb
-      }
-    }
+    block.values.withUnsafeBufferPointer { add(columnMajor: $0, rows: block.rows, singlePrecision: singlePrecision) }
   }
 
   /// ``add(_:)`` on column-major values held elsewhere (`rows` × ``variables``; e.g. a run
   /// of adjacent columns of a larger block), without copying them into a ``RowBlock``.
   public mutating func add(columnMajor values: UnsafeBufferPointer<Double>, rows: Int) {
+    add(columnMajor: values, rows: rows, singlePrecision: true)
+  }
+
+  private mutating func add(columnMajor values: UnsafeBufferPointer<Double>, rows: Int, singlePrecision: Bool) {
     precondition(values.count == rows * variables,
                  "\(values.count) values are not \(rows) rows of \(variables) variables")
     if rows == 0 { return }
     var kernel = BlockKernel(variables: variables, capacity: rows)
+    kernel.allowsSinglePrecision = singlePrecision
     var sums = BlockSums(variables: variables)
     var r0 = 0
     while r0 < rows {

@@ -3,10 +3,13 @@ import CandorNumerics
 import CandorPsychometrics
 import Foundation
 
-/// Person–group values alignment as data (issue 6, item 4): a **second streaming pass**
-/// over the export, after the statistics pass, so it costs a second read of every file
-/// (tokenize, screen, and decode and score only the value scale and the variables it is
-/// correlated with; nothing kept per respondent).
+/// Person–group values alignment as data (issue 6, item 4), after the statistics pass,
+/// which gives every group's value sums. It reads its rows one of two ways:
+/// - from the rows the statistics pass kept for it (``AlignmentRows``: one byte per value
+///   item, outcome and covariate, in a temporary file) — `candor analyze` on one file,
+///   whenever every kept value is an integer 0…254;
+/// - otherwise by a **second streaming pass** over the export (tokenize, screen, and decode
+///   and score only the value scale and the variables it is correlated with).
 ///
 /// For respondent i of group g (the innermost level of `groups`) with a complete
 /// MRAT-centred value profile xᵢ (V values `<scale>.<value>`), the rest of the group's
@@ -21,7 +24,7 @@ import Foundation
 /// per-group moments of r and d (``GroupMoments``) and co-moments of
 /// [r, d, the score variables kept] for the correlations of alignment with outcomes
 /// (partial on covariates when asked).
-/// Memory: V doubles per group from the first pass, nothing per row.
+/// Memory: V doubles per group from the first pass; nothing per row in memory.
 public struct ValuesAlignmentPass: Sendable {
   /// Name of the alignment-r variable (`values.alignment`) and of the distance.
   public let names: [String]

@@ -125,7 +125,7 @@ public enum ScaleScorer {
         answered.withUnsafeMutableBufferPointer { a in
           for c in columns {
             let base = c * block.rows + rows.lowerBound
-            // Branch-free (a select per cell), so the loop vectorises.
+            // Branch-free: a select per cell.
             for r in 0..<rows.count {
               let x = v[base + r]
               let answered = !x.isNaN

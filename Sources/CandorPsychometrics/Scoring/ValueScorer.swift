@@ -66,7 +66,7 @@ public enum ValueScorer {
     var byName: [String: ValueSpec] = [:]
     var values: [ScaleScores] = []
     // Per value: each row's sum and count of answered items. A higher-order value or the
-    // MRAT whose items are exactly a disjoint union of values' items (PVQ-40, PVQ-RR) adds
+    // MRAT whose items are exactly a disjoint union of values' items (PVQ-40, for one) adds
     // these up instead of reading its items again: the same sums (exact for integer
     // answers, the usual case; a different order of addition otherwise), a third of the work.
     var parts: [String: (sums: [Double], answered: [Int])] = [:]
