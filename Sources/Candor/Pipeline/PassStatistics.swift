@@ -75,23 +75,52 @@ public struct ItemGroupHistogram: Sendable {
 
   /// Adds column-major keyed item values (`rows × items`) with their group indices.
   mutating func add(_ values: UnsafeBufferPointer<Double>, rows: Int, groups: [Int32], groupCount: Int) {
+    let codes = Self.codes(values, range: range)
+    codes.withUnsafeBufferPointer { add(codes: $0, values: values, rows: rows, groups: groups, groupCount: groupCount) }
+  }
+
+  /// Code of a missing value and of one that is not a point of the range.
+  static let missingCode: UInt8 = 255, otherCode: UInt8 = 254
+
+  /// Each value's position among the range's points (0 = `range.min`), or ``otherCode``
+  /// (not a point: a half, or outside) or ``missingCode`` (NaN): computed once per batch
+  /// and shared by every group level, instead of converting each value once per level.
+  static func codes(_ values: UnsafeBufferPointer<Double>, range: ResponseRange) -> [UInt8] {
+    let lo = range.min, top = Double(min(max(1, range.points), Int(otherCode)))
+    var out = [UInt8](repeating: 0, count: values.count)
+    out.withUnsafeMutableBufferPointer { o in
+      for (i, x) in values.enumerated() {
+        let pos = x - lo
+        if pos >= 0 && pos < top, case let ip = Int(pos), Double(ip) == pos {
+          o[i] = UInt8(truncatingIfNeeded: ip)
+        } else {
+          o[i] = x.isNaN ? missingCode : otherCode
+        }
+      }
+    }
+    return out
+  }
+
+  /// ``add(_:rows:groups:groupCount:)`` from the values' ``codes(_:range:)``.
+  mutating func add(codes: UnsafeBufferPointer<UInt8>, values: UnsafeBufferPointer<Double>, rows: Int,
+                    groups: [Int32], groupCount: Int) {
     grow(to: groupCount)
-    let lo = range.min, p = points, k = items
+    let p = points, k = items
     counts.withUnsafeMutableBufferPointer { c in
-      for j in 0..<k {
-        let base = j * rows
-        for i in 0..<rows {
-          let g = Int(groups[i])
-          if g < 0 { continue }
-          let x = values[base + i]
-          if x.isNaN { continue }
-          let pos = x - lo
-          if pos >= 0 && pos < Double(p), case let ip = Int(pos), Double(ip) == pos {
-            c[(g &* k &+ j) &* p &+ ip] &+= 1
-          } else {
-            var row = [Double](repeating: .nan, count: k)
-            row[j] = x
-            other.add(row: row, group: Int32(g))
+      groups.withUnsafeBufferPointer { groups in
+        for j in 0..<k {
+          let base = j * rows
+          for i in 0..<rows {
+            let g = Int(groups[i])
+            if g < 0 { continue }
+            let code = codes[base + i]
+            if Int(code) < p {
+              c[(g &* k &+ j) &* p &+ Int(code)] &+= 1
+            } else if code == Self.otherCode {
+              var row = [Double](repeating: .nan, count: k)
+              row[j] = values[base + i]
+              other.add(row: row, group: Int32(g))
+            }
           }
         }
       }

@@ -360,21 +360,29 @@ struct BatchWork: Sendable {
       for v in 0..<used.columns where layout.isScaleItem[v] {
         partial.frequencies[v].add(UnsafeBufferPointer(rebasing: all[(v * m)..<((v + 1) * m)]))
       }
-      // Item histograms per group level (ordinary scales).
+      // Item histograms per group level (ordinary scales): each item value's position in
+      // the scale's range is found once, then counted at every level.
+      var histogramInput: [Int: (values: [Double], codes: [UInt8])] = [:]
+      for (s, scale) in layout.scales.enumerated() where partial.groups.first?.items[s] != nil {
+        let vars = scale.variables
+        var values: [Double]
+        // A scale's items are contiguous when declared in codebook order (the usual case).
+        if let first = vars.first, vars == Array(first..<(first + vars.count)) {
+          values = Array(all[(first * m)..<((first + vars.count) * m)])
+        } else {
+          values = Self.columns(used, vars).values
+        }
+        let codes = values.withUnsafeBufferPointer { ItemGroupHistogram.codes($0, range: scale.range) }
+        histogramInput[s] = (values, codes)
+      }
       for level in partial.groups.indices {
         let g = groups[level]
         let count = partial.groups[level].labels.count
         for i in 0..<m where g[i] >= 0 { partial.groups[level].respondents[Int(g[i])] += 1 }
-        for (s, scale) in layout.scales.enumerated() where partial.groups[level].items[s] != nil {
-          let vars = scale.variables
-          // A scale's items are contiguous when declared in codebook order (the usual case).
-          if vars == Array(vars[0]..<(vars[0] + vars.count)) {
-            let slice = UnsafeBufferPointer(rebasing: all[(vars[0] * m)..<((vars[0] + vars.count) * m)])
-            partial.groups[level].items[s]!.add(slice, rows: m, groups: g, groupCount: count)
-          } else {
-            let copy = Self.columns(used, vars)
-            copy.values.withUnsafeBufferPointer {
-              partial.groups[level].items[s]!.add($0, rows: m, groups: g, groupCount: count)
+        for (s, input) in histogramInput where partial.groups[level].items[s] != nil {
+          input.values.withUnsafeBufferPointer { values in
+            input.codes.withUnsafeBufferPointer { codes in
+              partial.groups[level].items[s]!.add(codes: codes, values: values, rows: m, groups: g, groupCount: count)
             }
           }
         }
