@@ -172,19 +172,48 @@ public enum LogisticRegression {
       if let cluster, cluster[i] < 0 { return false }
       return true
     }
-    var n = 0, events = 0
-    for i in 0..<rows where usable(i) {
-      let y = outcome[i]
-      if y != 0 && y != 1 { throw LogisticRegressionError.outcomeNotBinary(outcome: outcomeName, value: y) }
-      n += 1; if y == 1 { events += 1 }
-    }
-    if n == 0 || events == 0 || events == n {
-      throw LogisticRegressionError.noVariation(outcome: outcomeName, n: n, events: events)
-    }
 
     let blockSize = max(1, options.blockSize)
     let chunkRows = max(blockSize, options.chunkRows)
     let chunks = (rows + chunkRows - 1) / chunkRows
+    @Sendable func rowsOf(_ c: Int) -> Range<Int> { (c * chunkRows)..<min(rows, (c + 1) * chunkRows) }
+    /// `body` over every chunk, `options.threads` chunks at a time; `combine` takes the
+    /// results in chunk order (so sums do not depend on the thread count), and at most
+    /// `options.threads` results are held at once.
+    func inChunkOrder<T>(_ body: @escaping @Sendable (Range<Int>) -> T, _ combine: (T) -> Void) {
+      let width = max(1, min(options.threads, chunks))
+      var first = 0
+      while first < chunks {
+        let count = min(width, chunks - first)
+        let round = ChunkResults<T>(count: count)
+        if count > 1 {
+          let base = first
+          DispatchQueue.concurrentPerform(iterations: count) { c in round.set(c, body(rowsOf(base + c))) }
+        } else {
+          round.set(0, body(rowsOf(first)))
+        }
+        for case let value? in round.values { combine(value) }
+        first += count
+      }
+    }
+    var n = 0, events = 0
+    var notBinary: Double? = nil
+    inChunkOrder({ range -> (n: Int, events: Int, notBinary: Double?) in
+      var n = 0, events = 0
+      for i in range where usable(i) {
+        let y = outcome[i]
+        if y != 0 && y != 1 { return (n, events, y) }
+        n += 1; if y == 1 { events += 1 }
+      }
+      return (n, events, nil)
+    }, { part in
+      n += part.n; events += part.events
+      if notBinary == nil { notBinary = part.notBinary }
+    })
+    if let y = notBinary { throw LogisticRegressionError.outcomeNotBinary(outcome: outcomeName, value: y) }
+    if n == 0 || events == 0 || events == n {
+      throw LogisticRegressionError.noVariation(outcome: outcomeName, n: n, events: events)
+    }
 
     /// One chunk's share of a pass at `beta` (nil = glm's start μ = (y + ½)/2).
     @Sendable func passChunk(_ beta: [Double]?, _ range: Range<Int>) -> PassPart {
@@ -330,20 +359,33 @@ public enum LogisticRegression {
     var covariance = inverse
     var clusters = 0
     if let cluster {
-      // U_g = Σ_{i∈g} xᵢ(yᵢ − μᵢ), accumulated per cluster index.
+      // U_g = Σ_{i∈g} xᵢ(yᵢ − μᵢ), accumulated per cluster index, chunk by chunk.
       var maxIndex = 0
-      for i in 0..<rows where usable(i) { maxIndex = max(maxIndex, cluster[i]) }
-      var scores = [Double](repeating: 0, count: (maxIndex + 1) * k)
-      var seen = [Bool](repeating: false, count: maxIndex + 1)
-      for i in 0..<rows where usable(i) {
-        var eta = estimate[0]
-        for j in 1..<k { eta += estimate[j] * predictors[j - 1][i] }
-        let residual = outcome[i] - 1 / (1 + exp(-eta))
-        let g = cluster[i]
-        seen[g] = true
-        scores[g * k] += residual
-        for j in 1..<k { scores[g * k + j] += residual * predictors[j - 1][i] }
-      }
+      inChunkOrder({ range -> Int in
+        var top = 0
+        for i in range where usable(i) { top = max(top, cluster[i]) }
+        return top
+      }, { maxIndex = max(maxIndex, $0) })
+      let groups = maxIndex + 1
+      var scores = [Double](repeating: 0, count: groups * k)
+      var seen = [Bool](repeating: false, count: groups)
+      inChunkOrder({ range -> (scores: [Double], seen: [Bool]) in
+        var scores = [Double](repeating: 0, count: groups * k)
+        var seen = [Bool](repeating: false, count: groups)
+        for i in range where usable(i) {
+          var eta = estimate[0]
+          for j in 1..<k { eta += estimate[j] * predictors[j - 1][i] }
+          let residual = outcome[i] - 1 / (1 + exp(-eta))
+          let g = cluster[i]
+          seen[g] = true
+          scores[g * k] += residual
+          for j in 1..<k { scores[g * k + j] += residual * predictors[j - 1][i] }
+        }
+        return (scores, seen)
+      }, { part in
+        for q in scores.indices { scores[q] += part.scores[q] }
+        for g in seen.indices where part.seen[g] { seen[g] = true }
+      })
       clusters = seen.filter { $0 }.count
       // meat = Σ_g U_g U_gᵀ = SᵀS with S the G×k matrix of cluster scores.
       let s = Matrix(rows: k, columns: maxIndex + 1, columnMajor: scores).transposed
@@ -357,16 +399,24 @@ public enum LogisticRegression {
       }
     }
 
-    // Predictor SDs over the rows used (two-pass), for odds ratios per SD.
+    // Predictor SDs over the rows used (two-pass: means, then squared deviations), for
+    // odds ratios per SD.
+    var means = [Double](repeating: 0, count: k)
+    inChunkOrder({ range -> [Double] in
+      var sums = [Double](repeating: 0, count: k)
+      for i in range where usable(i) { for j in 1..<k { sums[j] += predictors[j - 1][i] } }
+      return sums
+    }, { for j in 1..<k { means[j] += $0[j] } })
+    for j in 1..<k { means[j] /= Double(n) }
+    let centre = means
+    var squares = [Double](repeating: 0, count: k)
+    inChunkOrder({ range -> [Double] in
+      var ss = [Double](repeating: 0, count: k)
+      for i in range where usable(i) { for j in 1..<k { let d = predictors[j - 1][i] - centre[j]; ss[j] += d * d } }
+      return ss
+    }, { for j in 1..<k { squares[j] += $0[j] } })
     var sds = [Double](repeating: .nan, count: k)
-    for j in 1..<k {
-      var mean = 0.0
-      for i in 0..<rows where usable(i) { mean += predictors[j - 1][i] }
-      mean /= Double(n)
-      var ss = 0.0
-      for i in 0..<rows where usable(i) { let d = predictors[j - 1][i] - mean; ss += d * d }
-      sds[j] = (ss / Double(n - 1)).squareRoot()
-    }
+    for j in 1..<k { sds[j] = (squares[j] / Double(n - 1)).squareRoot() }
     let q = Normal.quantile(0.975)
     func term(_ j: Int) -> LogisticTerm {
       let b = estimate[j], se = covariance[j, j].squareRoot(), z = b / se, sd = sds[j]
