@@ -14,7 +14,7 @@ public struct CompactColumn: Sendable, Equatable {
   /// Float32 storage once a value did not fit a byte (NaN = missing).
   @usableFromInline var floats: [Float]?
 
-  @usableFromInline static let missingByte: UInt8 = 255
+  public static let missingByte: UInt8 = 255
 
   public init() {}
 
@@ -38,12 +38,13 @@ public struct CompactColumn: Sendable, Equatable {
     return b == Self.missingByte ? .nan : Double(b)
   }
 
-  /// The byte code of `x`, or nil when `x` needs Float32.
-  @inline(__always)
-  static func byte(_ x: Double) -> UInt8? {
-    if x.isNaN { return missingByte }
-    guard x >= 0, x < Double(missingByte), x == x.rounded(.towardZero) else { return nil }
-    return UInt8(x)
+  /// The byte code of `x` (255 = missing), or nil when `x` is not an integer 0…254: the
+  /// one definition of "fits a byte" for every per-respondent byte store.
+  @inlinable @inline(__always)
+  public static func byte(_ x: Double) -> UInt8? {
+    // NaN fails every comparison, so the common case takes one test.
+    if x >= 0 && x < Double(missingByte) && x == x.rounded(.towardZero) { return UInt8(x) }
+    return x.isNaN ? missingByte : nil
   }
 
   public mutating func append(contentsOf values: [Double]) {

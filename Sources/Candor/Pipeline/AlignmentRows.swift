@@ -35,7 +35,7 @@ public struct AlignmentRows: @unchecked Sendable {
   private var groups: [Int32] = []
   private var file: SpillFile?
 
-  static let missing: UInt8 = 255
+  static let missing = CompactColumn.missingByte
 
   init(variables: [Int], level: Int) {
     self.variables = variables
@@ -56,15 +56,8 @@ public struct AlignmentRows: @unchecked Sendable {
           let column = all.baseAddress! + v * m
           var at = out.baseAddress! + j
           for i in 0..<m {
-            let x = column[i]
-            // NaN fails every comparison: the one test sends it (and misfits) to the slow path.
-            if x >= 0 && x < 255 && x == x.rounded(.towardZero) {
-              at.pointee = UInt8(x)
-            } else if x.isNaN {
-              at.pointee = Self.missing
-            } else {
-              return false
-            }
+            guard let b = CompactColumn.byte(column[i]) else { return false }
+            at.pointee = b
             at += k
           }
         }

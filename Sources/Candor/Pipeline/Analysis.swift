@@ -90,10 +90,10 @@ public struct SurveyData: Sendable {
         try fileLayout.keepRespondentColumns(request.respondentColumns, cluster: request.cluster)
       }
       if request.keepColumnsForPlan {
-        let keep = AnalysisPlan.make(codebook: codebook, layout: fileLayout).respondentColumns
+        let plan = AnalysisPlan.make(codebook: codebook, layout: fileLayout)
+        let keep = plan.respondentColumns
         let known = keep.names.filter { fileLayout.scoreIndex(named: $0) != nil }
         if !known.isEmpty { try fileLayout.keepRespondentColumns(known, cluster: keep.cluster) }
-        let plan = AnalysisPlan.make(codebook: codebook, layout: fileLayout)
         let sets = plan.contingencySets(layout: fileLayout)
         if !sets.isEmpty { try? fileLayout.keepContingencyTables(sets) }
         // One file: the values alignment reads the rows this pass keeps, not the file again.

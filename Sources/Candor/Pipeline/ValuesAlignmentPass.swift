@@ -100,8 +100,13 @@ public struct ValuesAlignmentPass: Sendable {
   /// The score variables an alignment is correlated with by default or as asked (`with`,
   /// default every outcome and covariate), then the covariates it is partialled on.
   static func keeping(_ layout: AnalysisLayout, with: [String], covariates: [String]) -> [String] {
-    let targets = with.isEmpty ? layout.scoreNames.indices.filter { layout.scoreScale[$0] == nil }.map { layout.scoreNames[$0] } : with
+    let targets = targets(layout, with: with)
     return targets + covariates.filter { !targets.contains($0) }
+  }
+
+  /// `with`, or by default every outcome and covariate.
+  static func targets(_ layout: AnalysisLayout, with: [String]) -> [String] {
+    with.isEmpty ? layout.scoreNames.indices.filter { layout.scoreScale[$0] == nil }.map { layout.scoreNames[$0] } : with
   }
 
   /// What the statistics pass should keep per row for `plan`'s values alignment, so the
@@ -118,12 +123,19 @@ public struct ValuesAlignmentPass: Sendable {
 
   /// Alignment r and distance of one respondent (`x`: the V centred values), given the
   /// group's value sums and counts (`sums[v]`, `counts[v]`).
-  @inline(__always)
   static func alignment(_ x: [Double], sums: [Double], counts: [Int]) -> (r: Double, distance: Double) {
     var loo = [Double](repeating: 0, count: x.count)
+    return alignment(x, loo: &loo, sums: sums, counts: counts, base: 0)
+  }
+
+  /// The same with the group's sums and counts at `sums[base...]`, `counts[base...]`, the
+  /// rest-of-group profile written into `loo` (no allocation per respondent).
+  @inline(__always)
+  static func alignment(_ x: [Double], loo: inout [Double], sums: [Double], counts: [Int], base: Int) -> (r: Double, distance: Double) {
     for k in x.indices {
-      if !x[k].isFinite || counts[k] < 2 { return (.nan, .nan) }
-      loo[k] = (sums[k] - x[k]) / Double(counts[k] - 1)
+      let n = counts[base + k]
+      if !x[k].isFinite || n < 2 { return (.nan, .nan) }
+      loo[k] = (sums[base + k] - x[k]) / Double(n - 1)
     }
     return ValuesAlignment.profileAgreement(x, loo)
   }
@@ -223,17 +235,9 @@ public struct ValuesAlignmentPass: Sendable {
     for k in others { values.append(columns[k]) }
     var x = [Double](repeating: .nan, count: v)
     var loo = [Double](repeating: .nan, count: v)
-    rows: for i in 0..<m {
-      let g = group[i]
-      guard g >= 0 else { continue }
-      let base = Int(g) * v
-      for k in 0..<v {
-        let xk = columns[valueScores[k]][i], n = counts[base + k]
-        if !xk.isFinite || n < 2 { continue rows }
-        x[k] = xk
-        loo[k] = (sums[base + k] - xk) / Double(n - 1)
-      }
-      let a = ValuesAlignment.profileAgreement(x, loo)
+    for i in 0..<m where group[i] >= 0 {
+      for k in 0..<v { x[k] = columns[valueScores[k]][i] }
+      let a = Self.alignment(x, loo: &loo, sums: sums, counts: counts, base: Int(group[i]) * v)
       values[0][i] = a.r
       values[1][i] = a.distance
     }
@@ -250,7 +254,7 @@ public struct ValuesAlignmentPass: Sendable {
     let chunk = 4_096, workers = max(1, threads)
     var pending: [[UInt8]] = []
     func flush() {
-      let outputs = ChunkOutputs(count: pending.count)
+      let outputs = ChunkResults<([Int32], [[Double]])>(count: pending.count)
       let inputs = pending
       let me = self
       DispatchQueue.concurrentPerform(iterations: inputs.count) { c in
@@ -294,17 +298,6 @@ public struct ValuesAlignmentPass: Sendable {
   }
 }
 
-/// Per-chunk results filled from several threads, read in chunk order.
-private final class ChunkOutputs: @unchecked Sendable {
-  private let lock = NSLock()
-  private(set) var values: [([Int32], [[Double]])?]
-  init(count: Int) { values = Array(repeating: nil, count: count) }
-  func set(_ index: Int, _ value: ([Int32], [[Double]])) {
-    lock.lock(); defer { lock.unlock() }
-    values[index] = value
-  }
-}
-
 extension SurveyData {
   /// Values alignment of `scale` (a second pass over the files): per-group mean alignment
   /// as an aggregation table by the innermost group level, and correlations of alignment
@@ -313,7 +306,7 @@ extension SurveyData {
   /// (Pearson; point-biserial for 0/1 outcomes; Holm/BH within these rows).
   public func valuesAlignment(scale: String, with: [String] = [], covariates: [String] = []) throws
     -> (aggregation: LevelAggregation, correlations: [CorrelationResult]) {
-    let targets = with.isEmpty ? layout.scoreNames.indices.filter { layout.scoreScale[$0] == nil }.map { layout.scoreNames[$0] } : with
+    let targets = ValuesAlignmentPass.targets(layout, with: with)
     let pass = try ValuesAlignmentPass(data: self, scale: scale, keeping: ValuesAlignmentPass.keeping(layout, with: with, covariates: covariates))
     let r = try pass.run(data: self)
     let stats = statistics.groups[r.level]

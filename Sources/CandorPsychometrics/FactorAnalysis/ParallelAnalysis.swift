@@ -50,7 +50,7 @@ public enum ParallelAnalysis {
     let observedFactors = try FactorExtractor.extract(r, factors: 1, method: .minres).commonFactorEigenvalues
     // Each simulated data set has its own generator, seeded from (seed, index),
     // so results do not depend on how the iterations are spread over threads.
-    let store = SimulationStore(count: options.iterations)
+    let store = ChunkResults<Result<(components: [Double], factors: [Double]), Error>>(count: options.iterations)
     let workers = max(1, min(options.iterations, ProcessInfo.processInfo.activeProcessorCount))
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
       var index = worker
@@ -60,16 +60,16 @@ public enum ParallelAnalysis {
           let sim = simulatedCorrelation(rows: n, columns: p, generator: &generator)
           let components = try LinearAlgebra.symmetricEigenvalues(sim)
           let factors = try FactorExtractor.extract(sim, factors: 1, method: .minres).commonFactorEigenvalues
-          store.set(index, components: components, factors: factors)
+          store.set(index, .success((components, factors)))
         } catch {
-          store.fail(error)
+          store.set(index, .failure(error))
         }
         index += workers
       }
     }
-    if let error = store.error { throw error }
-    let simulatedComponents = store.components
-    let simulatedFactors = store.factors
+    let simulations = try store.values.map { try $0!.get() }
+    let simulatedComponents = simulations.map(\.components)
+    let simulatedFactors = simulations.map(\.factors)
     let componentQuantiles = (0..<p).map { j in quantileType7(simulatedComponents.map { $0[j] }, options.quantile) }
     let factorQuantiles = (0..<p).map { j in quantileType7(simulatedFactors.map { $0[j] }, options.quantile) }
     func count(_ observed: [Double], _ simulated: [Double]) -> Int {
@@ -157,29 +157,5 @@ public enum ParallelAnalysis {
     let lo = Int(h.rounded(.down))
     let hi = min(lo + 1, x.count - 1)
     return x[lo] + (h - Double(lo)) * (x[hi] - x[lo])
-  }
-}
-
-/// Results of the simulated data sets, filled from several threads.
-private final class SimulationStore: @unchecked Sendable {
-  private let lock = NSLock()
-  private(set) var components: [[Double]]
-  private(set) var factors: [[Double]]
-  private(set) var error: Error?
-
-  init(count: Int) {
-    components = [[Double]](repeating: [], count: count)
-    factors = [[Double]](repeating: [], count: count)
-  }
-
-  func set(_ index: Int, components c: [Double], factors f: [Double]) {
-    lock.lock(); defer { lock.unlock() }
-    components[index] = c
-    factors[index] = f
-  }
-
-  func fail(_ e: Error) {
-    lock.lock(); defer { lock.unlock() }
-    if error == nil { error = e }
   }
 }

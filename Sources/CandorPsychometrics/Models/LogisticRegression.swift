@@ -177,14 +177,14 @@ public enum LogisticRegression {
     let chunkRows = max(blockSize, options.chunkRows)
     let chunks = (rows + chunkRows - 1) / chunkRows
     @Sendable func rowsOf(_ c: Int) -> Range<Int> { (c * chunkRows)..<min(rows, (c + 1) * chunkRows) }
-    /// `body` over every chunk, `options.threads` chunks at a time; `combine` takes the
+    /// `body` over the `first` chunks (all by default), `options.threads` at a time; `combine` takes the
     /// results in chunk order (so sums do not depend on the thread count), and at most
     /// `options.threads` results are held at once.
-    func inChunkOrder<T>(_ body: @escaping @Sendable (Range<Int>) -> T, _ combine: (T) -> Void) {
-      let width = max(1, min(options.threads, chunks))
+    func inChunkOrder<T>(first limit: Int = chunks, _ body: @escaping @Sendable (Range<Int>) -> T, _ combine: (T) -> Void) {
+      let width = max(1, min(options.threads, limit))
       var first = 0
-      while first < chunks {
-        let count = min(width, chunks - first)
+      while first < limit {
+        let count = min(width, limit - first)
         let round = ChunkResults<T>(count: count)
         if count > 1 {
           let base = first
@@ -261,28 +261,17 @@ public enum LogisticRegression {
 
     /// One pass at `beta`: XᵀWX, XᵀWz, deviance — chunks on `options.threads` threads,
     /// summed in chunk order.
-    func pass(_ beta: [Double]?, chunks: Int = chunks) -> PassPart {
-      let parts = ChunkResults<PassPart>(count: chunks)
-      @Sendable func range(_ c: Int) -> Range<Int> { (c * chunkRows)..<min(rows, (c + 1) * chunkRows) }
-      if options.threads > 1 && chunks > 1 {
-        let workers = min(options.threads, chunks)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-          for c in stride(from: worker, to: chunks, by: workers) { parts.set(c, passChunk(beta, range(c))) }
-        }
-      } else {
-        for c in 0..<chunks { parts.set(c, passChunk(beta, range(c))) }
-      }
+    func pass(_ beta: [Double]?, chunks limit: Int = chunks) -> PassPart {
       var a = Matrix(rows: k, columns: k)
       var b = [Double](repeating: 0, count: k)
       var deviance = 0.0
       var extreme = false
-      for part in parts.values {
-        guard let part else { continue }
+      inChunkOrder(first: limit, { range in passChunk(beta, range) }, { part in
         a = a + part.a
         for j in 0..<k { b[j] += part.b[j] }
         deviance += part.deviance
         extreme = extreme || part.extreme
-      }
+      })
       return (a, b, deviance, extreme)
     }
 
@@ -437,14 +426,3 @@ public enum LogisticRegression {
 /// One chunk's share of an IRLS pass: XᵀWX, XᵀWz, deviance, and whether a fitted
 /// probability reached 0 or 1.
 typealias PassPart = (a: Matrix, b: [Double], deviance: Double, extreme: Bool)
-
-/// Per-chunk results filled from several threads, read in chunk order.
-final class ChunkResults<T>: @unchecked Sendable {
-  private let lock = NSLock()
-  private(set) var values: [T?]
-  init(count: Int) { values = Array(repeating: nil, count: count) }
-  func set(_ index: Int, _ value: T) {
-    lock.lock(); defer { lock.unlock() }
-    values[index] = value
-  }
-}
