@@ -251,10 +251,15 @@ public struct ValuesAlignmentPass: Sendable {
            into result: inout Result) throws {
     let scales = Self.scales(layout, scale: scale, others: others)
     let p = layout.plan.variables.count, size = kept.recordSize, variables = kept.variables
-    let chunk = 4_096, workers = max(1, threads)
+    // Each chunk is scored, aligned and summed (co-moments, group moments) on a worker;
+    // the chunks' sums are merged in file order, so the result does not depend on the
+    // thread count. Rounds of 4 chunks per thread keep the workers busy between merges.
+    let chunk = 4_096, round = 4 * max(1, threads)
+    let groupCount = result.alignment.groupCount, width = names.count
     var pending: [[UInt8]] = []
     func flush() {
-      let outputs = ChunkResults<([Int32], [[Double]])>(count: pending.count)
+      typealias Sums = (moments: CoMomentAccumulator, alignment: GroupMoments, distance: GroupMoments)
+      let outputs = ChunkResults<Sums>(count: pending.count)
       let inputs = pending
       let me = self
       DispatchQueue.concurrentPerform(iterations: inputs.count) { c in
@@ -281,18 +286,23 @@ public struct ValuesAlignmentPass: Sendable {
           }
         }
         let columns = BatchWork.scoreColumns(RowBlock(rows: m, columns: p, values: values), layout: layout, scales: scales).columns
-        outputs.set(c, (group, me.aligned(columns, groups: group, sums: sums, counts: counts)))
+        let aligned = me.aligned(columns, groups: group, sums: sums, counts: counts)
+        var partial: Sums = (CoMomentAccumulator(variables: width), GroupMoments(groups: groupCount), GroupMoments(groups: groupCount))
+        partial.moments.add(RowBlock(rows: m, columns: aligned.count, values: aligned.flatMap { $0 }))
+        partial.alignment.add(values: aligned[0], groups: group, groupCount: groupCount)
+        partial.distance.add(values: aligned[1], groups: group, groupCount: groupCount)
+        outputs.set(c, partial)
       }
-      for case let (group, values)? in outputs.values {
-        result.moments.add(RowBlock(rows: group.count, columns: values.count, values: values.flatMap { $0 }))
-        result.alignment.add(values: values[0], groups: group)
-        result.distance.add(values: values[1], groups: group)
+      for case let partial? in outputs.values {
+        result.moments.merge(partial.moments)
+        result.alignment.merge(partial.alignment)
+        result.distance.merge(partial.distance)
       }
       pending = []
     }
     try kept.forEachChunk(rows: chunk) { records, _ in
       pending.append(Array(records))
-      if pending.count == workers { flush() }
+      if pending.count == round { flush() }
     }
     flush()
   }
