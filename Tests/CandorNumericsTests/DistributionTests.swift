@@ -191,6 +191,41 @@ func relativeError(_ got: Double, _ expected: Double) -> Double {
   }
 }
 
+/// The Newton fast path of the t quantile (ν ≥ 5, the groups' confidence intervals)
+/// against the bracketing inversion it replaces, over the degrees of freedom and tail
+/// probabilities it takes.
+@Suite struct StudentTNewtonQuantileTests {
+  @Test func agreesWithBracketing() {
+    var worst = 0.0
+    for nu in [5.0, 5.5, 7, 12, 30, 99, 250, 1_000, 12_345, 1e6, 1e9] {
+      for q in [1e-6, 1e-5, 1e-4, 0.001, 0.005, 0.025, 0.05, 0.1, 0.25, 0.4, 0.499] {
+        guard let fast = StudentT.newtonUpperQuantile(q, nu) else {
+          Issue.record("no Newton result for ν \(nu), q \(q)"); continue
+        }
+        let bracketed = TailInversion.positiveQuantile(q, upper: true, start: max(abs(Normal.quantile(q)), 1e-3)) { s in
+          let r = StudentT.twoSidedTails(s, nu)
+          return (0.5 + 0.5 * r.inside, 0.5 * r.outside)
+        }
+        // Near q = ½ (t near 0) t is ill-conditioned in q: a relative change ε in q moves
+        // t by ε·q/(t·f(t)) relative; both inversions are held to that, times 1e-14.
+        let condition = max(1, q / (bracketed * StudentT.density(bracketed, degreesOfFreedom: nu)))
+        let e = abs(fast - bracketed) / bracketed / condition
+        worst = max(worst, e)
+        #expect(e < 1e-14, "ν \(nu), q \(q): Newton \(fast), bracketing \(bracketed)")
+        #expect(relativeError(StudentT.survival(fast, degreesOfFreedom: nu), q) < 1e-13, "ν \(nu), q \(q)")
+      }
+    }
+    print("worst relative difference Newton vs bracketing (over the condition): \(worst)")
+  }
+
+  @Test func leavesTheHardCasesToBracketing() {
+    #expect(StudentT.newtonUpperQuantile(0.025, 4) == nil)
+    #expect(StudentT.newtonUpperQuantile(1e-7, 30) == nil)
+    #expect(StudentT.newtonUpperQuantile(0.5, 30) == nil)
+    #expect(StudentT.newtonUpperQuantile(0.025, .infinity) == nil)
+  }
+}
+
 @Suite struct DistributionEdgeCaseTests {
   @Test func invalidParametersGiveNaN() {
     #expect(StudentT.cdf(1, degreesOfFreedom: 0).isNaN)

@@ -82,10 +82,37 @@ public enum StudentT {
   /// s > 0 with P(T > s) = q for 0 < q < ½.
   static func upperQuantile(_ q: Double, _ nu: Double) -> Double {
     if q == 0 { return .infinity }
+    if let t = newtonUpperQuantile(q, nu) { return t }
     let start = max(abs(Normal.quantile(q)), 1e-3)
     return TailInversion.positiveQuantile(q, upper: true, start: start) { s in
       let r = twoSidedTails(s, nu)
       return (0.5 + 0.5 * r.inside, 0.5 * r.outside)
     }
+  }
+
+  /// The common case of ``upperQuantile(_:_:)`` — ν ≥ 5 and 1e-6 ≤ q < ½, e.g. the
+  /// t quantile of every group's confidence interval — by Newton's method on
+  /// S(t) = P(T > t), started from the Cornish–Fisher expansion of t in the normal
+  /// quantile z (Abramowitz & Stegun 26.7.5; relative error 1e-4 at ν = 5, q = 0.025,
+  /// at most 7 % at ν = 5, q = 1e-6, checked against scipy). A few steps, each one
+  /// incomplete-beta evaluation, reach full precision where bracketing takes a dozen.
+  /// nil when the steps have not settled within 1e-15 (relative) in 6 steps: the caller
+  /// then brackets.
+  static func newtonUpperQuantile(_ q: Double, _ nu: Double) -> Double? {
+    guard nu >= 5, nu.isFinite, q >= 1e-6, q < 0.5 else { return nil }
+    let z = -Normal.quantile(q)
+    let z2 = z * z
+    let g1 = (z2 + 1) * z / 4
+    let g2 = ((5 * z2 + 16) * z2 + 3) * z / 96
+    let g3 = (((3 * z2 + 19) * z2 + 17) * z2 - 15) * z / 384
+    let g4 = ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) * z / 92160
+    var t = z + (g1 + (g2 + (g3 + g4 / nu) / nu) / nu) / nu
+    for _ in 0..<6 {
+      let upper = 0.5 * twoSidedTails(t, nu).outside
+      let step = (upper - q) / density(t, degreesOfFreedom: nu)
+      t += step
+      if abs(step) <= 1e-15 * t { return t > 0 ? t : nil }
+    }
+    return nil
   }
 }
