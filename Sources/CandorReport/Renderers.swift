@@ -123,7 +123,11 @@ public enum MarkdownTableRenderer {
   public static func render(_ t: PublishedTable, number: Int) -> String {
     let rows = layOut(t)
     let cols = t.table.columns
-    func esc(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+    // Most cells hold neither `|` nor a line break: skip Foundation's replacing for them.
+    func esc(_ s: String) -> String {
+      guard s.utf8.contains(where: { $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: "\n") }) else { return s }
+      return s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
     var out = "**Table \(number)**\n\n*\(esc(t.table.title))*\n\n"
     out += "| " + cols.map { esc($0.header) }.joined(separator: " | ") + " |\n"
     out += "|" + cols.map {
@@ -205,7 +209,8 @@ public enum CSVTableRenderer {
 
   /// RFC 4180 quoting: fields with a comma, quote, CR or LF are quoted, quotes doubled.
   public static func quote(_ s: String) -> String {
-    if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || s.hasPrefix(" ") || s.hasSuffix(" ") {
+    let special: (UInt8) -> Bool = { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+    if s.utf8.contains(where: special) || s.utf8.first == UInt8(ascii: " ") || s.utf8.last == UInt8(ascii: " ") {
       return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
     return s

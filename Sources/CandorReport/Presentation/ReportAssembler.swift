@@ -128,12 +128,9 @@ public struct ReportAssembler: Sendable {
     let assembled = try publish()
     let writer = try OutputWriter(directory: directory)
     do {
-      if formats.contains(.json) { try writer.write("summary.json", text: assembled.report.jsonText()) }
-      if formats.contains(.csv) {
-        for (name, text) in assembled.report.csvFiles() { try writer.write(name, text: text) }
+      for files in Self.render(assembled, formats: formats) {
+        for (name, text) in files { try writer.write(name, text: text) }
       }
-      if formats.contains(.markdown) { try writer.write("report.md", text: assembled.markdown()) }
-      if formats.contains(.html) { try writer.write("report.html", text: assembled.html()) }
       try writer.commit()
     } catch {
       writer.discard()
@@ -142,6 +139,24 @@ public struct ReportAssembler: Sendable {
     if formats.contains(.table) { return assembled.terminalText() }
     let names = writer.stagedNames
     return "Wrote \(names.count) file\(names.count == 1 ? "" : "s") to \(directory): \(names.joined(separator: ", "))\n"
+  }
+
+  /// The files of each file format in `formats` (json, csv, markdown, html, in that
+  /// order), rendered side by side on the available cores: the renderings only read
+  /// `assembled`, and their order does not depend on which finishes first.
+  static func render(_ assembled: AssembledReport, formats: Set<ReportFormat>) -> [[(name: String, text: String)]] {
+    let order = [ReportFormat.json, .csv, .markdown, .html].filter(formats.contains)
+    let files = ChunkResults<[(name: String, text: String)]>(count: order.count)
+    DispatchQueue.concurrentPerform(iterations: order.count) { i in
+      switch order[i] {
+      case .json: files.set(i, [("summary.json", assembled.report.jsonText())])
+      case .csv: files.set(i, assembled.report.csvFiles())
+      case .markdown: files.set(i, [("report.md", assembled.markdown())])
+      case .html: files.set(i, [("report.html", assembled.html())])
+      case .table: break
+      }
+    }
+    return files.values.map { $0 ?? [] }
   }
 
   /// The header's warnings, then the results' own (`results.warnings` and the warnings carried
