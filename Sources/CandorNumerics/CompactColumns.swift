@@ -42,8 +42,10 @@ public struct CompactColumn: Sendable, Equatable {
   /// one definition of "fits a byte" for every per-respondent byte store.
   @inlinable @inline(__always)
   public static func byte(_ x: Double) -> UInt8? {
-    // NaN fails every comparison, so the common case takes one test.
-    if x >= 0 && x < Double(missingByte) && x == x.rounded(.towardZero) { return UInt8(x) }
+    // NaN fails every comparison, so the common case takes one test. In range, the
+    // integer test is a conversion there and back (`rounded` would call libm's trunc on
+    // the baseline x86-64 target).
+    if x >= 0 && x < Double(missingByte), case let i = UInt8(x), Double(i) == x { return i }
     return x.isNaN ? missingByte : nil
   }
 
