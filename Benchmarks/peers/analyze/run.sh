@@ -6,11 +6,21 @@
 #   env REPEATS (default 3; the median wall time is reported), SCHOOLS (default 300),
 #       SEED (default 7), CANDOR_ONLY=1 (skip the peers), CANDOR (binary; default the
 #       worktree's .build/release/candor — build it first with
-#       `swift build -c release --product candor`).
+#       `swift build -c release --product candor`),
+#       WORK=narrow|full (default narrow): what the peers compute.
+#         narrow: peer_*.R/py — alpha of psych_safety and trust, one EFA (trust, 3
+#                 factors), 4 correlations; a small part of what Candor writes.
+#         full:   full_*.R/py — every table Candor writes for the demo codebook:
+#                 alpha with item statistics for the 2 scales and the 10 PVQ-40 values,
+#                 omega, EFA + parallel analysis, MRAT value scores + MDS, scale
+#                 scores, correlations + partials, the clustered logistic regression,
+#                 aggregation by school (ICC1/ICC2, rwg(j)) and school x role, and the
+#                 relative weights. Candor's run is the same in both.
 #
-# Needs: Rscript with data.table, psych, GPArotation; /usr/bin/time (Debian `time`);
-# python3-venv. Creates ../.venv (pandas, pingouin, scikit-learn<1.8,
-# factor_analyzer 0.5.1, polars, numpy) and ../.data (the export); both git-ignored.
+# Needs: Rscript with data.table, psych, GPArotation (WORK=full also multilevel and
+# sandwich); /usr/bin/time (Debian `time`); python3-venv. Creates ../.venv (pandas,
+# pingouin, scikit-learn<1.8, factor_analyzer 0.5.1, polars, numpy, statsmodels) and
+# ../.data (the export); both git-ignored.
 # Wall time and peak RSS are those of the whole process (/usr/bin/time), interpreter
 # start-up and library imports included: that is what a scheduler sees. Each peer also
 # prints its own time from the read on ("in-process s").
@@ -23,6 +33,17 @@ repeats=${REPEATS:-3}
 schools=${SCHOOLS:-300}
 seed=${SEED:-7}
 candor=${CANDOR:-$root/.build/release/candor}
+work_level=${WORK:-narrow}
+case "$work_level" in
+  narrow) prefix=peer; r_name="R~(fread+psych)"; pandas_name="pandas+pingouin+factor_analyzer"
+          polars_name="polars+numpy"
+          work_note="narrow (alpha of 2 scales, one EFA, 4 correlations)" ;;
+  full)   prefix=full; r_name="R~(fread+psych+multilevel+sandwich)"
+          pandas_name="pandas+pingouin+factor_analyzer+statsmodels"
+          polars_name="polars+numpy+factor_analyzer+statsmodels"
+          work_note="full (every table Candor writes)" ;;
+  *) echo "WORK must be narrow or full, not $work_level" >&2; exit 2 ;;
+esac
 codebook=$root/datasets/demo/demo.codebook.yaml
 py=$peers/.venv/bin/python
 mkdir -p "$peers/.data"
@@ -30,7 +51,7 @@ data=$peers/.data/analyze_${rows}_s${seed}_k${schools}.csv
 
 if [ "${CANDOR_ONLY:-0}" != 1 ] && [ ! -x "$py" ]; then
   python3 -m venv "$peers/.venv"
-  "$py" -m pip install -q pandas pingouin "scikit-learn<1.8" factor_analyzer==0.5.1 polars numpy
+  "$py" -m pip install -q pandas pingouin "scikit-learn<1.8" factor_analyzer==0.5.1 polars numpy statsmodels
 fi
 [ -f "$data" ] || "$candor" generate --rows "$rows" --seed "$seed" --schools "$schools" --output "$data" 2>/dev/null
 bytes=$(stat -L -c %s "$data")
@@ -55,15 +76,16 @@ run candor "$candor" analyze "$data" --codebook "$codebook" --output "$work/out"
 candor_alpha=$(python3 "$here/summary_alpha.py" "$work/out/summary.json" psych_safety)
 outputs=$(ls "$work/out" | tr '\n' ' ')
 if [ "${CANDOR_ONLY:-0}" != 1 ]; then
-  run "R~(fread+psych)" Rscript "$here/peer_r.R" "$data" 2
-  r_alpha=$(sed -n 's/alpha_psych_safety=//p' "$work/stdout.R~(fread+psych)")
-  run "pandas+pingouin+factor_analyzer" "$py" "$here/peer_pandas.py" "$data"
-  POLARS_MAX_THREADS=2 run "polars+numpy" "$py" "$here/peer_polars.py" "$data"
+  run "$r_name" Rscript "$here/${prefix}_r.R" "$data" 2
+  r_alpha=$(sed -n 's/alpha_psych_safety=//p' "$work/stdout.$r_name")
+  run "$pandas_name" "$py" "$here/${prefix}_pandas.py" "$data"
+  POLARS_MAX_THREADS=2 run "$polars_name" "$py" "$here/${prefix}_polars.py" "$data"
 fi
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo "File: $(basename "$data") ($(echo "scale=1; $bytes / 1000000" | bc) MB, $rows rows, $schools schools, seed $seed); $repeats runs each, median wall time."
 echo "Load average: $load_start at start, $load_end at end. Candor wrote: $outputs"
+[ "${CANDOR_ONLY:-0}" != 1 ] && echo "Peer work: $work_note"
 echo
 echo "| tool | median wall s | in-process s | CPU s (user+sys) | peak RSS MB | wall ÷ Candor's |"
 echo "|---|---:|---:|---:|---:|---:|"
@@ -81,7 +103,16 @@ echo "alpha(psych_safety): Candor $candor_alpha${r_alpha:+, R psych::alpha $r_al
 if [ -n "${r_alpha:-}" ]; then
   python3 -c "import sys; c, r = float(sys.argv[1]), float(sys.argv[2]); d = abs(c - r); print(f'|Candor - R| = {d:.3g} ->', 'OK (<= 1e-9)' if d <= 1e-9 else 'MISMATCH (> 1e-9)')" "$candor_alpha" "$r_alpha"
 fi
-for name in "pandas+pingouin+factor_analyzer" "polars+numpy"; do
+for name in "$pandas_name" "$polars_name"; do
   [ -f "$work/stdout.$name" ] && echo "alpha(psych_safety) $name: $(sed -n 's/alpha_psych_safety=//p' "$work/stdout.$name")"
 done
+if [ "$work_level" = full ] && [ -f "$work/stdout.$r_name" ]; then
+  for key in alpha_benevolence glm_trust icc1_trust rw_trust; do   # the peers' own cross-checks
+    line="$key:"
+    for name in "$r_name" "$pandas_name" "$polars_name"; do
+      line="$line ${name%%[~+]*} $(sed -n "s/.*\b$key=\([^ ]*\).*/\1/p" "$work/stdout.$name"),"
+    done
+    echo "${line%,}"
+  done
+fi
 true
