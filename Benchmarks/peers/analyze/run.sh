@@ -7,6 +7,8 @@
 #       SEED (default 7), CANDOR_ONLY=1 (skip the peers), CANDOR (binary; default the
 #       worktree's .build/release/candor — build it first with
 #       `swift build -c release --product candor`),
+#       SKIP_R=1 (leave out the R peer: WORK=full at 5M rows needs more than 24 GB in R,
+#       whose aov for the ICCs builds a dense rows x schools model matrix),
 #       WORK=narrow|full (default narrow): what the peers compute.
 #         narrow: peer_*.R/py — alpha of psych_safety and trust, one EFA (trust, 3
 #                 factors), 4 correlations; a small part of what Candor writes.
@@ -76,8 +78,10 @@ run candor "$candor" analyze "$data" --codebook "$codebook" --output "$work/out"
 candor_alpha=$(python3 "$here/summary_alpha.py" "$work/out/summary.json" psych_safety)
 outputs=$(ls "$work/out" | tr '\n' ' ')
 if [ "${CANDOR_ONLY:-0}" != 1 ]; then
-  run "$r_name" Rscript "$here/${prefix}_r.R" "$data" 2
-  r_alpha=$(sed -n 's/alpha_psych_safety=//p' "$work/stdout.$r_name")
+  if [ "${SKIP_R:-0}" != 1 ]; then
+    run "$r_name" Rscript "$here/${prefix}_r.R" "$data" 2
+    r_alpha=$(sed -n 's/alpha_psych_safety=//p' "$work/stdout.$r_name")
+  fi
   run "$pandas_name" "$py" "$here/${prefix}_pandas.py" "$data"
   POLARS_MAX_THREADS=2 run "$polars_name" "$py" "$here/${prefix}_polars.py" "$data"
 fi
