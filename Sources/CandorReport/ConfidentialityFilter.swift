@@ -68,7 +68,7 @@ public struct ReportDraft: Sendable {
   public mutating func appendGrouped<T: Encodable>(
     _ entry: T, to section: Summary.Section, groupResults: [GroupedEntry], key: String = "groupResults"
   ) throws {
-    let json = try OrderedJSONEncoder().encode(entry)
+    let json = try (entry as? JSONValue) ?? OrderedJSONEncoder().encode(entry)
     grouped.append(GatedEntry(section: section, entry: json, key: key, groups: groupResults))
     for g in groupResults where !g.cell.isWaveChange { cellCounts[g.cell] = g.n }
   }

@@ -16,7 +16,10 @@ extension ReportDraft {
       }
       // `rwgjMedian` is left out: with an odd number of groups it is one group's rwg(j),
       // possibly a suppressed group's (design.md §8: nothing computed within it).
-      var entry = try OrderedJSONEncoder().encode(r)
+      // The group list is written by the filter from `groups`: encode the table without it.
+      var shell = r
+      shell.groupResults = []
+      var entry = try OrderedJSONEncoder().encode(shell)
       if case .object(let members) = entry { entry = .object(members.filter { $0.0 != "rwgjMedian" }) }
       try appendGrouped(entry, to: .aggregation, groupResults: groups)
 
