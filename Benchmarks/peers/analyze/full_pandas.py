@@ -33,15 +33,9 @@ import numpy as np
 import pandas as pd
 import pingouin as pg
 import statsmodels.formula.api as smf
-from factor_analyzer import FactorAnalyzer, Rotator
+from peer_stats import VALUES, classical_mds, minres, omega, parallel_analysis, relative_weights
 
 warnings.filterwarnings("ignore", category=FutureWarning)  # sklearn, inside factor_analyzer
-VALUES = {
-    "self_direction": [1, 11, 22, 34], "stimulation": [6, 15, 30], "hedonism": [10, 26, 37],
-    "achievement": [4, 13, 24, 32], "power": [2, 17, 39], "security": [5, 14, 21, 31, 35],
-    "conformity": [7, 16, 28, 36], "tradition": [9, 20, 25, 38], "benevolence": [12, 18, 27, 33],
-    "universalism": [3, 8, 19, 23, 29, 40],
-}
 
 
 def reliability(items):
@@ -57,57 +51,6 @@ def reliability(items):
         v_drop = total - 2 * c[col].sum() + c.loc[col, col]
         stats.loc[col, "r_drop"] = c_drop / np.sqrt(c.loc[col, col] * v_drop)
     return a, stats
-
-
-def minres(r, n_factors, rotation=None):
-    return FactorAnalyzer(n_factors=n_factors, method="minres", rotation=rotation,
-                          is_corr_matrix=True).fit(r)
-
-
-def omega(r, n_factors):
-    """psych::omega: Schmid-Leiman of the oblimin minres solution; (omega_t, omega_h)."""
-    r = np.asarray(r)
-    if n_factors == 1:
-        general = minres(r, 1).loadings_[:, 0]
-        h2 = general ** 2
-    else:
-        # Rotate here: FactorAnalyzer sorts its loadings_ columns by variance but not phi_
-        rotator = Rotator(method="oblimin")
-        pattern = rotator.fit_transform(minres(r, n_factors).loadings_)
-        g = minres(rotator.phi_, 1).loadings_[:, 0]       # the factors' loadings on g
-        general = pattern @ g
-        h2 = general ** 2 + ((pattern * np.sqrt(1 - g ** 2)) ** 2).sum(axis=1)
-    vt = r.sum()
-    return 1 - (1 - h2).sum() / vt, general.sum() ** 2 / vt
-
-
-def parallel_analysis(r, n, iterations=20, seed=20260101):
-    """Number of factors whose minres eigenvalue beats the simulated 95th percentile."""
-    observed = minres(r, 1).get_eigenvalues()[1]
-    rng = np.random.default_rng(seed)
-    simulated = [minres(np.corrcoef(rng.standard_normal((n, r.shape[0])), rowvar=False), 1)
-                 .get_eigenvalues()[1] for _ in range(iterations)]
-    beaten = observed > np.quantile(simulated, 0.95, axis=0)
-    return int(np.argmin(beaten)) if not beaten.all() else len(beaten)
-
-
-def classical_mds(d, k=2):
-    """cmdscale: double-centred squared distances, top-k eigenvectors."""
-    n = d.shape[0]
-    j = np.eye(n) - 1 / n
-    b = -0.5 * j @ (d ** 2) @ j
-    eig, vec = np.linalg.eigh(b)
-    eig, vec = eig[::-1], vec[:, ::-1]
-    return vec[:, :k] * np.sqrt(eig[:k]), eig
-
-
-def relative_weights(r):
-    """Johnson (2000) relative weights from the correlation matrix, outcome first."""
-    rxx, rxy = r[1:, 1:], r[1:, 0]
-    eig, vec = np.linalg.eigh(rxx)
-    lam = vec @ np.diag(np.sqrt(eig)) @ vec.T
-    beta = np.linalg.solve(lam, rxy)
-    return lam ** 2 @ beta ** 2
 
 
 path = sys.argv[1]

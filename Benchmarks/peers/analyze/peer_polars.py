@@ -6,7 +6,6 @@ scale scores with the outcomes by hand (pairwise complete, t test), and the EFA 
 factors, minres, oblimin) by factor_analyzer on the pairwise correlation matrix.
 usage: python peer_polars.py FILE
 """
-import math
 import sys
 import time
 
@@ -14,32 +13,13 @@ t0 = time.perf_counter()
 import numpy as np
 import polars as pl
 from factor_analyzer import FactorAnalyzer
-from scipy import stats
-
-
-def pairwise_cov(x):
-    """Pairwise-complete covariance matrix of the columns of x (NaN = missing)."""
-    m = ~np.isnan(x)
-    x0 = np.where(m, x, 0.0)
-    mf = m.astype(np.float64)
-    n = mf.T @ mf                      # n_ij: rows with both i and j
-    s = x0.T @ mf                      # s_ij: sum of x_i over rows where j is present
-    sxy = x0.T @ x0
-    return (sxy - s * s.T / n) / (n - 1)
+from peer_stats import corr_test, pairwise_cov
 
 
 def alpha(x):
     c = pairwise_cov(x)
     p = c.shape[0]
     return p / (p - 1) * (1 - np.trace(c) / c.sum()), c
-
-
-def corr_test(a, b):
-    ok = ~(np.isnan(a) | np.isnan(b))
-    n = int(ok.sum())
-    r = np.corrcoef(a[ok], b[ok])[0, 1]
-    t = r * math.sqrt((n - 2) / (1 - r * r))
-    return r, 2 * stats.t.sf(abs(t), n - 2)
 
 
 path = sys.argv[1]

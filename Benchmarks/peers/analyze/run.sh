@@ -18,6 +18,8 @@
 #                 scores, correlations + partials, the clustered logistic regression,
 #                 aggregation by school (ICC1/ICC2, rwg(j)) and school x role, and the
 #                 relative weights. Candor's run is the same in both.
+#       The Python peers share peer_stats.py: the numpy / factor_analyzer statistics that
+#       neither pandas nor polars has a function for (omega, parallel analysis, MDS, ...).
 #
 # Needs: Rscript with data.table, psych, GPArotation (WORK=full also multilevel and
 # sandwich); /usr/bin/time (Debian `time`); python3-venv. Creates ../.venv (pandas,
