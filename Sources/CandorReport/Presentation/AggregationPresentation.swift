@@ -32,7 +32,10 @@ extension ReportDraft {
           "rwg(j) against a uniform null: mean \(Present.boundedText(mean)), \(Present.numberText((r.rwgjAtLeast70 ?? .nan) * 100, decimals: 0)) % of groups ≥ .70."
         )
       }
-      notes.append("M with its t-based 95 % CI; % fav. = share of favourable item responses. Small groups, and the next smallest where one could be recovered by subtraction, are suppressed; they still count in N, F and the ICCs.")
+      // Suppressed groups count in every whole-sample figure (design.md §8), the rwg(j)
+      // summary included: say so, or the mean reads as one over the rows shown.
+      let counted = r.rwgjMean == nil ? "N, F and the ICCs" : "N, F, the ICCs and the rwg(j) summary"
+      notes.append("M with its t-based 95 % CI; % fav. = share of favourable item responses. Small groups, and the next smallest where one could be recovered by subtraction, are suppressed; they still count in \(counted).")
       let waveText = a.wave.map { ", \($0)" } ?? ""
       // Response rates only where headcounts were given for this level.
       let hasRates = r.groupResults.contains { !$0.suppressed && $0.responseRate != nil }
