@@ -30,15 +30,30 @@ import Testing
     }
   }
 
-  @Test func theTemporaryFilesAreRemovedWhenTheCheckEnds() throws {
-    let before = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("candor-ids-") }
+  /// The bucket files are unlinked as they are made: however the run ends (even killed),
+  /// nothing is left under the temporary directory.
+  @Test func spillingLeavesNoNamesInTheTemporaryDirectory() throws {
+    func ours() throws -> Set<String> {
+      Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("candor-ids-") })
+    }
+    let before = try ours()
     let store = IdHashStore(spillAbove: 10)
     Self.hashes(20_000, repeatAt: nil, seed: 3).forEach(store.append)
     #expect(store.isSpilling)
-    let during = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("candor-ids-") }
-    #expect(during.count == before.count + 1)
+    #expect(try ours() == before)
     #expect(store.firstRepeated() == nil)
-    let after = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("candor-ids-") }
-    #expect(Set(after) == Set(before))
+    #expect(try ours() == before)
+  }
+
+  /// Without a usable temporary directory the hashes stay in memory and the answer is the
+  /// same.
+  @Test func anUnwritableTemporaryDirectoryKeepsTheHashesInMemory() throws {
+    let hs = Self.hashes(5_000, repeatAt: 4_000, seed: 11)
+    var sorted = hs
+    let expected = IdHashStore.firstRepeated(in: &sorted)
+    let store = IdHashStore(spillAbove: 100, directory: "/nonexistent-candor-test-dir")
+    hs.forEach(store.append)
+    #expect(!store.isSpilling)
+    #expect(store.firstRepeated() == expected)
   }
 }

@@ -1,8 +1,5 @@
 import CandorNumerics
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The rows the values-alignment step needs, kept by the statistics pass so that step
 /// does not read and parse the export a second time (design.md §1.2: "keep compact
@@ -124,35 +121,5 @@ enum AlignmentRowsError: Error, CustomStringConvertible {
     case let .shortRead(expected, read):
       return "the temporary file of values-alignment rows returned \(read) of \(expected) bytes (was the temporary directory's disk full?)"
     }
-  }
-}
-
-/// An unlinked temporary file in the temporary directory (`TMPDIR`): its name is removed
-/// at once, so the space is freed when it is closed or the process ends, however it ends.
-final class SpillFile: @unchecked Sendable {
-  private let handle: UnsafeMutablePointer<FILE>
-
-  init?() {
-    var template = Array((FileManager.default.temporaryDirectory.path + "/candor-rows-XXXXXX").utf8CString)
-    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    guard fd >= 0 else { return nil }
-    template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-    guard let h = fdopen(fd, "w+b") else { close(fd); return nil }
-    handle = h
-  }
-
-  deinit { fclose(handle) }
-
-  func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
-    bytes.isEmpty || fwrite(bytes.baseAddress, 1, bytes.count, handle) == bytes.count
-  }
-
-  func rewind() {
-    fflush(handle)
-    Glibc.rewind(handle)
-  }
-
-  func read(into buffer: UnsafeMutableRawBufferPointer, count: Int) -> Int {
-    fread(buffer.baseAddress, 1, min(count, buffer.count), handle)
   }
 }

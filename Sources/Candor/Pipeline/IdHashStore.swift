@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The kept rows' id hashes for the `duplicate_ids: error` screen, in bounded memory.
 ///
@@ -11,8 +8,10 @@ import Glibc
 /// a time. Two equal hashes always land in the same bucket, so the answer is the same as
 /// sorting them all, and memory stays at ~2 MB of buffers plus one bucket (5M ids: 40 MB
 /// on disk, ~0.6 MB a bucket) instead of 8 bytes a row (design.md §1.2).
-/// If no temporary directory can be made, the hashes stay in memory (correct, not bounded).
-/// The files are removed when the store is released.
+/// The bucket files are ``SpillFile``s, unlinked as they are made, so nothing is left in
+/// `TMPDIR` however the run ends. If they cannot be made, the hashes stay in memory
+/// (correct, not bounded); a bucket whose write fails (a full disk) keeps its hashes from
+/// then on in memory.
 final class IdHashStore {
   static let bucketBits = 6
   static let bufferCount = 4096
@@ -20,24 +19,29 @@ final class IdHashStore {
   private let spillAbove: Int
   private var memory: [UInt64] = []
   private var buffers: [[UInt64]] = []
-  private var files: [UnsafeMutablePointer<FILE>] = []
-  private var directory: String?
+  private var files: [SpillFile] = []
+  /// Hashes each bucket's file holds (whole writes only).
+  private var stored: [Int] = []
+  /// The temporary files could not be made: stop trying (hashes stay in memory).
+  private var cannotSpill = false
   private(set) var count = 0
 
-  init(spillAbove: Int = 1 << 20) {
+  /// Where the bucket files go (nil: the temporary directory).
+  private let directory: String?
+
+  init(spillAbove: Int = 1 << 20, directory: String? = nil) {
     self.spillAbove = max(1, spillAbove)
+    self.directory = directory
   }
 
-  deinit { removeFiles() }
-
   /// True once the hashes go to temporary files.
-  var isSpilling: Bool { directory != nil }
+  var isSpilling: Bool { !files.isEmpty }
 
   func append(_ h: UInt64) {
     count += 1
     guard isSpilling else {
       memory.append(h)
-      if memory.count > spillAbove { startSpilling() }
+      if memory.count > spillAbove && !cannotSpill { startSpilling() }
       return
     }
     let b = Int(h >> UInt64(64 - Self.bucketBits))
@@ -47,7 +51,7 @@ final class IdHashStore {
 
   /// A hash that was appended twice, or nil. Ends the store's use.
   func firstRepeated() -> UInt64? {
-    defer { removeFiles() }
+    defer { files = [] }  // closes them, which frees their space
     guard isSpilling else { return Self.firstRepeated(in: &memory) }
     for b in 0..<files.count {
       var bucket = readBucket(b)
@@ -63,20 +67,13 @@ final class IdHashStore {
   }
 
   private func startSpilling() {
-    var template = Array((FileManager.default.temporaryDirectory.path + "/candor-ids-XXXXXX").utf8CString)
-    guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else { return }
-    let dir = String(cString: made)
-    var opened: [UnsafeMutablePointer<FILE>] = []
-    for b in 0..<(1 << Self.bucketBits) {
-      guard let f = fopen("\(dir)/\(b)", "w+b") else {
-        opened.forEach { fclose($0) }
-        try? FileManager.default.removeItem(atPath: dir)
-        return
-      }
+    var opened: [SpillFile] = []
+    for _ in 0..<(1 << Self.bucketBits) {
+      guard let f = SpillFile(prefix: "candor-ids", directory: directory) else { cannotSpill = true; return }
       opened.append(f)
     }
-    directory = dir
     files = opened
+    stored = Array(repeating: 0, count: opened.count)
     buffers = Array(repeating: [], count: opened.count)
     for b in buffers.indices { buffers[b].reserveCapacity(Self.bufferCount) }
     let held = memory
@@ -89,11 +86,12 @@ final class IdHashStore {
   }
 
   private func flush(_ b: Int) {
-    let pending = buffers[b].count, file = files[b]
-    let written = buffers[b].withUnsafeBytes { fwrite($0.baseAddress, 8, pending, file) }
-    if written != buffers[b].count {
-      // A full disk: keep this bucket's hashes in memory from now on (still correct).
-      overflow[b, default: []].append(contentsOf: buffers[b][written...])
+    // After a failed write the file may end in part of a buffer: the bucket's later
+    // hashes stay in memory, and reading takes only the `stored` whole writes.
+    if overflow[b] == nil, buffers[b].withUnsafeBytes({ files[b].write($0) }) {
+      stored[b] += buffers[b].count
+    } else {
+      overflow[b, default: []].append(contentsOf: buffers[b])
     }
     buffers[b].removeAll(keepingCapacity: true)
   }
@@ -103,23 +101,13 @@ final class IdHashStore {
 
   private func readBucket(_ b: Int) -> [UInt64] {
     let f = files[b]
-    fflush(f)
-    let bytes = ftell(f)
-    let stored = max(0, bytes / 8)
-    var out = [UInt64](repeating: 0, count: stored)
-    rewind(f)
-    let read = out.withUnsafeMutableBytes { fread($0.baseAddress, 8, stored, f) }
+    f.rewind()
+    var out = [UInt64](repeating: 0, count: stored[b])
+    let read = out.withUnsafeMutableBytes { f.read(into: $0, count: $0.count) } / 8
     out.removeLast(out.count - read)
     out += buffers[b]
     out += overflow[b] ?? []
     buffers[b] = []
     return out
-  }
-
-  private func removeFiles() {
-    files.forEach { fclose($0) }
-    files = []
-    if let directory { try? FileManager.default.removeItem(atPath: directory) }
-    directory = nil
   }
 }
