@@ -127,7 +127,8 @@ public struct CoMomentAccumulator: Sendable, Equatable {
     precondition(values.count == rows * variables,
                  "\(values.count) values are not \(rows) rows of \(variables) variables")
     if rows == 0 { return }
-    var kernel = BlockKernel(variables: variables, capacity: rows)
+    var kernel = BlockKernelPool.shared.take(variables: variables)
+    defer { BlockKernelPool.shared.give(kernel) }
     kernel.allowsSinglePrecision = singlePrecision
     var sums = BlockSums(variables: variables)
     var r0 = 0

@@ -237,6 +237,27 @@ private func accumulateInRandomSplits(_ rows: [[Double]], columns p: Int, _ g: i
     #expect(difference(whole.moments(.pairwise), naiveMoments(wide, columns: 3, policy: .pairwise)) < 1e-12)
   }
 
+  /// Kernels are pooled between calls: what a kernel ran before (other rows, missing
+  /// cells, non-integer values that took the Float64 path) must not reach the next call.
+  @Test func aPooledKernelKeepsNothingFromItsLastCall() {
+    var g = SeededGenerator(seed: 17)
+    let p = 5
+    let target = randomRows(4500, p, levels: 5, missing: 0.03, &g)
+    let real = randomRows(4096, p, levels: 0, missing: 0.2, offset: 1e3, &g)
+    var first = CoMomentAccumulator(variables: p)
+    first.add(block(target[...], columns: p))
+    // Dirty every pooled kernel of this size on other data, several at once as the
+    // pass's workers do, then add the same rows again.
+    DispatchQueue.concurrentPerform(iterations: 4) { _ in
+      var other = CoMomentAccumulator(variables: p)
+      other.add(block(real[...], columns: p))
+    }
+    var again = CoMomentAccumulator(variables: p)
+    again.add(block(target[...], columns: p))
+    #expect(first == again)
+    for policy in MissingDataPolicy.allCases { #expect(identical(first.moments(policy), again.moments(policy))) }
+  }
+
   @Test func nonIntegerDataAgreesWithin1e12AcrossSplittings() {
     var g = SeededGenerator(seed: 13)
     let p = 6
