@@ -173,6 +173,14 @@ struct BlockKernel {
     missingCount = .init(repeating: 0, count: p)
   }
 
+  /// `count` Int32 slots for the NaN positions, left as the allocator gives them: only
+  /// the first `listCount` are ever read, each after it is written, and a block has few
+  /// missing cells, so the rest of the worst-case size (every cell missing) is never
+  /// touched and, for a large allocation, never becomes resident.
+  private static func untouched(count: Int) -> [Int32] {
+    [Int32](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+  }
+
   /// A rows × width row-major buffer whose last column is 1.
   private static func buffer<T: BlockScalar>(rows: Int, width: Int) -> [T] {
     var b = [T](repeating: 0, count: rows * width)
@@ -201,7 +209,7 @@ struct BlockKernel {
     var bad = SIMDMask<SIMD2<Int64>>(repeating: false)
     let ld = capacity
     if missingRows.count < nb * p {
-      missingRows = .init(repeating: 0, count: nb * p); missingCols = missingRows
+      missingRows = Self.untouched(count: nb * p); missingCols = Self.untouched(count: nb * p)
     }
     var listCount = 0
     var mRows = missingRows, mCols = missingCols
