@@ -81,6 +81,22 @@ final class BlockKernelPool: @unchecked Sendable {
   }
 }
 
+/// Memory for `capacity` elements that is never initialised as a whole: the kernel's lists
+/// of NaN positions, sized for a block whose every cell is missing. Only the first
+/// `listCount` slots are written, each before it is read, and a block has few missing
+/// cells, so the rest is never touched and, for a large allocation, never becomes resident.
+final class ScratchBuffer<Element>: @unchecked Sendable {
+  let capacity: Int
+  let base: UnsafeMutablePointer<Element>
+
+  init(capacity: Int) {
+    self.capacity = capacity
+    base = .allocate(capacity: max(1, capacity))
+  }
+
+  deinit { base.deallocate() }
+}
+
 /// How one block's values are multiplied.
 enum BlockPath: Equatable {
   /// All present values are integers and every column's Σx² over the block is below
@@ -144,8 +160,8 @@ struct BlockKernel {
   private var rowFill: [Int32]
   private var missingColumns: [Int32] = []
   /// The block's NaN positions (row within the block, column), in column order.
-  private var missingRows: [Int32] = []
-  private var missingCols: [Int32] = []
+  private var missingRows = ScratchBuffer<Int32>(capacity: 0)
+  private var missingCols = ScratchBuffer<Int32>(capacity: 0)
   /// Zero-filled Float32 values, column-major (`[r + j·capacity]`), written by pass 1.
   private var singleColumns: [Float]
   private var singleSorted: [Float]
@@ -171,14 +187,6 @@ struct BlockKernel {
     singleA = .init(repeating: 0, count: p * p); singleB = singleA
     nn = .init(repeating: 0, count: p * p)
     missingCount = .init(repeating: 0, count: p)
-  }
-
-  /// `count` Int32 slots for the NaN positions, left as the allocator gives them: only
-  /// the first `listCount` are ever read, each after it is written, and a block has few
-  /// missing cells, so the rest of the worst-case size (every cell missing) is never
-  /// touched and, for a large allocation, never becomes resident.
-  private static func untouched(count: Int) -> [Int32] {
-    [Int32](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
   }
 
   /// A rows × width row-major buffer whose last column is 1.
@@ -208,16 +216,14 @@ struct BlockKernel {
     let magic2 = D2(repeating: 0x1.8p52)
     var bad = SIMDMask<SIMD2<Int64>>(repeating: false)
     let ld = capacity
-    if missingRows.count < nb * p {
-      missingRows = Self.untouched(count: nb * p); missingCols = Self.untouched(count: nb * p)
+    if missingRows.capacity < nb * p {
+      missingRows = ScratchBuffer(capacity: nb * p); missingCols = ScratchBuffer(capacity: nb * p)
     }
     var listCount = 0
-    var mRows = missingRows, mCols = missingCols
-    missingRows = []; missingCols = []
-    mRows.withUnsafeMutableBufferPointer { rowsBuffer in
-      mCols.withUnsafeMutableBufferPointer { colsBuffer in
+    do {
+      do {
         singleColumns.withUnsafeMutableBufferPointer { outBuffer in
-          let listRows = rowsBuffer.baseAddress!, listCols = colsBuffer.baseAddress!
+          let listRows = missingRows.base, listCols = missingCols.base
           let out = UnsafeMutableRawPointer(outBuffer.baseAddress!)
           let vectorEnd = nb / 8 &* 8
           for j in 0..<p {
@@ -277,8 +283,9 @@ struct BlockKernel {
     var complete = 0
     if missingColumns.count < listCount { missingColumns = .init(repeating: 0, count: listCount) }
     for j in 0..<p { missingCount[j] = 0 }
-    mRows.withUnsafeBufferPointer { listRows in
-      mCols.withUnsafeBufferPointer { listCols in
+    do {
+      let listRows = missingRows.base, listCols = missingCols.base
+      do {
         missingPerRow.withUnsafeMutableBufferPointer { perRow in
           destination.withUnsafeMutableBufferPointer { dest in
             rowStart.withUnsafeMutableBufferPointer { start in
@@ -318,7 +325,6 @@ struct BlockKernel {
         }
       }
     }
-    missingRows = mRows; missingCols = mCols
     sums.completeRows = complete
 
     // Exactness: with integer values, every partial sum inside a syrk is an integer
