@@ -86,11 +86,9 @@ final class BlockKernelPool: @unchecked Sendable {
 /// `listCount` slots are written, each before it is read, and a block has few missing
 /// cells, so the rest is never touched and, for a large allocation, never becomes resident.
 final class ScratchBuffer<Element>: @unchecked Sendable {
-  let capacity: Int
   let base: UnsafeMutablePointer<Element>
 
   init(capacity: Int) {
-    self.capacity = capacity
     base = .allocate(capacity: max(1, capacity))
   }
 
@@ -150,7 +148,7 @@ struct BlockKernel {
 
   let p: Int
   let w: Int
-  /// Rows this kernel's buffers hold (≤ maximumRows).
+  /// Rows this kernel's buffers hold (``maximumRows``).
   let capacity: Int
   /// Whether small-integer blocks may take the Float32 path (benchmarks switch it off).
   var allowsSinglePrecision = true
@@ -160,8 +158,8 @@ struct BlockKernel {
   private var rowFill: [Int32]
   private var missingColumns: [Int32] = []
   /// The block's NaN positions (row within the block, column), in column order.
-  private var missingRows = ScratchBuffer<Int32>(capacity: 0)
-  private var missingCols = ScratchBuffer<Int32>(capacity: 0)
+  private let missingRows: ScratchBuffer<Int32>
+  private let missingCols: ScratchBuffer<Int32>
   /// Zero-filled Float32 values, column-major (`[r + j·capacity]`), written by pass 1.
   private var singleColumns: [Float]
   private var singleSorted: [Float]
@@ -172,11 +170,14 @@ struct BlockKernel {
   private var nn: [Int32]
   private var missingCount: [Int]
 
-  init(variables p: Int, capacity: Int = maximumRows) {
+  init(variables p: Int) {
     self.p = p
     self.w = p + 1
-    let m = max(1, min(capacity, Self.maximumRows))
+    let m = Self.maximumRows
     self.capacity = m
+    // Room for every cell of a block missing; never touched beyond what a block writes.
+    missingRows = ScratchBuffer(capacity: m * p)
+    missingCols = ScratchBuffer(capacity: m * p)
     missingPerRow = .init(repeating: 0, count: m)
     destination = .init(repeating: 0, count: m)
     rowStart = .init(repeating: 0, count: m + 1)
@@ -216,9 +217,6 @@ struct BlockKernel {
     let magic2 = D2(repeating: 0x1.8p52)
     var bad = SIMDMask<SIMD2<Int64>>(repeating: false)
     let ld = capacity
-    if missingRows.capacity < nb * p {
-      missingRows = ScratchBuffer(capacity: nb * p); missingCols = ScratchBuffer(capacity: nb * p)
-    }
     var listCount = 0
     do {
       do {

@@ -198,12 +198,6 @@ public struct ItemFrequencies: Sendable, Equatable {
     counts = Array(repeating: 0, count: range.map { max(0, Int($0.max - $0.min) + 1) } ?? 0)
   }
 
-  @inline(__always) mutating func add(_ x: Double) {
-    if x.isNaN { missing += 1; return }
-    let p = x - minimum
-    if p >= 0, p < Double(counts.count), p == p.rounded(.towardZero) { counts[Int(p)] += 1 } else { other[x, default: 0] += 1 }
-  }
-
   /// Adds a column of values (one pass, no per-value access through the array).
   mutating func add(_ values: UnsafeBufferPointer<Double>) {
     let lo = minimum, points = counts.count

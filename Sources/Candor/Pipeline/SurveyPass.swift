@@ -360,43 +360,26 @@ struct BatchWork: Sendable {
       for v in 0..<used.columns where layout.isScaleItem[v] {
         partial.frequencies[v].add(UnsafeBufferPointer(rebasing: all[(v * m)..<((v + 1) * m)]))
       }
-      // Item histograms per group level (ordinary scales): each item value's position in
-      // the scale's range is found once, then counted at every level.
-      var histogramInput: [Int: (values: [Double], codes: [UInt8])] = [:]
-      for (s, scale) in layout.scales.enumerated() where partial.groups.first?.items[s] != nil {
-        let vars = scale.variables
-        var values: [Double]
-        // A scale's items are contiguous when declared in codebook order (the usual case).
-        if let first = vars.first, vars == Array(first..<(first + vars.count)) {
-          values = Array(all[(first * m)..<((first + vars.count) * m)])
-        } else {
-          values = Self.columns(used, vars).values
-        }
-        let codes = values.withUnsafeBufferPointer { ItemGroupHistogram.codes($0, range: scale.range) }
-        histogramInput[s] = (values, codes)
-      }
-      for level in partial.groups.indices {
-        let g = groups[level]
-        let count = partial.groups[level].labels.count
-        for i in 0..<m where g[i] >= 0 { partial.groups[level].respondents[Int(g[i])] += 1 }
-        for (s, input) in histogramInput where partial.groups[level].items[s] != nil {
-          input.values.withUnsafeBufferPointer { values in
-            input.codes.withUnsafeBufferPointer { codes in
-              partial.groups[level].items[s]!.add(codes: codes, values: values, rows: m, groups: g, groupCount: count)
+    }
+    for level in partial.groups.indices {
+      let g = groups[level]
+      for i in 0..<m where g[i] >= 0 { partial.groups[level].respondents[Int(g[i])] += 1 }
+    }
+    // Per scale, read in place: item histograms at every group level (ordinary scales; each
+    // value's position in the range is found once, then counted at every level) and item
+    // co-moments.
+    for (s, scale) in layout.scales.enumerated() {
+      Self.withColumns(used, scale.variables) { values in
+        if partial.groups.first?.items[s] != nil {
+          let codes = ItemGroupHistogram.codes(values, range: scale.range)
+          codes.withUnsafeBufferPointer { codes in
+            for level in partial.groups.indices where partial.groups[level].items[s] != nil {
+              let count = partial.groups[level].labels.count
+              partial.groups[level].items[s]!.add(codes: codes, values: values, rows: m, groups: groups[level], groupCount: count)
             }
           }
         }
-      }
-    }
-    // Item co-moments per scale (read in place when the items are adjacent columns).
-    for (s, scale) in layout.scales.enumerated() {
-      let vars = scale.variables
-      if let first = vars.first, vars == Array(first..<(first + vars.count)) {
-        used.values.withUnsafeBufferPointer { all in
-          partial.scaleItems[s].add(columnMajor: UnsafeBufferPointer(rebasing: all[(first * m)..<((first + vars.count) * m)]), rows: m)
-        }
-      } else {
-        partial.scaleItems[s].add(Self.columns(used, vars))
+        partial.scaleItems[s].add(columnMajor: values, rows: m)
       }
     }
     for (k, set) in layout.contingencySets.enumerated() { partial.contingency[k].add(Self.columns(used, set)) }
@@ -451,10 +434,14 @@ struct BatchWork: Sendable {
     let m = used.rows
     var columns: [[Double]] = []
     var valueScores: [CandorPsychometrics.ValueScores?] = Array(repeating: nil, count: layout.scales.count)
+    /// Scale `s`'s score variables, all missing.
+    func unscored(_ s: Int) {
+      let k = layout.scoreScale.lazy.filter { $0 == s }.count
+      columns.append(contentsOf: Array(repeating: Array(repeating: .nan, count: m), count: k))
+    }
     for s in layout.scales.indices {
       if let scales, !scales.contains(s) {
-        let k = layout.scoreScale.lazy.filter { $0 == s }.count
-        columns.append(contentsOf: Array(repeating: Array(repeating: .nan, count: m), count: k))
+        unscored(s)
       } else if let spec = layout.scoreSpecs[s] {
         let scored = (try? ScaleScorer.score(used, spec))?.scores ?? Array(repeating: .nan, count: m)
         columns.append(scored)
@@ -465,14 +452,25 @@ struct BatchWork: Sendable {
           columns.append(v.mrat.scores)
           valueScores[s] = v
         } else {
-          let k = layout.scoreScale.lazy.filter { $0 == s }.count
-          columns.append(contentsOf: Array(repeating: Array(repeating: .nan, count: m), count: k))
+          unscored(s)
         }
       }
     }
     for v in layout.outcomeVariables { columns.append(Array(used.values[(v * m)..<((v + 1) * m)])) }
     for v in layout.covariateVariables { columns.append(Array(used.values[(v * m)..<((v + 1) * m)])) }
     return (columns, valueScores)
+  }
+
+  /// `body` on the columns `vars` of `b` (column-major, `b.rows` × `vars.count`): in place
+  /// when they are adjacent variables in order (a scale's items declared in codebook order,
+  /// the usual case), else on a copy (``columns(_:_:)``).
+  static func withColumns<R>(_ b: RowBlock, _ vars: [Int], _ body: (UnsafeBufferPointer<Double>) throws -> R) rethrows -> R {
+    if let first = vars.first, vars == Array(first..<(first + vars.count)) {
+      return try b.values.withUnsafeBufferPointer { all in
+        try body(UnsafeBufferPointer(rebasing: all[(first * b.rows)..<((first + vars.count) * b.rows)]))
+      }
+    }
+    return try columns(b, vars).values.withUnsafeBufferPointer(body)
   }
 
   /// The sub-block of `columns` (copied).

@@ -50,6 +50,27 @@ public struct ValuesAlignmentPass: Sendable {
     /// True when the export was read a second time; false when the rows the statistics
     /// pass kept (``AlignmentRows``) were used.
     public var readTheExportAgain = true
+
+    /// Adds rows given as ``ValuesAlignmentPass/aligned(_:groups:sums:counts:)`` returns
+    /// them (alignment r, distance, the score variables kept) with their global groups.
+    mutating func add(_ values: [[Double]], groups: [Int32]) {
+      moments.add(RowBlock(rows: groups.count, columns: values.count, values: values.flatMap { $0 }))
+      alignment.add(values: values[0], groups: groups, groupCount: alignment.groupCount)
+      distance.add(values: values[1], groups: groups, groupCount: distance.groupCount)
+    }
+
+    /// Adds the sums of another result of the same pass (later rows).
+    mutating func merge(_ o: Result) {
+      moments.merge(o.moments)
+      alignment.merge(o.alignment)
+      distance.merge(o.distance)
+    }
+  }
+
+  /// An empty result over `groupCount` groups.
+  func emptyResult(scaleName: String, groupCount: Int) -> Result {
+    Result(scale: scaleName, level: level, alignment: GroupMoments(groups: groupCount),
+           distance: GroupMoments(groups: groupCount), moments: CoMomentAccumulator(variables: names.count), names: names)
   }
 
   /// The pass for value scale `scaleName` of `data`, against its innermost group level,
@@ -165,9 +186,7 @@ public struct ValuesAlignmentPass: Sendable {
         sums[g * v + k] = m.sums[g]; counts[g * v + k] = m.counts[g]
       }
     }
-    var result = Result(scale: data.layout.scales[scale].name, level: level,
-                        alignment: GroupMoments(groups: groupCount), distance: GroupMoments(groups: groupCount),
-                        moments: CoMomentAccumulator(variables: names.count), names: names)
+    var result = emptyResult(scaleName: data.layout.scales[scale].name, groupCount: groupCount)
     let needed = Self.variables(data.layout, scales: Self.scales(data.layout, scale: scale, others: others))
     if let kept = data.statistics.alignmentRows, kept.fits, kept.level == level, kept.rows == data.statistics.rowsUsed,
        data.request.files.count == 1, Set(needed).isSubset(of: kept.variables) {
@@ -195,14 +214,7 @@ public struct ValuesAlignmentPass: Sendable {
         row += aligned.work.keep.count
         let take = aligned.rows.indices.filter { aligned.work.keep[aligned.rows[$0]] }
         if take.isEmpty { return }
-        let m = take.count
-        var block = [Double]()
-        block.reserveCapacity(m * aligned.values.count)
-        for c in aligned.values { for i in take { block.append(c[i]) } }
-        result.moments.add(RowBlock(rows: m, columns: aligned.values.count, values: block))
-        let groups = take.map { aligned.group[$0] }
-        result.alignment.add(values: take.map { aligned.values[0][$0] }, groups: groups)
-        result.distance.add(values: take.map { aligned.values[1][$0] }, groups: groups)
+        result.add(aligned.values.map { c in take.map { c[$0] } }, groups: take.map { aligned.group[$0] })
       })
     }
     return result
@@ -255,11 +267,10 @@ public struct ValuesAlignmentPass: Sendable {
     // the chunks' sums are merged in file order, so the result does not depend on the
     // thread count. Rounds of 4 chunks per thread keep the workers busy between merges.
     let chunk = 4_096, round = 4 * max(1, threads)
-    let groupCount = result.alignment.groupCount, width = names.count
+    let groupCount = result.alignment.groupCount, scaleName = result.scale
     var pending: [[UInt8]] = []
     func flush() {
-      typealias Sums = (moments: CoMomentAccumulator, alignment: GroupMoments, distance: GroupMoments)
-      let outputs = ChunkResults<Sums>(count: pending.count)
+      let outputs = ChunkResults<Result>(count: pending.count)
       let inputs = pending
       let me = self
       DispatchQueue.concurrentPerform(iterations: inputs.count) { c in
@@ -286,18 +297,11 @@ public struct ValuesAlignmentPass: Sendable {
           }
         }
         let columns = BatchWork.scoreColumns(RowBlock(rows: m, columns: p, values: values), layout: layout, scales: scales).columns
-        let aligned = me.aligned(columns, groups: group, sums: sums, counts: counts)
-        var partial: Sums = (CoMomentAccumulator(variables: width), GroupMoments(groups: groupCount), GroupMoments(groups: groupCount))
-        partial.moments.add(RowBlock(rows: m, columns: aligned.count, values: aligned.flatMap { $0 }))
-        partial.alignment.add(values: aligned[0], groups: group, groupCount: groupCount)
-        partial.distance.add(values: aligned[1], groups: group, groupCount: groupCount)
+        var partial = me.emptyResult(scaleName: scaleName, groupCount: groupCount)
+        partial.add(me.aligned(columns, groups: group, sums: sums, counts: counts), groups: group)
         outputs.set(c, partial)
       }
-      for case let partial? in outputs.values {
-        result.moments.merge(partial.moments)
-        result.alignment.merge(partial.alignment)
-        result.distance.merge(partial.distance)
-      }
+      for case let partial? in outputs.values { result.merge(partial) }
       pending = []
     }
     try kept.forEachChunk(rows: chunk) { records, _ in

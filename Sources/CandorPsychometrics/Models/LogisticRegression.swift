@@ -196,19 +196,27 @@ public enum LogisticRegression {
         first += count
       }
     }
-    var n = 0, events = 0
+    // One counting pass: n, events, the largest cluster index (the cluster scores' size)
+    // and the predictor sums (the means of the SDs below).
+    var n = 0, events = 0, maxIndex = 0
     var notBinary: Double? = nil
-    inChunkOrder({ range -> (n: Int, events: Int, notBinary: Double?) in
-      var n = 0, events = 0
+    var means = [Double](repeating: 0, count: k)
+    inChunkOrder({ range -> (n: Int, events: Int, notBinary: Double?, top: Int, sums: [Double]) in
+      var n = 0, events = 0, top = 0
+      var sums = [Double](repeating: 0, count: k)
       for i in range where usable(i) {
         let y = outcome[i]
-        if y != 0 && y != 1 { return (n, events, y) }
+        if y != 0 && y != 1 { return (n, events, y, top, sums) }
         n += 1; if y == 1 { events += 1 }
+        if let cluster { top = max(top, cluster[i]) }
+        for j in 1..<k { sums[j] += predictors[j - 1][i] }
       }
-      return (n, events, nil)
+      return (n, events, nil, top, sums)
     }, { part in
       n += part.n; events += part.events
       if notBinary == nil { notBinary = part.notBinary }
+      maxIndex = max(maxIndex, part.top)
+      for j in 1..<k { means[j] += part.sums[j] }
     })
     if let y = notBinary { throw LogisticRegressionError.outcomeNotBinary(outcome: outcomeName, value: y) }
     if n == 0 || events == 0 || events == n {
@@ -349,12 +357,6 @@ public enum LogisticRegression {
     var clusters = 0
     if let cluster {
       // U_g = Σ_{i∈g} xᵢ(yᵢ − μᵢ), accumulated per cluster index, chunk by chunk.
-      var maxIndex = 0
-      inChunkOrder({ range -> Int in
-        var top = 0
-        for i in range where usable(i) { top = max(top, cluster[i]) }
-        return top
-      }, { maxIndex = max(maxIndex, $0) })
       let groups = maxIndex + 1
       var scores = [Double](repeating: 0, count: groups * k)
       var seen = [Bool](repeating: false, count: groups)
@@ -388,14 +390,8 @@ public enum LogisticRegression {
       }
     }
 
-    // Predictor SDs over the rows used (two-pass: means, then squared deviations), for
-    // odds ratios per SD.
-    var means = [Double](repeating: 0, count: k)
-    inChunkOrder({ range -> [Double] in
-      var sums = [Double](repeating: 0, count: k)
-      for i in range where usable(i) { for j in 1..<k { sums[j] += predictors[j - 1][i] } }
-      return sums
-    }, { for j in 1..<k { means[j] += $0[j] } })
+    // Predictor SDs over the rows used (two-pass: the sums from the counting pass, then
+    // squared deviations), for odds ratios per SD.
     for j in 1..<k { means[j] /= Double(n) }
     let centre = means
     var squares = [Double](repeating: 0, count: k)
@@ -421,7 +417,6 @@ public enum LogisticRegression {
                            clusters: clusters, standardErrors: cluster == nil ? "model" : "CR1", warnings: warnings)
   }
 }
-
 
 /// One chunk's share of an IRLS pass: XᵀWX, XᵀWz, deviance, and whether a fitted
 /// probability reached 0 or 1.

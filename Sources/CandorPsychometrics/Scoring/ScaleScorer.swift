@@ -87,11 +87,18 @@ public enum ScaleScorer {
 
   /// Scores the rows `rows` of `block` (a slice of a larger block).
   public static func score(_ block: RowBlock, rows: Range<Int>, _ spec: ScaleScoreSpec) throws -> ScaleScores {
+    let (sums, answered) = try accumulate(block, rows: rows, spec)
+    return scores(sums: sums, answered: answered, spec)
+  }
+
+  /// ``accumulate(_:rows:columns:)`` over `spec`'s items, after checking that they are
+  /// columns of `block`.
+  static func accumulate(_ block: RowBlock, rows: Range<Int>, _ spec: ScaleScoreSpec) throws
+    -> (sums: [Double], answered: [Int]) {
     for c in spec.columns where c < 0 || c >= block.columns {
       throw ScoringError.columnOutOfRange(scale: spec.name, column: c, columns: block.columns)
     }
-    let (sums, answered) = accumulate(block, rows: rows, columns: spec.columns)
-    return scores(sums: sums, answered: answered, spec)
+    return accumulate(block, rows: rows, columns: spec.columns)
   }
 
   /// Scores from per-row sums and counts of answered items (``accumulate(_:rows:columns:)``).

@@ -73,10 +73,7 @@ public enum ValueScorer {
     for v in spec.values {
       byName[v.name] = v
       let s = try ScaleScoreSpec(name: prefix + v.name, columns: v.columns, minItems: v.minItems)
-      for c in s.columns where c < 0 || c >= block.columns {
-        throw ScoringError.columnOutOfRange(scale: s.name, column: c, columns: block.columns)
-      }
-      let part = ScaleScorer.accumulate(block, rows: 0..<block.rows, columns: v.columns)
+      let part = try ScaleScorer.accumulate(block, rows: 0..<block.rows, s)
       parts[v.name] = part
       values.append(ScaleScorer.scores(sums: part.sums, answered: part.answered, s))
     }
@@ -85,9 +82,8 @@ public enum ValueScorer {
       var union = Set<Int>(), total = 0
       for n in names { guard let v = byName[n] else { return nil }; union.formUnion(v.columns); total += v.columns.count }
       guard total == union.count, union == Set(columns), Set(names).count == names.count,
-            var out = parts[names[0]] else { return nil }
-      var sums = out.sums, answered = out.answered
-      out = ([], [])
+            let first = parts[names[0]] else { return nil }
+      var sums = first.sums, answered = first.answered
       sums.withUnsafeMutableBufferPointer { s in
         answered.withUnsafeMutableBufferPointer { a in
           for n in names.dropFirst() {
