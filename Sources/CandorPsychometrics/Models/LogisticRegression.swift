@@ -223,8 +223,22 @@ public enum LogisticRegression {
       throw LogisticRegressionError.noVariation(outcome: outcomeName, n: n, events: events)
     }
 
+    let groups = cluster == nil ? 0 : maxIndex + 1
+    for j in 1..<k { means[j] /= Double(n) }
+    let centre = means
     /// One chunk's share of a pass at `beta` (nil = glm's start μ = (y + ½)/2).
     @Sendable func passChunk(_ beta: [Double]?, _ range: Range<Int>) -> PassPart {
+      var unused = FinalExtras(scores: [], seen: [], squares: [])
+      return passChunk(beta, range, final: false, &unused)
+    }
+    /// The same, and when `final` (the pass at the estimate) also the chunk's cluster scores
+    /// U_g = Σ_{i∈g} xᵢ(yᵢ − μᵢ) and the predictors' squared deviations from their means
+    /// (the SDs of the odds ratios per SD), so the estimate needs one pass, not three.
+    @Sendable func passChunk(_ beta: [Double]?, _ range: Range<Int>, final: Bool, _ extras: inout FinalExtras) -> PassPart {
+      if final {
+        extras = FinalExtras(scores: [Double](repeating: 0, count: groups * k), seen: [Bool](repeating: false, count: groups),
+                             squares: [Double](repeating: 0, count: k))
+      }
       var block = Matrix(rows: blockSize, columns: k)
       var zw = [Double](repeating: 0, count: blockSize)
       var a = Matrix(rows: k, columns: k)
@@ -260,6 +274,16 @@ public enum LogisticRegression {
         for j in 1..<k { block.storage[filled + j * blockSize] = sw * predictors[j - 1][i] }
         zw[filled] = sw * z
         deviance += y == 1 ? -2 * log(mu) : -2 * log1p(-mu)
+        if final {
+          if let cluster {
+            let residual = y - mu
+            let g = cluster[i]
+            extras.seen[g] = true
+            extras.scores[g * k] += residual
+            for j in 1..<k { extras.scores[g * k + j] += residual * predictors[j - 1][i] }
+          }
+          for j in 1..<k { let d = predictors[j - 1][i] - centre[j]; extras.squares[j] += d * d }
+        }
         filled += 1
         if filled == blockSize { flush() }
       }
@@ -329,8 +353,26 @@ public enum LogisticRegression {
     let beta = fit.beta, converged = fit.converged, iterations = fit.iterations
     let weightsCollapsed = fit.collapsed, coefficientHistory = fit.history
     let estimate = beta!
-    // Final pass at the estimate: information matrix, deviance, fitted extremes.
-    let final = pass(estimate)
+    // Final pass at the estimate: information matrix, deviance, fitted extremes, cluster
+    // scores and the predictors' squared deviations.
+    var a = Matrix(rows: k, columns: k)
+    var deviance = 0.0, extreme = false
+    var scores = [Double](repeating: 0, count: groups * k)
+    var seen = [Bool](repeating: false, count: groups)
+    var squares = [Double](repeating: 0, count: k)
+    inChunkOrder({ range -> (PassPart, FinalExtras) in
+      var extras = FinalExtras(scores: [], seen: [], squares: [])
+      let part = passChunk(estimate, range, final: true, &extras)
+      return (part, extras)
+    }, { part, extras in
+      a = a + part.a
+      deviance += part.deviance
+      extreme = extreme || part.extreme
+      for q in scores.indices { scores[q] += extras.scores[q] }
+      for g in seen.indices where extras.seen[g] { seen[g] = true }
+      for j in 1..<k { squares[j] += extras.squares[j] }
+    })
+    let final = (a: a, deviance: deviance, extreme: extreme)
     let inverse: Matrix
     if let v = try? LinearAlgebra.inverseSPD(final.a) { inverse = v } else {
       if !weightsCollapsed && !final.extreme { throw LogisticRegressionError.collinearPredictors(names: names) }
@@ -355,28 +397,8 @@ public enum LogisticRegression {
 
     var covariance = inverse
     var clusters = 0
-    if let cluster {
-      // U_g = Σ_{i∈g} xᵢ(yᵢ − μᵢ), accumulated per cluster index, chunk by chunk.
-      let groups = maxIndex + 1
-      var scores = [Double](repeating: 0, count: groups * k)
-      var seen = [Bool](repeating: false, count: groups)
-      inChunkOrder({ range -> (scores: [Double], seen: [Bool]) in
-        var scores = [Double](repeating: 0, count: groups * k)
-        var seen = [Bool](repeating: false, count: groups)
-        for i in range where usable(i) {
-          var eta = estimate[0]
-          for j in 1..<k { eta += estimate[j] * predictors[j - 1][i] }
-          let residual = outcome[i] - 1 / (1 + exp(-eta))
-          let g = cluster[i]
-          seen[g] = true
-          scores[g * k] += residual
-          for j in 1..<k { scores[g * k + j] += residual * predictors[j - 1][i] }
-        }
-        return (scores, seen)
-      }, { part in
-        for q in scores.indices { scores[q] += part.scores[q] }
-        for g in seen.indices where part.seen[g] { seen[g] = true }
-      })
+    if cluster != nil {
+      // meat from the cluster scores U_g of the final pass.
       clusters = seen.filter { $0 }.count
       // meat = Σ_g U_g U_gᵀ = SᵀS with S the G×k matrix of cluster scores.
       let s = Matrix(rows: k, columns: maxIndex + 1, columnMajor: scores).transposed
@@ -390,16 +412,8 @@ public enum LogisticRegression {
       }
     }
 
-    // Predictor SDs over the rows used (two-pass: the sums from the counting pass, then
-    // squared deviations), for odds ratios per SD.
-    for j in 1..<k { means[j] /= Double(n) }
-    let centre = means
-    var squares = [Double](repeating: 0, count: k)
-    inChunkOrder({ range -> [Double] in
-      var ss = [Double](repeating: 0, count: k)
-      for i in range where usable(i) { for j in 1..<k { let d = predictors[j - 1][i] - centre[j]; ss[j] += d * d } }
-      return ss
-    }, { for j in 1..<k { squares[j] += $0[j] } })
+    // Predictor SDs over the rows used (two-pass: the sums from the counting pass, the
+    // squared deviations from the final pass), for odds ratios per SD.
     var sds = [Double](repeating: .nan, count: k)
     for j in 1..<k { sds[j] = (squares[j] / Double(n - 1)).squareRoot() }
     let q = Normal.quantile(0.975)
@@ -421,3 +435,11 @@ public enum LogisticRegression {
 /// One chunk's share of an IRLS pass: XᵀWX, XᵀWz, deviance, and whether a fitted
 /// probability reached 0 or 1.
 typealias PassPart = (a: Matrix, b: [Double], deviance: Double, extreme: Bool)
+
+/// What the final pass adds per chunk: cluster scores (groups × k, row-major), which
+/// clusters occur, and the predictors' squared deviations from their means.
+struct FinalExtras: Sendable {
+  var scores: [Double]
+  var seen: [Bool]
+  var squares: [Double]
+}
