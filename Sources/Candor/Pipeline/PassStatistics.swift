@@ -86,19 +86,24 @@ public struct ItemGroupHistogram: Sendable {
   /// (not a point: a half, or outside) or ``missingCode`` (NaN): computed once per batch
   /// and shared by every group level, instead of converting each value once per level.
   static func codes(_ values: UnsafeBufferPointer<Double>, range: ResponseRange) -> [UInt8] {
-    let lo = range.min, top = Double(min(max(1, range.points), Int(otherCode)))
+    let lo = range.min, top = codeTop(range)
     var out = [UInt8](repeating: 0, count: values.count)
     out.withUnsafeMutableBufferPointer { o in
-      for (i, x) in values.enumerated() {
-        let pos = x - lo
-        if pos >= 0 && pos < top, case let ip = Int(pos), Double(ip) == pos {
-          o[i] = UInt8(truncatingIfNeeded: ip)
-        } else {
-          o[i] = x.isNaN ? missingCode : otherCode
-        }
-      }
+      for (i, x) in values.enumerated() { o[i] = code(x, minimum: lo, top: top) }
     }
     return out
+  }
+
+  /// The number of points a code can name for `range` (at most ``otherCode``), as the
+  /// bound `code(_:minimum:top:)` takes.
+  static func codeTop(_ range: ResponseRange) -> Double { Double(min(max(1, range.points), Int(otherCode))) }
+
+  /// `x`'s position among the points `minimum`, `minimum + 1`, … below `minimum + top`, or
+  /// ``otherCode`` (not such a point) or ``missingCode`` (NaN).
+  @inline(__always) static func code(_ x: Double, minimum lo: Double, top: Double) -> UInt8 {
+    let pos = x - lo
+    if pos >= 0 && pos < top, case let ip = Int(pos), Double(ip) == pos { return UInt8(truncatingIfNeeded: ip) }
+    return x.isNaN ? missingCode : otherCode
   }
 
   /// ``add(_:rows:groups:groupCount:)`` from the values' ``codes(_:range:)``.
@@ -215,6 +220,22 @@ public struct ItemFrequencies: Sendable, Equatable {
       }
     }
     self.missing += missing
+  }
+
+  /// Adds a column from its positions in the item's range (``ItemGroupHistogram/codes(_:range:)``
+  /// of a range whose minimum and number of points are this item's): counted by byte, the
+  /// values read only for a code that is not a point (``ItemGroupHistogram/otherCode``).
+  mutating func add(codes: UnsafeBufferPointer<UInt8>, values: UnsafeBufferPointer<Double>) {
+    precondition(codes.count == values.count, "a code per value")
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { tally in
+      tally.initialize(repeating: 0)
+      for code in codes { tally[Int(code)] &+= 1 }
+      for i in counts.indices { counts[i] += tally[i] }
+      missing += tally[Int(ItemGroupHistogram.missingCode)]
+      if tally[Int(ItemGroupHistogram.otherCode)] > 0 {
+        for (code, x) in zip(codes, values) where code == ItemGroupHistogram.otherCode { other[x, default: 0] += 1 }
+      }
+    }
   }
 
   mutating func merge(_ o: ItemFrequencies) {

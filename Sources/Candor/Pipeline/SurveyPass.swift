@@ -133,6 +133,10 @@ extension Screens {
 /// The work of one batch: decoded block, keep mask, group indices, partial statistics.
 struct BatchWork: Sendable {
   var block: RowBlock
+  /// Each decoded cell's position in its variable's response range
+  /// (``ItemGroupHistogram/code(_:minimum:top:)``), column-major like ``block``: what
+  /// frequencies and item histograms count, found once while decoding.
+  var codes: [UInt8]
   var keep: [Bool]
   /// Per group level: batch-local group index of each row (-1 = no group).
   var groupIndex: [[Int32]]
@@ -161,55 +165,82 @@ struct BatchWork: Sendable {
     //    nothing are cached, so out-of-range cells are still counted one by one).
     //    Row by row: a record's field offsets are adjacent in memory, a column's are not.
     var values = [Double](repeating: .nan, count: n * p)
+    var codes = [UInt8](repeating: ItemGroupHistogram.missingCode, count: n * p)
     var counts = DecodeCounts(variables: p)
+    // The group levels' columns, each once: their cells' ``ShortLabelTable/key(_:)`` are
+    // packed while the record's field offsets are in cache (0 = empty, longer than 7
+    // bytes, or escaped: step 3 reads those cells again).
+    let levelsWanted = (0..<layout.groupLevels.count).filter { groupLevels?.contains($0) ?? true }
+    var groupColumns: [Int] = []
+    for level in levelsWanted { for c in layout.groupLevels[level].columns where !groupColumns.contains(c) { groupColumns.append(c) } }
+    var groupKeys = [UInt64](repeating: 0, count: n * groupColumns.count)
     let active = (0..<p).filter { decoding?[$0] ?? true }
     let columnOf = active.map { plan.variables[$0].column }
     // Flat digit tables: value of digit d for the j-th active variable, and whether the
     // table may answer (nil entries — out of range — take the full decoder).
     var digitValue = [Double](repeating: .nan, count: active.count * 10)
     var digitKnown = [Bool](repeating: false, count: active.count * 10)
+    var digitCode = [UInt8](repeating: ItemGroupHistogram.otherCode, count: active.count * 10)
+    // Each active variable's range for the codes (no range: every answer is "other").
+    let codeMinimum = active.map { plan.variables[$0].range?.min ?? 0 }
+    let codeTop = active.map { v in plan.variables[v].range.map { ItemGroupHistogram.codeTop($0) } ?? 0 }
     for (j, v) in active.enumerated() {
-      for d in 0..<10 { if let x = layout.digitTables[v][d] { digitValue[j * 10 + d] = x; digitKnown[j * 10 + d] = true } }
+      for d in 0..<10 {
+        if let x = layout.digitTables[v][d] {
+          digitValue[j * 10 + d] = x; digitKnown[j * 10 + d] = true
+          digitCode[j * 10 + d] = ItemGroupHistogram.code(x, minimum: codeMinimum[j], top: codeTop[j])
+        }
+      }
     }
     var caches = [ShortFieldCache](repeating: ShortFieldCache(), count: active.count)
     try batch.withUnsafeView { view in
       try values.withUnsafeMutableBufferPointer { out in
-        let out = out.baseAddress!
+        try codes.withUnsafeMutableBufferPointer { codeOut in
+        let out = out.baseAddress!, codeOut = codeOut.baseAddress!
         for r in 0..<n {
           for j in active.indices {
             let v = active[j], c = columnOf[j]
             let field = view.field(r, c)
             if field.count == 1, case let d = Int(field[0] &- 48), d >= 0, d < 10, digitKnown[j &* 10 &+ d] {
               out[v &* n &+ r] = digitValue[j &* 10 &+ d]
+              codeOut[v &* n &+ r] = digitCode[j &* 10 &+ d]
               continue
             }
             if field.isEmpty { continue }
             let key = ShortFieldCache.key(field)
-            if key != 0, let x = caches[j][key] {
-              out[v * n + r] = x
-              continue
-            }
-            do {
-              if key != 0 {
-                let before = counts.outOfRange[v]
-                let x = try plan.decodeCell(field, variable: v, row: nil, counts: &counts)
-                if counts.outOfRange[v] == before { caches[j][key] = x }
-                out[v * n + r] = x
-              } else if batch.needsUnescape(r, c) {
-                let bytes = batch.unescapedBytes(r, c)
-                out[v * n + r] = try bytes.withUnsafeBytes { try plan.decodeCell($0, variable: v, row: nil, counts: &counts) }
-              } else {
-                out[v * n + r] = try plan.decodeCell(field, variable: v, row: nil, counts: &counts)
+            let x: Double
+            if key != 0, let cached = caches[j][key] {
+              x = cached
+            } else {
+              do {
+                if key != 0 {
+                  let before = counts.outOfRange[v]
+                  x = try plan.decodeCell(field, variable: v, row: nil, counts: &counts)
+                  if counts.outOfRange[v] == before { caches[j][key] = x }
+                } else if batch.needsUnescape(r, c) {
+                  let bytes = batch.unescapedBytes(r, c)
+                  x = try bytes.withUnsafeBytes { try plan.decodeCell($0, variable: v, row: nil, counts: &counts) }
+                } else {
+                  x = try plan.decodeCell(field, variable: v, row: nil, counts: &counts)
+                }
+              } catch let e as DecodeError {
+                throw batch.error(e.readErrorKind, record: r, column: c)
               }
-            } catch let e as DecodeError {
-              throw batch.error(e.readErrorKind, record: r, column: c)
             }
+            out[v * n + r] = x
+            codeOut[v * n + r] = ItemGroupHistogram.code(x, minimum: codeMinimum[j], top: codeTop[j])
           }
+          for q in groupColumns.indices {
+            let c = groupColumns[q]
+            groupKeys[q &* n &+ r] = view.isEscaped(r, c) ? 0 : ShortLabelTable.key(Self.trim(view.field(r, c)))
+          }
+        }
         }
       }
     }
     partial.decodeCounts = counts
     block = RowBlock(rows: n, columns: p, values: values)
+    self.codes = codes
     // 2. Stateless screens: status, unfinished, straight-lining.
     keep = Array(repeating: true, count: n)
     var screener = RowScreener(screens: Screens.statelessPart(of: screens))
@@ -231,7 +262,27 @@ struct BatchWork: Sendable {
         var idx = [Int32](repeating: -1, count: n)
         if let wanted = groupLevels, !wanted.contains(level) { groupIndex.append(idx); continue }
         var local = LabelTable()
-        for r in 0..<n where keep[r] {
+        var short = ShortLabelTable(width: columns.count)
+        let keys = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: columns.count)
+        defer { keys.deallocate() }
+        let keyBase = columns.map { c in groupColumns.firstIndex(of: c)! * n }
+        rows: for r in 0..<n where keep[r] {
+          // Labels whose cells are all 1–7 bytes, unescaped (school and role codes): found
+          // by their packed bytes (from step 1), exactly.
+          var allShort = true
+          for q in 0..<columns.count {
+            let k = groupKeys[keyBase[q] &+ r]
+            if k == 0 { allShort = false; break }
+            keys[q] = k
+          }
+          if allShort {
+            if let g = short.find(keys) { idx[r] = g; continue rows }
+            let label = columns.map { String(decoding: Self.trim(view.field(r, $0)), as: UTF8.self) }.joined(separator: " / ")
+            let g = partial.groups[level].intern(label)
+            short.insert(keys, group: g)
+            idx[r] = g
+            continue rows
+          }
           var h: UInt64 = 0xcbf2_9ce4_8422_2325
           var blank = false
           var escaped = false
@@ -332,52 +383,76 @@ struct BatchWork: Sendable {
     let n = block.rows
     if !keep.contains(false) { return (block, Array(0..<n)) }
     let kept = (0..<n).filter { keep[$0] }
-    let m = kept.count
-    var used = RowBlock(rows: m, columns: block.columns, values: [Double](repeating: .nan, count: m * block.columns))
-    block.values.withUnsafeBufferPointer { src in
-      used.values.withUnsafeMutableBufferPointer { dst in
-        for v in 0..<block.columns {
-          let s = v * n, d = v * m
-          for (i, r) in kept.enumerated() { dst[d + i] = src[s + r] }
-        }
+    return (RowBlock(rows: kept.count, columns: block.columns, values: Self.compact(block.values, rows: n, kept: kept)), kept)
+  }
+
+  /// ``codes`` of the rows `kept` (indices from ``keptRows()``), compacted the same way.
+  func keptCodes(_ kept: [Int]) -> [UInt8] {
+    kept.count == block.rows ? codes : Self.compact(codes, rows: block.rows, kept: kept)
+  }
+
+  /// The rows `kept` of each column of a column-major `rows`-row array, in order.
+  static func compact<T>(_ all: [T], rows n: Int, kept: [Int]) -> [T] {
+    let m = kept.count, columns = n == 0 ? 0 : all.count / n
+    var out = [T]()
+    out.reserveCapacity(m * columns)
+    all.withUnsafeBufferPointer { src in
+      for v in 0..<columns {
+        let s = v * n
+        for r in kept { out.append(src[s + r]) }
       }
     }
-    return (used, kept)
+    return out
   }
 
   /// Adds the kept rows to ``partial`` and releases the decoded block.
   mutating func accumulate(layout: AnalysisLayout) {
     precondition(!accumulated, "a batch is accumulated once")
     accumulated = true
-    defer { block = RowBlock(rows: block.rows, columns: 0, values: []) }  // keeps the row count for consume
+    defer { block = RowBlock(rows: block.rows, columns: 0, values: []); codes = [] }  // keeps the row count for consume
     guard keep.contains(true) else { return }
     let (used, kept) = keptRows()
+    let usedCodes = keptCodes(kept)
     let m = kept.count
     let groups = kept.count == block.rows ? groupIndex : groupIndex.map { idx in kept.map { idx[$0] } }
-    used.values.withUnsafeBufferPointer { all in
-      // Frequencies of scale items (what reliability tables report; outcomes and
-      // covariates are not tabulated).
-      for v in 0..<used.columns where layout.isScaleItem[v] {
-        partial.frequencies[v].add(UnsafeBufferPointer(rebasing: all[(v * m)..<((v + 1) * m)]))
-      }
-    }
     for level in partial.groups.indices {
       let g = groups[level]
       for i in 0..<m where g[i] >= 0 { partial.groups[level].respondents[Int(g[i])] += 1 }
     }
-    // Per scale, read in place: item histograms at every group level (ordinary scales; each
-    // value's position in the range is found once, then counted at every level) and item
-    // co-moments.
+    // Per scale, read in place: each value's position in the scale's range (the decoder's
+    // ``codes`` when the items' ranges are the scale's, else found here once) is counted
+    // for the items' frequencies and for the item histograms at every group level
+    // (ordinary scales); and item co-moments. Frequencies are of scale items only (what
+    // reliability tables report; outcomes and covariates are not tabulated), each item
+    // once even if two scales share it.
+    var tabulated = [Bool](repeating: false, count: used.columns)
     for (s, scale) in layout.scales.enumerated() {
       Self.withColumns(used, scale.variables) { values in
-        if partial.groups.first?.items[s] != nil {
-          let codes = ItemGroupHistogram.codes(values, range: scale.range)
+        let points = max(1, scale.range.points)
+        let byCode = scale.variables.map { v in
+          points < Int(ItemGroupHistogram.otherCode) && !tabulated[v] && partial.frequencies[v].minimum == scale.range.min
+            && partial.frequencies[v].counts.count == points
+        }
+        let histograms = partial.groups.first?.items[s] != nil
+        if histograms || byCode.contains(true) {
+          let decoderCodes = scale.variables.allSatisfy { layout.plan.variables[$0].range.map { ItemGroupHistogram.codeTop($0) } == ItemGroupHistogram.codeTop(scale.range) && layout.plan.variables[$0].range?.min == scale.range.min }
+          let codes = decoderCodes ? Self.columns(usedCodes, rows: m, scale.variables)
+                                   : ItemGroupHistogram.codes(values, range: scale.range)
           codes.withUnsafeBufferPointer { codes in
-            for level in partial.groups.indices where partial.groups[level].items[s] != nil {
+            for (j, v) in scale.variables.enumerated() where byCode[j] {
+              partial.frequencies[v].add(codes: UnsafeBufferPointer(rebasing: codes[(j * m)..<((j + 1) * m)]),
+                                         values: UnsafeBufferPointer(rebasing: values[(j * m)..<((j + 1) * m)]))
+              tabulated[v] = true
+            }
+            for level in partial.groups.indices where histograms && partial.groups[level].items[s] != nil {
               let count = partial.groups[level].labels.count
               partial.groups[level].items[s]!.add(codes: codes, values: values, rows: m, groups: groups[level], groupCount: count)
             }
           }
+        }
+        for (j, v) in scale.variables.enumerated() where !tabulated[v] {
+          partial.frequencies[v].add(UnsafeBufferPointer(rebasing: values[(j * m)..<((j + 1) * m)]))
+          tabulated[v] = true
         }
         partial.scaleItems[s].add(columnMajor: values, rows: m)
       }
@@ -473,12 +548,90 @@ struct BatchWork: Sendable {
     return try columns(b, vars).values.withUnsafeBufferPointer(body)
   }
 
+  /// The columns `vars` of a column-major `rows`-row array (copied).
+  static func columns<T>(_ all: [T], rows: Int, _ vars: [Int]) -> [T] {
+    if let first = vars.first, vars == Array(first..<(first + vars.count)) {
+      return Array(all[(first * rows)..<((first + vars.count) * rows)])
+    }
+    var out = [T]()
+    out.reserveCapacity(rows * vars.count)
+    for v in vars { out.append(contentsOf: all[(v * rows)..<((v + 1) * rows)]) }
+    return out
+  }
+
   /// The sub-block of `columns` (copied).
   static func columns(_ b: RowBlock, _ columns: [Int]) -> RowBlock {
     var out = [Double]()
     out.reserveCapacity(b.rows * columns.count)
     for c in columns { out.append(contentsOf: b.values[(c * b.rows)..<((c + 1) * b.rows)]) }
     return RowBlock(rows: b.rows, columns: columns.count, values: out)
+  }
+}
+
+/// A batch's group labels whose cells are all 1–7 bytes, by the cells' bytes packed with
+/// their lengths (``key(_:)``): exact, so a label is found without hashing or comparing
+/// its bytes. Open addressing over a power-of-two table; `width` keys per label (one per
+/// column of the group level).
+struct ShortLabelTable {
+  let width: Int
+  private var keys: [UInt64]
+  private var groups: [Int32]
+  private var used = 0
+
+  init(width: Int) {
+    self.width = max(1, width)
+    keys = [UInt64](repeating: 0, count: 64 * self.width)
+    groups = [Int32](repeating: -1, count: 64)
+  }
+
+  /// A cell's bytes and length in one word (nonzero), or 0 when it is empty or longer than 7 bytes.
+  @inline(__always) static func key(_ field: UnsafeRawBufferPointer) -> UInt64 {
+    let n = field.count
+    guard n >= 1, n <= 7 else { return 0 }
+    var k = UInt64(n) << 56
+    for i in 0..<n { k |= UInt64(field[i]) << (8 * UInt64(i)) }
+    return k
+  }
+
+  @inline(__always) private func slot(_ k: UnsafeMutableBufferPointer<UInt64>) -> Int {
+    var h: UInt64 = 0
+    for q in 0..<width { h = (h ^ k[q]) &* 0x9E37_79B9_7F4A_7C15 }
+    return Int(truncatingIfNeeded: h >> 32) & (groups.count - 1)
+  }
+
+  /// The group of the label with cell keys `k` (`width` of them), or nil.
+  @inline(__always) func find(_ k: UnsafeMutableBufferPointer<UInt64>) -> Int32? {
+    keys.withUnsafeBufferPointer { stored in
+      groups.withUnsafeBufferPointer { groups in
+        var i = slot(k)
+        probe: while groups[i] >= 0 {
+          for q in 0..<width where stored[i &* width &+ q] != k[q] {
+            i = (i &+ 1) & (groups.count &- 1)
+            continue probe
+          }
+          return groups[i]
+        }
+        return nil
+      }
+    }
+  }
+
+  /// Records the label with cell keys `k` (not yet present) as `group`.
+  mutating func insert(_ k: UnsafeMutableBufferPointer<UInt64>, group: Int32) {
+    if (used + 1) * 2 > groups.count { grow() }
+    var i = slot(k)
+    while groups[i] >= 0 { i = (i + 1) & (groups.count - 1) }
+    for q in 0..<width { keys[i * width + q] = k[q] }
+    groups[i] = group
+    used += 1
+  }
+
+  private mutating func grow() {
+    let old = (0..<groups.count).filter { groups[$0] >= 0 }.map { i in (Array(keys[(i * width)..<((i + 1) * width)]), groups[i]) }
+    keys = [UInt64](repeating: 0, count: groups.count * 2 * width)
+    groups = [Int32](repeating: -1, count: groups.count * 2)
+    used = 0
+    for (k, g) in old { var k = k; k.withUnsafeMutableBufferPointer { insert($0, group: g) } }
   }
 }
 

@@ -127,6 +127,10 @@ public struct RecordBatch: @unchecked Sendable {
       return UnsafeRawBufferPointer(start: base + s, count: e - s)
     }
 
+    /// Whether field `c` of record `r` holds doubled quotes (``RecordBatch/needsUnescape(_:_:)``).
+    @inlinable @inline(__always)
+    public func isEscaped(_ r: Int, _ c: Int) -> Bool { ends[r &* fieldsPerRecord &+ c] & 0x8000_0000 != 0 }
+
     /// The number in field `c` of record `r`, or nil (empty or not a number).
     @inlinable @inline(__always)
     public func number(_ r: Int, _ c: Int) -> Double? {

@@ -1,0 +1,119 @@
+@testable import Candor
+import CandorData
+import Foundation
+import Testing
+import _CandorTestSupport
+
+/// The pass's fast paths give what the general paths give: group labels found by their
+/// packed bytes (``ShortLabelTable``) and response codes found while decoding
+/// (``BatchWork/codes``), checked on the shipped demo export rewritten so that the same
+/// batch mixes cells that take the fast path with cells that take the general one.
+@Suite struct PassFastPathTests {
+  static let root = repositoryRoot()
+  static let demo = root.appendingPathComponent("datasets/demo/demo.csv")
+  static let codebook = root.appendingPathComponent("datasets/demo/demo.codebook.yaml").path
+
+  static func load(_ file: URL, threads: Int = 2) throws -> SurveyData {
+    var request = AnalysisRequest(files: [file.path], codebookPath: codebook)
+    request.threads = threads
+    return try SurveyData.load(request)
+  }
+
+  /// The demo export with each data row's cells passed through `edit(row, column, cell)`.
+  static func rewritten(_ edit: (Int, Int, String) -> String) throws -> URL {
+    let lines = try String(contentsOf: demo, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+    var out = [String(lines[0])]
+    for (i, line) in lines.dropFirst().enumerated() where !line.isEmpty {
+      out.append(line.split(separator: ",", omittingEmptySubsequences: false).enumerated()
+        .map { edit(i, $0.offset, String($0.element)) }.joined(separator: ","))
+    }
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("candor-fast-path-\(UUID().uuidString).csv")
+    try (out.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+    return file
+  }
+
+  @Test func shortLabelKeysAreExactAndTheTableGrows() {
+    func key(_ s: String) -> UInt64 { Array(s.utf8).withUnsafeBytes { ShortLabelTable.key($0) } }
+    #expect(key("") == 0 && key("12345678") == 0)
+    #expect(key("S1") != key("S10") && key("S1") != key("1S") && key("1234567") != 0)
+    var table = ShortLabelTable(width: 2)
+    let keys = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: 2)
+    defer { keys.deallocate() }
+    for g in 0..<500 {  // grows from 64 slots several times
+      keys[0] = key("D\(g % 7)"); keys[1] = key("S\(g)")
+      #expect(table.find(keys) == nil)
+      table.insert(keys, group: Int32(g))
+    }
+    for g in 0..<500 {
+      keys[0] = key("D\(g % 7)"); keys[1] = key("S\(g)")
+      #expect(table.find(keys) == Int32(g))
+    }
+    keys[0] = key("D1"); keys[1] = key("S0")  // S0 is under D0
+    #expect(table.find(keys) == nil)
+  }
+
+  /// School ids quoted, padded, escaped (`"S00""22"`, general path) and long (general
+  /// path) in the same batches as plain ones: every level's respondents per label are
+  /// what counting the rows' trimmed, unquoted cells gives.
+  @Test func groupsMixingShortAndGeneralCellsCountLikeTheirText() throws {
+    let school = 2
+    let file = try Self.rewritten { i, c, cell in
+      guard c == school else { return cell }
+      switch i % 5 {
+      case 1: return "\"\(cell)\""
+      case 2: return "  \(cell) "
+      case 3: return i % 3 == 0 ? "\"\(cell.prefix(3))\"\"\(cell.dropFirst(3))\"" : "\(cell)-annex"
+      default: return cell
+      }
+    }
+    defer { try? FileManager.default.removeItem(at: file) }
+    let one = try Self.load(file, threads: 1), two = try Self.load(file, threads: 2)
+    let text = try String(contentsOf: file, encoding: .utf8)
+    var rows = text.split(separator: "\n").dropFirst().map { line -> [String] in
+      // The rewritten cells hold no delimiter, so a plain split finds them.
+      line.split(separator: ",", omittingEmptySubsequences: false).map { cell in
+        var s = cell.trimmingCharacters(in: .whitespaces)
+        if s.hasPrefix("\"") { s = String(s.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"") }
+        return s
+      }
+    }
+    #expect(rows.count == one.statistics.rowsRead)
+    rows = rows.filter { $0[school] != "" }
+    for (level, spec) in one.layout.groupLevels.enumerated() {
+      var expected: [String: Int] = [:]
+      for row in rows where spec.columns.allSatisfy({ row[$0] != "" }) {
+        expected[spec.columns.map { row[$0] }.joined(separator: " / "), default: 0] += 1
+      }
+      for data in [one, two] {
+        let stats = data.statistics.groups[level]
+        let found = Dictionary(uniqueKeysWithValues: zip(stats.labels, stats.respondents))
+        #expect(found == expected, "level \(level)")
+      }
+    }
+    #expect(one.statistics.groups[1].labels.contains { $0.hasSuffix("S00\"22") || $0.contains("\"") })
+    #expect(one.statistics.groups[1].labels.contains { $0.hasSuffix("-annex") })
+  }
+
+  /// Item cells padded with spaces take the general decoder, and their codes are found
+  /// from the decoded value: frequencies, item histograms and co-moments are those of the
+  /// untouched export.
+  @Test func codesFromTheGeneralDecoderMatchTheDigitTable() throws {
+    let plain = try Self.load(Self.demo)
+    let firstItem = 5, lastItem = 63
+    let file = try Self.rewritten { i, c, cell in
+      c >= firstItem && c <= lastItem && !cell.isEmpty && (i + c) % 3 == 0 ? " \(cell) " : cell
+    }
+    defer { try? FileManager.default.removeItem(at: file) }
+    let padded = try Self.load(file)
+    #expect(padded.statistics.rowsUsed == plain.statistics.rowsUsed)
+    #expect(padded.statistics.frequencies == plain.statistics.frequencies)
+    #expect(plain.statistics.frequencies[firstItem].counts.reduce(0, +) > 0)
+    for level in plain.statistics.groups.indices {
+      #expect(padded.statistics.groups[level].labels == plain.statistics.groups[level].labels)
+      for (a, b) in zip(padded.statistics.groups[level].items, plain.statistics.groups[level].items) {
+        #expect(a?.counts == b?.counts)
+      }
+    }
+    #expect(padded.statistics.scaleItems == plain.statistics.scaleItems)
+  }
+}
