@@ -148,6 +148,8 @@ struct BatchWork: Sendable {
   var accumulated = false
 
   /// - Parameters:
+  ///   - accumulate: add the kept rows to ``partial`` here, instead of keeping the decoded
+  ///     ``block`` for a later ``accumulate(layout:)``.
   ///   - groupLevels: the group levels to intern (nil = all); a second pass that needs one
   ///     level skips hashing the others (their indices stay -1).
   ///   - decoding: per variable, whether to decode it (nil = all); a second pass that needs
@@ -158,159 +160,18 @@ struct BatchWork: Sendable {
     let n = batch.count, p = plan.variables.count
     partial = PassStatistics(layout: layout)
     partial.rowsRead = n
-    // 1. Decode every analysed cell (NaN = missing). One-digit cells, nearly all of a
-    //    Likert export, go through a per-variable table built from the same decoder;
-    //    other cells of up to 7 bytes ("12", "stayer") through a per-column cache of what
-    //    the decoder made of the same bytes earlier in the batch (only decodes that counted
-    //    nothing are cached, so out-of-range cells are still counted one by one).
-    //    Row by row: a record's field offsets are adjacent in memory, a column's are not.
-    var values = [Double](repeating: .nan, count: n * p)
-    var codes = [UInt8](repeating: ItemGroupHistogram.missingCode, count: n * p)
-    var counts = DecodeCounts(variables: p)
-    // The group levels' columns, each once: their cells' ``ShortLabelTable/key(_:)`` are
-    // packed while the record's field offsets are in cache (0 = empty, longer than 7
-    // bytes, or escaped: step 3 reads those cells again).
-    let levelsWanted = (0..<layout.groupLevels.count).filter { groupLevels?.contains($0) ?? true }
-    var groupColumns: [Int] = []
-    for level in levelsWanted { for c in layout.groupLevels[level].columns where !groupColumns.contains(c) { groupColumns.append(c) } }
-    var groupKeys = [UInt64](repeating: 0, count: n * groupColumns.count)
-    let active = (0..<p).filter { decoding?[$0] ?? true }
-    let columnOf = active.map { plan.variables[$0].column }
-    // Flat digit tables: value of digit d for the j-th active variable, and whether the
-    // table may answer (nil entries — out of range — take the full decoder).
-    var digitValue = [Double](repeating: .nan, count: active.count * 10)
-    var digitKnown = [Bool](repeating: false, count: active.count * 10)
-    var digitCode = [UInt8](repeating: ItemGroupHistogram.otherCode, count: active.count * 10)
-    // Each active variable's range for the codes (no range: every answer is "other").
-    let codeMinimum = active.map { plan.variables[$0].range?.min ?? 0 }
-    let codeTop = active.map { v in plan.variables[v].range.map { ItemGroupHistogram.codeTop($0) } ?? 0 }
-    for (j, v) in active.enumerated() {
-      for d in 0..<10 {
-        if let x = layout.digitTables[v][d] {
-          digitValue[j * 10 + d] = x; digitKnown[j * 10 + d] = true
-          digitCode[j * 10 + d] = ItemGroupHistogram.code(x, minimum: codeMinimum[j], top: codeTop[j])
-        }
-      }
-    }
-    var caches = [ShortFieldCache](repeating: ShortFieldCache(), count: active.count)
-    try batch.withUnsafeView { view in
-      try values.withUnsafeMutableBufferPointer { out in
-        try codes.withUnsafeMutableBufferPointer { codeOut in
-        let out = out.baseAddress!, codeOut = codeOut.baseAddress!
-        for r in 0..<n {
-          for j in active.indices {
-            let v = active[j], c = columnOf[j]
-            let field = view.field(r, c)
-            if field.count == 1, case let d = Int(field[0] &- 48), d >= 0, d < 10, digitKnown[j &* 10 &+ d] {
-              out[v &* n &+ r] = digitValue[j &* 10 &+ d]
-              codeOut[v &* n &+ r] = digitCode[j &* 10 &+ d]
-              continue
-            }
-            if field.isEmpty { continue }
-            let key = ShortFieldCache.key(field)
-            let x: Double
-            if key != 0, let cached = caches[j][key] {
-              x = cached
-            } else {
-              do {
-                if key != 0 {
-                  let before = counts.outOfRange[v]
-                  x = try plan.decodeCell(field, variable: v, row: nil, counts: &counts)
-                  if counts.outOfRange[v] == before { caches[j][key] = x }
-                } else if batch.needsUnescape(r, c) {
-                  let bytes = batch.unescapedBytes(r, c)
-                  x = try bytes.withUnsafeBytes { try plan.decodeCell($0, variable: v, row: nil, counts: &counts) }
-                } else {
-                  x = try plan.decodeCell(field, variable: v, row: nil, counts: &counts)
-                }
-              } catch let e as DecodeError {
-                throw batch.error(e.readErrorKind, record: r, column: c)
-              }
-            }
-            out[v * n + r] = x
-            codeOut[v * n + r] = ItemGroupHistogram.code(x, minimum: codeMinimum[j], top: codeTop[j])
-          }
-          for q in groupColumns.indices {
-            let c = groupColumns[q]
-            groupKeys[q &* n &+ r] = view.isEscaped(r, c) ? 0 : ShortLabelTable.key(Self.trim(view.field(r, c)))
-          }
-        }
-        }
-      }
-    }
-    partial.decodeCounts = counts
-    block = RowBlock(rows: n, columns: p, values: values)
-    self.codes = codes
-    // 2. Stateless screens: status, unfinished, straight-lining.
     keep = Array(repeating: true, count: n)
-    var screener = RowScreener(screens: Screens.statelessPart(of: screens))
-    let flat = screens.straightlining == .off ? nil : Self.straightlined(values, rows: n, layout: layout)
-    let hasStatus = plan.statusColumn != nil || plan.finishedColumn != nil
-    for r in 0..<n where hasStatus || flat?[r] == true {
-      let reason = try screener.screen(row: r, status: plan.statusColumn.map { batch.string(r, $0) },
-                                       finished: plan.finishedColumn.map { batch.string(r, $0) }, id: nil,
-                                       isStraightlined: flat?[r] ?? false, counts: &partial.exclusions)
-      if reason != nil { keep[r] = false }
-    }
+    groupIndex = Array(repeating: Array(repeating: -1, count: n), count: layout.groupLevels.count)
+    // 1. Decode (values, codes, group-cell keys), 2. stateless screens, 3. group labels.
+    var decoder = CellDecoder(layout: layout, decoding: decoding, groupLevels: groupLevels)
+    let decoded = try decoder.decode(batch, rows: 0..<n)
+    partial.decodeCounts = decoder.counts
+    block = RowBlock(rows: n, columns: p, values: decoded.values)
+    codes = decoded.codes
+    try screen(batch, layout: layout, screens: screens)
     partial.rowsUsed = keep.lazy.filter { $0 }.count
-    // 3. Group labels, interned batch-locally by a hash of the raw bytes (a String is
-    //    made once per distinct label, not once per row).
-    groupIndex = []
-    batch.withUnsafeView { view in
-      for level in 0..<layout.groupLevels.count {
-        let columns = layout.groupLevels[level].columns
-        var idx = [Int32](repeating: -1, count: n)
-        if let wanted = groupLevels, !wanted.contains(level) { groupIndex.append(idx); continue }
-        var local = LabelTable()
-        var short = ShortLabelTable(width: columns.count)
-        let keys = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: columns.count)
-        defer { keys.deallocate() }
-        let keyBase = columns.map { c in groupColumns.firstIndex(of: c)! * n }
-        rows: for r in 0..<n where keep[r] {
-          // Labels whose cells are all 1–7 bytes, unescaped (school and role codes): found
-          // by their packed bytes (from step 1), exactly.
-          var allShort = true
-          for q in 0..<columns.count {
-            let k = groupKeys[keyBase[q] &+ r]
-            if k == 0 { allShort = false; break }
-            keys[q] = k
-          }
-          if allShort {
-            if let g = short.find(keys) { idx[r] = g; continue rows }
-            let label = columns.map { String(decoding: Self.trim(view.field(r, $0)), as: UTF8.self) }.joined(separator: " / ")
-            let g = partial.groups[level].intern(label)
-            short.insert(keys, group: g)
-            idx[r] = g
-            continue rows
-          }
-          var h: UInt64 = 0xcbf2_9ce4_8422_2325
-          var blank = false
-          var escaped = false
-          for c in columns {
-            let f = Self.trim(view.field(r, c))
-            if f.isEmpty { blank = true; break }
-            if batch.needsUnescape(r, c) { escaped = true }
-            for b in f { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-            h = (h ^ 0x1F) &* 0x100_0000_01b3  // level separator
-          }
-          if blank { continue }
-          if escaped {
-            idx[r] = partial.groups[level].intern(Self.unescapedLabel(batch, r, columns))
-            continue
-          }
-          // Verify the bytes, so two labels that share a hash are never merged.
-          if let e = local.find(h), local.matches(e, view, record: r, columns: columns) {
-            idx[r] = local.groups[e]
-            continue
-          }
-          let cells = columns.map { Array(Self.trim(view.field(r, $0))) }
-          let g = partial.groups[level].intern(cells.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " / "))
-          local.insertIfAbsent(h, group: g, cells: cells)
-          idx[r] = g
-        }
-        groupIndex.append(idx)
-      }
-    }
+    var labels = GroupInterner(layout: layout, groupLevels: groupLevels)
+    labels.intern(batch, rows: 0..<n, keys: decoded.groupKeys, keep: keep, into: &groupIndex, groups: &partial.groups)
     if let idColumn = plan.idColumn {
       if idHashesOnly {
         idHashes = batch.withUnsafeView { view in
@@ -325,6 +186,20 @@ struct BatchWork: Sendable {
       }
     }
     if accumulate { self.accumulate(layout: layout) }
+  }
+
+  /// Stateless screens of the decoded ``block``: status, unfinished, straight-lining.
+  private mutating func screen(_ batch: RecordBatch, layout: AnalysisLayout, screens: Screens) throws {
+    let plan = layout.plan
+    var screener = RowScreener(screens: Screens.statelessPart(of: screens))
+    let flat = screens.straightlining == .off ? nil : Self.straightlined(block.values, rows: block.rows, layout: layout)
+    let hasStatus = plan.statusColumn != nil || plan.finishedColumn != nil
+    for r in 0..<block.rows where hasStatus || flat?[r] == true {
+      let reason = try screener.screen(row: r, status: plan.statusColumn.map { batch.string(r, $0) },
+                                       finished: plan.finishedColumn.map { batch.string(r, $0) }, id: nil,
+                                       isStraightlined: flat?[r] ?? false, counts: &partial.exclusions)
+      if reason != nil { keep[r] = false }
+    }
   }
 
   /// FNV-1a (64-bit) of an id's bytes, as ``RowScreener`` hashes ids; 0 for a blank id.
@@ -386,11 +261,6 @@ struct BatchWork: Sendable {
     return (RowBlock(rows: kept.count, columns: block.columns, values: Self.compact(block.values, rows: n, kept: kept)), kept)
   }
 
-  /// ``codes`` of the rows `kept` (indices from ``keptRows()``), compacted the same way.
-  func keptCodes(_ kept: [Int]) -> [UInt8] {
-    kept.count == block.rows ? codes : Self.compact(codes, rows: block.rows, kept: kept)
-  }
-
   /// The rows `kept` of each column of a column-major `rows`-row array, in order.
   static func compact<T>(_ all: [T], rows n: Int, kept: [Int]) -> [T] {
     let m = kept.count, columns = n == 0 ? 0 : all.count / n
@@ -405,16 +275,16 @@ struct BatchWork: Sendable {
     return out
   }
 
-  /// Adds the kept rows to ``partial`` and releases the decoded block.
+  /// Adds the kept rows to ``partial`` and releases the decoded block and codes.
   mutating func accumulate(layout: AnalysisLayout) {
     precondition(!accumulated, "a batch is accumulated once")
     accumulated = true
     defer { block = RowBlock(rows: block.rows, columns: 0, values: []); codes = [] }  // keeps the row count for consume
     guard keep.contains(true) else { return }
     let (used, kept) = keptRows()
-    let usedCodes = keptCodes(kept)
     let m = kept.count
-    let groups = kept.count == block.rows ? groupIndex : groupIndex.map { idx in kept.map { idx[$0] } }
+    let usedCodes = m == block.rows ? codes : Self.compact(codes, rows: block.rows, kept: kept)
+    let groups = m == block.rows ? groupIndex : groupIndex.map { idx in kept.map { idx[$0] } }
     for level in partial.groups.indices {
       let g = groups[level]
       for i in 0..<m where g[i] >= 0 { partial.groups[level].respondents[Int(g[i])] += 1 }
@@ -565,187 +435,6 @@ struct BatchWork: Sendable {
     out.reserveCapacity(b.rows * columns.count)
     for c in columns { out.append(contentsOf: b.values[(c * b.rows)..<((c + 1) * b.rows)]) }
     return RowBlock(rows: b.rows, columns: columns.count, values: out)
-  }
-}
-
-/// A batch's group labels whose cells are all 1–7 bytes, by the cells' bytes packed with
-/// their lengths (``key(_:)``): exact, so a label is found without hashing or comparing
-/// its bytes. Open addressing over a power-of-two table; `width` keys per label (one per
-/// column of the group level).
-struct ShortLabelTable {
-  let width: Int
-  private var keys: [UInt64]
-  private var groups: [Int32]
-  private var used = 0
-
-  init(width: Int) {
-    self.width = max(1, width)
-    keys = [UInt64](repeating: 0, count: 64 * self.width)
-    groups = [Int32](repeating: -1, count: 64)
-  }
-
-  /// A cell's bytes and length in one word (nonzero), or 0 when it is empty or longer than 7 bytes.
-  @inline(__always) static func key(_ field: UnsafeRawBufferPointer) -> UInt64 {
-    let n = field.count
-    guard n >= 1, n <= 7 else { return 0 }
-    var k = UInt64(n) << 56
-    for i in 0..<n { k |= UInt64(field[i]) << (8 * UInt64(i)) }
-    return k
-  }
-
-  @inline(__always) private func slot(_ k: UnsafeMutableBufferPointer<UInt64>) -> Int {
-    var h: UInt64 = 0
-    for q in 0..<width { h = (h ^ k[q]) &* 0x9E37_79B9_7F4A_7C15 }
-    return Int(truncatingIfNeeded: h >> 32) & (groups.count - 1)
-  }
-
-  /// The group of the label with cell keys `k` (`width` of them), or nil.
-  @inline(__always) func find(_ k: UnsafeMutableBufferPointer<UInt64>) -> Int32? {
-    keys.withUnsafeBufferPointer { stored in
-      groups.withUnsafeBufferPointer { groups in
-        var i = slot(k)
-        probe: while groups[i] >= 0 {
-          for q in 0..<width where stored[i &* width &+ q] != k[q] {
-            i = (i &+ 1) & (groups.count &- 1)
-            continue probe
-          }
-          return groups[i]
-        }
-        return nil
-      }
-    }
-  }
-
-  /// Records the label with cell keys `k` (not yet present) as `group`.
-  mutating func insert(_ k: UnsafeMutableBufferPointer<UInt64>, group: Int32) {
-    if (used + 1) * 2 > groups.count { grow() }
-    var i = slot(k)
-    while groups[i] >= 0 { i = (i + 1) & (groups.count - 1) }
-    for q in 0..<width { keys[i * width + q] = k[q] }
-    groups[i] = group
-    used += 1
-  }
-
-  private mutating func grow() {
-    let old = (0..<groups.count).filter { groups[$0] >= 0 }.map { i in (Array(keys[(i * width)..<((i + 1) * width)]), groups[i]) }
-    keys = [UInt64](repeating: 0, count: groups.count * 2 * width)
-    groups = [Int32](repeating: -1, count: groups.count * 2)
-    used = 0
-    for (k, g) in old { var k = k; k.withUnsafeMutableBufferPointer { insert($0, group: g) } }
-  }
-}
-
-/// A batch's group labels by the FNV hash of their bytes: open addressing over a
-/// power-of-two table (no Hasher, no allocation or reference counting per row), with each
-/// label's cells kept (flat, each followed by a 0x1F separator) for the byte-for-byte check
-/// that tells two labels with one hash apart.
-struct LabelTable {
-  private var keys = [UInt64](repeating: 0, count: 64)
-  private var slots = [Int32](repeating: -1, count: 64)
-  private(set) var groups: [Int32] = []
-  private var bytes: [UInt8] = []
-  private var starts: [Int] = []
-
-  @inline(__always) private static func key(_ h: UInt64) -> UInt64 { h == 0 ? 1 : h }
-  @inline(__always) private func start(_ k: UInt64) -> Int { Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> 40) & (keys.count - 1) }
-
-  var count: Int { groups.count }
-
-  /// The entry recorded for hash `h`, or nil.
-  func find(_ h: UInt64) -> Int? {
-    let k = Self.key(h)
-    var i = start(k)
-    while keys[i] != 0 {
-      if keys[i] == k { return Int(slots[i]) }
-      i = (i + 1) & (keys.count - 1)
-    }
-    return nil
-  }
-
-  /// Whether entry `e`'s cells are the trimmed fields `columns` of record `r`.
-  func matches(_ e: Int, _ view: RecordBatch.UnsafeView, record r: Int, columns: [Int]) -> Bool {
-    bytes.withUnsafeBufferPointer { all in
-      var at = starts[e]
-      for c in columns {
-        let f = BatchWork.trim(view.field(r, c))
-        guard at + f.count < all.count, all[at + f.count] == 0x1F else { return false }
-        if f.count > 0 && memcmp(f.baseAddress!, all.baseAddress! + at, f.count) != 0 { return false }
-        at += f.count + 1
-      }
-      return true
-    }
-  }
-
-  /// Records `h` → (group, cells) unless `h` is already there (the first label seen
-  /// with a hash keeps it; a colliding label is interned by text every time).
-  mutating func insertIfAbsent(_ h: UInt64, group: Int32, cells: [[UInt8]]) {
-    if (groups.count + 1) * 2 > keys.count { grow() }
-    let k = Self.key(h)
-    var i = start(k)
-    while keys[i] != 0 {
-      if keys[i] == k { return }
-      i = (i + 1) & (keys.count - 1)
-    }
-    keys[i] = k
-    slots[i] = Int32(groups.count)
-    groups.append(group)
-    starts.append(bytes.count)
-    for cell in cells { bytes += cell; bytes.append(0x1F) }
-  }
-
-  private mutating func grow() {
-    let old = zip(keys, slots).filter { $0.0 != 0 }
-    keys = [UInt64](repeating: 0, count: keys.count * 2)
-    slots = [Int32](repeating: -1, count: keys.count)
-    for (k, slot) in old {
-      var i = start(k)
-      while keys[i] != 0 { i = (i + 1) & (keys.count - 1) }
-      keys[i] = k
-      slots[i] = slot
-    }
-  }
-}
-
-/// Decoded values of short cells by their bytes: a small open-addressing table (no
-/// hashing of strings, no allocation per cell), for one column of one batch.
-struct ShortFieldCache {
-  private var keys = [UInt64](repeating: 0, count: 64)
-  private var values = [Double](repeating: 0, count: 64)
-  private var used = 0
-
-  /// The cell's bytes packed with their length (2…7 bytes), or 0 when the cell is not
-  /// cacheable (one byte, longer, or holding a quote, which may need unescaping).
-  @inline(__always) static func key(_ field: UnsafeRawBufferPointer) -> UInt64 {
-    let n = field.count
-    guard n >= 2, n <= 7 else { return 0 }
-    var k = UInt64(n) << 56
-    for i in 0..<n {
-      let b = field[i]
-      if b == 0x22 { return 0 }
-      k |= UInt64(b) << (8 * UInt64(i))
-    }
-    return k
-  }
-
-  @inline(__always) private func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 58) }
-
-  subscript(key: UInt64) -> Double? {
-    get {
-      var i = slot(key)
-      while keys[i] != 0 {
-        if keys[i] == key { return values[i] }
-        i = (i + 1) & 63
-      }
-      return nil
-    }
-    set {
-      guard let newValue, used < 48 else { return }  // a column of many distinct texts: stop caching
-      var i = slot(key)
-      while keys[i] != 0 && keys[i] != key { i = (i + 1) & 63 }
-      if keys[i] == 0 { used += 1 }
-      keys[i] = key
-      values[i] = newValue
-    }
   }
 }
 

@@ -1,0 +1,389 @@
+import CandorData
+import CandorNumerics
+import Foundation
+
+// Turning a batch's cells into what the pass accumulates: decoded values and response
+// codes (``CellDecoder``) and batch-local group indices (``GroupInterner``), a slice of
+// rows at a time, with the small tables that make the common cells cheap.
+
+/// Decodes rows of a batch: every analysed cell to a value (NaN = missing) and a response
+/// code (its position in the variable's range, ``ItemGroupHistogram/code(_:minimum:top:)``),
+/// and the group columns' cells to ``ShortLabelTable/key(_:)`` — row by row, since a
+/// record's field offsets are adjacent in memory and a column's are not.
+///
+/// One-digit cells, nearly all of a Likert export, go through a per-variable table built
+/// from the same decoder; other cells of up to 7 bytes ("12", "stayer") through a
+/// per-column cache of what the decoder made of the same bytes earlier in the batch (only
+/// decodes that counted nothing are cached, so out-of-range cells are still counted one
+/// by one). Tables, caches and counts last for the whole batch.
+struct CellDecoder {
+  let plan: DecodingPlan
+  /// Decoded variables (indices into the plan) and their source columns.
+  let active: [Int]
+  let columnOf: [Int]
+  /// The group levels' columns, each once.
+  let groupColumns: [Int]
+  /// Flat digit tables: value and code of digit d for the j-th active variable, and
+  /// whether the table may answer (nil entries — out of range — take the full decoder).
+  private var digitValue: [Double]
+  private var digitKnown: [Bool]
+  private var digitCode: [UInt8]
+  /// Each active variable's range for the codes (no range: every answer is "other").
+  private let codeMinimum: [Double]
+  private let codeTop: [Double]
+  private var caches: [ShortFieldCache]
+  private(set) var counts: DecodeCounts
+
+  init(layout: AnalysisLayout, decoding: [Bool]?, groupLevels: Set<Int>?) {
+    plan = layout.plan
+    let p = plan.variables.count
+    counts = DecodeCounts(variables: p)
+    var columns: [Int] = []
+    for level in layout.groupLevels.indices where groupLevels?.contains(level) ?? true {
+      for c in layout.groupLevels[level].columns where !columns.contains(c) { columns.append(c) }
+    }
+    groupColumns = columns
+    active = (0..<p).filter { decoding?[$0] ?? true }
+    columnOf = active.map { layout.plan.variables[$0].column }
+    digitValue = [Double](repeating: .nan, count: active.count * 10)
+    digitKnown = [Bool](repeating: false, count: active.count * 10)
+    digitCode = [UInt8](repeating: ItemGroupHistogram.otherCode, count: active.count * 10)
+    codeMinimum = active.map { layout.plan.variables[$0].range?.min ?? 0 }
+    codeTop = active.map { v in layout.plan.variables[v].range.map { ItemGroupHistogram.codeTop($0) } ?? 0 }
+    for (j, v) in active.enumerated() {
+      for d in 0..<10 {
+        if let x = layout.digitTables[v][d] {
+          digitValue[j * 10 + d] = x; digitKnown[j * 10 + d] = true
+          digitCode[j * 10 + d] = ItemGroupHistogram.code(x, minimum: codeMinimum[j], top: codeTop[j])
+        }
+      }
+    }
+    caches = [ShortFieldCache](repeating: ShortFieldCache(), count: active.count)
+  }
+
+  /// Batch rows `rows`, column-major over `rows`: values and codes (every plan variable;
+  /// those not decoded stay missing) and the group cells' keys (`groupColumns` order;
+  /// 0 = empty, longer than 7 bytes or escaped: ``GroupInterner`` reads those again).
+  mutating func decode(_ batch: RecordBatch, rows: Range<Int>) throws -> (values: [Double], codes: [UInt8], groupKeys: [UInt64]) {
+    let n = rows.count, lo = rows.lowerBound, p = plan.variables.count
+    var values = [Double](repeating: .nan, count: n * p)
+    var codes = [UInt8](repeating: ItemGroupHistogram.missingCode, count: n * p)
+    var groupKeys = [UInt64](repeating: 0, count: n * groupColumns.count)
+    try batch.withUnsafeView { view in
+      try values.withUnsafeMutableBufferPointer { out in
+        try codes.withUnsafeMutableBufferPointer { codeOut in
+          let out = out.baseAddress!, codeOut = codeOut.baseAddress!
+          for r in rows {
+            let i = r &- lo
+            for j in active.indices {
+              let v = active[j], c = columnOf[j]
+              let field = view.field(r, c)
+              if field.count == 1, case let d = Int(field[0] &- 48), d >= 0, d < 10, digitKnown[j &* 10 &+ d] {
+                out[v &* n &+ i] = digitValue[j &* 10 &+ d]
+                codeOut[v &* n &+ i] = digitCode[j &* 10 &+ d]
+                continue
+              }
+              if field.isEmpty { continue }
+              let x = try decodeCell(field, batch, r, j)
+              out[v &* n &+ i] = x
+              codeOut[v &* n &+ i] = ItemGroupHistogram.code(x, minimum: codeMinimum[j], top: codeTop[j])
+            }
+            for q in groupColumns.indices {
+              let c = groupColumns[q]
+              groupKeys[q &* n &+ i] = view.isEscaped(r, c) ? 0 : ShortLabelTable.key(BatchWork.trim(view.field(r, c)))
+            }
+          }
+        }
+      }
+    }
+    return (values, codes, groupKeys)
+  }
+
+  /// A cell the digit table does not answer, through the column's cache or the plan's decoder.
+  private mutating func decodeCell(_ field: UnsafeRawBufferPointer, _ batch: RecordBatch, _ r: Int, _ j: Int) throws -> Double {
+    let v = active[j], c = columnOf[j]
+    let key = ShortFieldCache.key(field)
+    if key != 0, let cached = caches[j][key] { return cached }
+    do {
+      if key != 0 {
+        let before = counts.outOfRange[v]
+        let x = try plan.decodeCell(field, variable: v, row: nil, counts: &counts)
+        if counts.outOfRange[v] == before { caches[j][key] = x }
+        return x
+      } else if batch.needsUnescape(r, c) {
+        let bytes = batch.unescapedBytes(r, c)
+        return try bytes.withUnsafeBytes { try plan.decodeCell($0, variable: v, row: nil, counts: &counts) }
+      } else {
+        return try plan.decodeCell(field, variable: v, row: nil, counts: &counts)
+      }
+    } catch let e as DecodeError {
+      throw batch.error(e.readErrorKind, record: r, column: c)
+    }
+  }
+}
+
+/// Interns the group labels of a batch's kept rows, level by level, into batch-local
+/// indices (a String is made once per distinct label, not once per row). Labels whose
+/// cells are all 1–7 bytes and unescaped (school and role codes) are found by the keys
+/// ``CellDecoder`` packed (``ShortLabelTable``); others by an FNV hash of their trimmed
+/// bytes, verified byte for byte (``LabelTable``); escaped ones by their text.
+struct GroupInterner {
+  let levels: [AnalysisLayout.GroupLevel]
+  /// Whether each level is interned (the others' indices stay -1).
+  let wanted: [Bool]
+  /// Per level: where each of its columns' keys are among ``CellDecoder/groupColumns``.
+  let keyColumns: [[Int]]
+  private var short: [ShortLabelTable]
+  private var hashed: [LabelTable]
+
+  init(layout: AnalysisLayout, groupLevels: Set<Int>?) {
+    let levels = layout.groupLevels
+    let wanted = levels.indices.map { groupLevels?.contains($0) ?? true }
+    var columns: [Int] = []  // as CellDecoder orders them
+    for level in levels.indices where wanted[level] {
+      for c in levels[level].columns where !columns.contains(c) { columns.append(c) }
+    }
+    self.levels = levels
+    self.wanted = wanted
+    keyColumns = levels.indices.map { level in wanted[level] ? levels[level].columns.map { columns.firstIndex(of: $0)! } : [] }
+    short = levels.map { ShortLabelTable(width: $0.columns.count) }
+    hashed = levels.map { _ in LabelTable() }
+  }
+
+  /// Sets `index[level][r]` for the kept rows `r` of `rows`, given the slice's group keys
+  /// from ``CellDecoder/decode(_:rows:)``; new labels are interned into `groups[level]`.
+  mutating func intern(_ batch: RecordBatch, rows: Range<Int>, keys groupKeys: [UInt64], keep: [Bool],
+                       into index: inout [[Int32]], groups: inout [GroupLevelStatistics]) {
+    let n = rows.count, lo = rows.lowerBound
+    batch.withUnsafeView { view in
+      for level in levels.indices where wanted[level] {
+        let columns = levels[level].columns
+        let keys = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: columns.count)
+        defer { keys.deallocate() }
+        let keyBase = keyColumns[level].map { $0 * n }
+        rows: for r in rows where keep[r] {
+          var allShort = true
+          for q in 0..<columns.count {
+            let k = groupKeys[keyBase[q] &+ (r &- lo)]
+            if k == 0 { allShort = false; break }
+            keys[q] = k
+          }
+          if allShort {
+            if let g = short[level].find(keys) { index[level][r] = g; continue rows }
+            let label = columns.map { String(decoding: BatchWork.trim(view.field(r, $0)), as: UTF8.self) }.joined(separator: " / ")
+            let g = groups[level].intern(label)
+            short[level].insert(keys, group: g)
+            index[level][r] = g
+            continue rows
+          }
+          var h: UInt64 = 0xcbf2_9ce4_8422_2325
+          var blank = false
+          var escaped = false
+          for c in columns {
+            let f = BatchWork.trim(view.field(r, c))
+            if f.isEmpty { blank = true; break }
+            if batch.needsUnescape(r, c) { escaped = true }
+            for b in f { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+            h = (h ^ 0x1F) &* 0x100_0000_01b3  // level separator
+          }
+          if blank { continue }
+          if escaped {
+            index[level][r] = groups[level].intern(BatchWork.unescapedLabel(batch, r, columns))
+            continue
+          }
+          // Verify the bytes, so two labels that share a hash are never merged.
+          if let e = hashed[level].find(h), hashed[level].matches(e, view, record: r, columns: columns) {
+            index[level][r] = hashed[level].groups[e]
+            continue
+          }
+          let cells = columns.map { Array(BatchWork.trim(view.field(r, $0))) }
+          let g = groups[level].intern(cells.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " / "))
+          hashed[level].insertIfAbsent(h, group: g, cells: cells)
+          index[level][r] = g
+        }
+      }
+    }
+  }
+}
+
+/// A batch's group labels whose cells are all 1–7 bytes, by the cells' bytes packed with
+/// their lengths (``key(_:)``): exact, so a label is found without hashing or comparing
+/// its bytes. Open addressing over a power-of-two table; `width` keys per label (one per
+/// column of the group level).
+struct ShortLabelTable {
+  let width: Int
+  private var keys: [UInt64]
+  private var groups: [Int32]
+  private var used = 0
+
+  init(width: Int) {
+    self.width = max(1, width)
+    keys = [UInt64](repeating: 0, count: 64 * self.width)
+    groups = [Int32](repeating: -1, count: 64)
+  }
+
+  /// A cell's bytes and length in one word (nonzero), or 0 when it is empty or longer than 7 bytes.
+  @inline(__always) static func key(_ field: UnsafeRawBufferPointer) -> UInt64 {
+    let n = field.count
+    guard n >= 1, n <= 7 else { return 0 }
+    var k = UInt64(n) << 56
+    for i in 0..<n { k |= UInt64(field[i]) << (8 * UInt64(i)) }
+    return k
+  }
+
+  @inline(__always) private func slot(_ k: UnsafeMutableBufferPointer<UInt64>) -> Int {
+    var h: UInt64 = 0
+    for q in 0..<width { h = (h ^ k[q]) &* 0x9E37_79B9_7F4A_7C15 }
+    return Int(truncatingIfNeeded: h >> 32) & (groups.count - 1)
+  }
+
+  /// The group of the label with cell keys `k` (`width` of them), or nil.
+  @inline(__always) func find(_ k: UnsafeMutableBufferPointer<UInt64>) -> Int32? {
+    keys.withUnsafeBufferPointer { stored in
+      groups.withUnsafeBufferPointer { groups in
+        var i = slot(k)
+        probe: while groups[i] >= 0 {
+          for q in 0..<width where stored[i &* width &+ q] != k[q] {
+            i = (i &+ 1) & (groups.count &- 1)
+            continue probe
+          }
+          return groups[i]
+        }
+        return nil
+      }
+    }
+  }
+
+  /// Records the label with cell keys `k` (not yet present) as `group`.
+  mutating func insert(_ k: UnsafeMutableBufferPointer<UInt64>, group: Int32) {
+    if (used + 1) * 2 > groups.count { grow() }
+    var i = slot(k)
+    while groups[i] >= 0 { i = (i + 1) & (groups.count - 1) }
+    for q in 0..<width { keys[i * width + q] = k[q] }
+    groups[i] = group
+    used += 1
+  }
+
+  private mutating func grow() {
+    let old = (0..<groups.count).filter { groups[$0] >= 0 }.map { i in (Array(keys[(i * width)..<((i + 1) * width)]), groups[i]) }
+    keys = [UInt64](repeating: 0, count: groups.count * 2 * width)
+    groups = [Int32](repeating: -1, count: groups.count * 2)
+    used = 0
+    for (k, g) in old { var k = k; k.withUnsafeMutableBufferPointer { insert($0, group: g) } }
+  }
+}
+
+/// A batch's group labels by the FNV hash of their bytes: open addressing over a
+/// power-of-two table (no Hasher, no allocation or reference counting per row), with each
+/// label's cells kept (flat, each followed by a 0x1F separator) for the byte-for-byte check
+/// that tells two labels with one hash apart.
+struct LabelTable {
+  private var keys = [UInt64](repeating: 0, count: 64)
+  private var slots = [Int32](repeating: -1, count: 64)
+  private(set) var groups: [Int32] = []
+  private var bytes: [UInt8] = []
+  private var starts: [Int] = []
+
+  @inline(__always) private static func key(_ h: UInt64) -> UInt64 { h == 0 ? 1 : h }
+  @inline(__always) private func start(_ k: UInt64) -> Int { Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> 40) & (keys.count - 1) }
+
+  var count: Int { groups.count }
+
+  /// The entry recorded for hash `h`, or nil.
+  func find(_ h: UInt64) -> Int? {
+    let k = Self.key(h)
+    var i = start(k)
+    while keys[i] != 0 {
+      if keys[i] == k { return Int(slots[i]) }
+      i = (i + 1) & (keys.count - 1)
+    }
+    return nil
+  }
+
+  /// Whether entry `e`'s cells are the trimmed fields `columns` of record `r`.
+  func matches(_ e: Int, _ view: RecordBatch.UnsafeView, record r: Int, columns: [Int]) -> Bool {
+    bytes.withUnsafeBufferPointer { all in
+      var at = starts[e]
+      for c in columns {
+        let f = BatchWork.trim(view.field(r, c))
+        guard at + f.count < all.count, all[at + f.count] == 0x1F else { return false }
+        if f.count > 0 && memcmp(f.baseAddress!, all.baseAddress! + at, f.count) != 0 { return false }
+        at += f.count + 1
+      }
+      return true
+    }
+  }
+
+  /// Records `h` → (group, cells) unless `h` is already there (the first label seen
+  /// with a hash keeps it; a colliding label is interned by text every time).
+  mutating func insertIfAbsent(_ h: UInt64, group: Int32, cells: [[UInt8]]) {
+    if (groups.count + 1) * 2 > keys.count { grow() }
+    let k = Self.key(h)
+    var i = start(k)
+    while keys[i] != 0 {
+      if keys[i] == k { return }
+      i = (i + 1) & (keys.count - 1)
+    }
+    keys[i] = k
+    slots[i] = Int32(groups.count)
+    groups.append(group)
+    starts.append(bytes.count)
+    for cell in cells { bytes += cell; bytes.append(0x1F) }
+  }
+
+  private mutating func grow() {
+    let old = zip(keys, slots).filter { $0.0 != 0 }
+    keys = [UInt64](repeating: 0, count: keys.count * 2)
+    slots = [Int32](repeating: -1, count: keys.count)
+    for (k, slot) in old {
+      var i = start(k)
+      while keys[i] != 0 { i = (i + 1) & (keys.count - 1) }
+      keys[i] = k
+      slots[i] = slot
+    }
+  }
+}
+
+/// Decoded values of short cells by their bytes: a small open-addressing table (no
+/// hashing of strings, no allocation per cell), for one column of one batch.
+struct ShortFieldCache {
+  private var keys = [UInt64](repeating: 0, count: 64)
+  private var values = [Double](repeating: 0, count: 64)
+  private var used = 0
+
+  /// The cell's bytes packed with their length (2…7 bytes), or 0 when the cell is not
+  /// cacheable (one byte, longer, or holding a quote, which may need unescaping).
+  @inline(__always) static func key(_ field: UnsafeRawBufferPointer) -> UInt64 {
+    let n = field.count
+    guard n >= 2, n <= 7 else { return 0 }
+    var k = UInt64(n) << 56
+    for i in 0..<n {
+      let b = field[i]
+      if b == 0x22 { return 0 }
+      k |= UInt64(b) << (8 * UInt64(i))
+    }
+    return k
+  }
+
+  @inline(__always) private func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 58) }
+
+  subscript(key: UInt64) -> Double? {
+    get {
+      var i = slot(key)
+      while keys[i] != 0 {
+        if keys[i] == key { return values[i] }
+        i = (i + 1) & 63
+      }
+      return nil
+    }
+    set {
+      guard let newValue, used < 48 else { return }  // a column of many distinct texts: stop caching
+      var i = slot(key)
+      while keys[i] != 0 && keys[i] != key { i = (i + 1) & 63 }
+      if keys[i] == 0 { used += 1 }
+      keys[i] = key
+      values[i] = newValue
+    }
+  }
+}
+
