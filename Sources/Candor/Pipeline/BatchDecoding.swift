@@ -161,48 +161,59 @@ struct GroupInterner {
         let keys = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: columns.count)
         defer { keys.deallocate() }
         let keyBase = keyColumns[level].map { $0 * n }
-        rows: for r in rows where keep[r] {
-          var allShort = true
-          for q in 0..<columns.count {
-            let k = groupKeys[keyBase[q] &+ (r &- lo)]
-            if k == 0 { allShort = false; break }
-            keys[q] = k
+        // The level's table is moved out while in use (uniquely referenced: no
+        // copy-on-write check per row), and the row loop writes through pointers.
+        var table = short[level]
+        short[level] = ShortLabelTable.placeholder
+        defer { short[level] = table }
+        index[level].withUnsafeMutableBufferPointer { idx in
+          groupKeys.withUnsafeBufferPointer { groupKeys in
+            rows: for r in rows where keep[r] {
+              var allShort = true
+              for q in 0..<columns.count {
+                let k = groupKeys[keyBase[q] &+ (r &- lo)]
+                if k == 0 { allShort = false; break }
+                keys[q] = k
+              }
+              if allShort {
+                if let g = table.find(keys) { idx[r] = g; continue rows }
+                let label = columns.map { String(decoding: BatchWork.trim(view.field(r, $0)), as: UTF8.self) }.joined(separator: " / ")
+                let g = groups[level].intern(label)
+                table.insert(keys, group: g)
+                idx[r] = g
+                continue rows
+              }
+              idx[r] = internInGeneral(batch, view, record: r, level: level, groups: &groups)
+            }
           }
-          if allShort {
-            if let g = short[level].find(keys) { index[level][r] = g; continue rows }
-            let label = columns.map { String(decoding: BatchWork.trim(view.field(r, $0)), as: UTF8.self) }.joined(separator: " / ")
-            let g = groups[level].intern(label)
-            short[level].insert(keys, group: g)
-            index[level][r] = g
-            continue rows
-          }
-          var h: UInt64 = 0xcbf2_9ce4_8422_2325
-          var blank = false
-          var escaped = false
-          for c in columns {
-            let f = BatchWork.trim(view.field(r, c))
-            if f.isEmpty { blank = true; break }
-            if batch.needsUnescape(r, c) { escaped = true }
-            for b in f { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-            h = (h ^ 0x1F) &* 0x100_0000_01b3  // level separator
-          }
-          if blank { continue }
-          if escaped {
-            index[level][r] = groups[level].intern(BatchWork.unescapedLabel(batch, r, columns))
-            continue
-          }
-          // Verify the bytes, so two labels that share a hash are never merged.
-          if let e = hashed[level].find(h), hashed[level].matches(e, view, record: r, columns: columns) {
-            index[level][r] = hashed[level].groups[e]
-            continue
-          }
-          let cells = columns.map { Array(BatchWork.trim(view.field(r, $0))) }
-          let g = groups[level].intern(cells.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " / "))
-          hashed[level].insertIfAbsent(h, group: g, cells: cells)
-          index[level][r] = g
         }
       }
     }
+  }
+
+  /// The group of record `r` at `level` when a cell is empty (-1), longer than 7 bytes or
+  /// escaped: by an FNV hash of the trimmed bytes, verified byte for byte, or by the text.
+  private mutating func internInGeneral(_ batch: RecordBatch, _ view: RecordBatch.UnsafeView, record r: Int, level: Int,
+                                        groups: inout [GroupLevelStatistics]) -> Int32 {
+    let columns = levels[level].columns
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    var escaped = false
+    for c in columns {
+      let f = BatchWork.trim(view.field(r, c))
+      if f.isEmpty { return -1 }
+      if batch.needsUnescape(r, c) { escaped = true }
+      for b in f { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+      h = (h ^ 0x1F) &* 0x100_0000_01b3  // level separator
+    }
+    if escaped { return groups[level].intern(BatchWork.unescapedLabel(batch, r, columns)) }
+    // Verify the bytes, so two labels that share a hash are never merged.
+    if let e = hashed[level].find(h), hashed[level].matches(e, view, record: r, columns: columns) {
+      return hashed[level].groups[e]
+    }
+    let cells = columns.map { Array(BatchWork.trim(view.field(r, $0))) }
+    let g = groups[level].intern(cells.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " / "))
+    hashed[level].insertIfAbsent(h, group: g, cells: cells)
+    return g
   }
 }
 
@@ -215,6 +226,10 @@ struct ShortLabelTable {
   private var keys: [UInt64]
   private var groups: [Int32]
   private var used = 0
+
+  /// An empty table that holds nothing (what ``GroupInterner`` leaves in a level's place
+  /// while it uses that level's table).
+  static let placeholder = ShortLabelTable(width: 1)
 
   init(width: Int) {
     self.width = max(1, width)
