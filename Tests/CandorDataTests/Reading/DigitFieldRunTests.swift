@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+@testable import CandorData
+
+/// The tokenizer's four-fields-at-once path (``CSVTokenizer/fourDigitFields(_:delimiters:)``)
+/// accepts exactly "d,d,d,d," and records what the one-field path records.
+@Suite struct DigitFieldRunTests {
+  static func word(_ bytes: [UInt8]) -> UInt64 {
+    bytes.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+  }
+
+  /// Every byte value in every position, the other positions valid.
+  @Test func theWordTestIsExactlyDigitDelimiterPairs() {
+    for delimiter: UInt8 in [0x2C, 0x3B, 0x09, 0x7C] {
+      let delimiters = UInt64(delimiter) &* 0x0100_0100_0100_0100
+      let valid: [UInt8] = [0x31, delimiter, 0x35, delimiter, 0x30, delimiter, 0x39, delimiter]
+      #expect(CSVTokenizer.fourDigitFields(Self.word(valid), delimiters: delimiters))
+      for position in 0..<8 {
+        for b in 0...255 {
+          var bytes = valid
+          bytes[position] = UInt8(b)
+          let expected = position % 2 == 0 ? (0x30...0x39).contains(b) : UInt8(b) == delimiter
+          #expect(CSVTokenizer.fourDigitFields(Self.word(bytes), delimiters: delimiters) == expected,
+                  "byte \(b) at \(position), delimiter \(delimiter)")
+        }
+      }
+    }
+  }
+
+  /// Random records of one-digit, longer, empty and quoted fields (runs of digits broken
+  /// at every offset, records ending in a digit or an empty field, CRLF and LF), read with
+  /// small chunks so runs meet chunk ends: every cell is what splitting the text gives.
+  @Test func recordsMixingDigitRunsWithOtherFieldsReadAsTheirText() throws {
+    var state: UInt64 = 0x1234_5678_9ABC_DEF1
+    func next(_ k: Int) -> Int { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return Int(state % UInt64(k)) }
+    let columns = 23
+    var expected: [[String]] = [(0..<columns).map { "c\($0)" }]
+    var text = expected[0].joined(separator: ",") + "\n"
+    for r in 0..<400 {
+      var row: [String] = []
+      for _ in 0..<columns {
+        switch next(10) {
+        case 0: row.append("")
+        case 1: row.append("\(10 + next(90))")
+        case 2: row.append("x\(next(9))")
+        default: row.append("\(next(10))")
+        }
+      }
+      expected.append(row)
+      let quoted = row.enumerated().map { $0.offset == 3 && r % 7 == 0 ? "\"\($0.element)\"" : $0.element }
+      text += quoted.joined(separator: ",") + (r % 5 == 0 ? "\r\n" : "\n")
+    }
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("candor-digit-runs-\(UUID().uuidString).csv")
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: file) }
+    for chunk in [64, 97, 256, 1 << 20] {
+      for threads in [1, 3] {
+        var options = SourceOptions()
+        options.csv = CSVOptions(chunkSize: chunk)
+        let (_, rows) = try readAll(file.path, options: options, threads: threads)
+        let want = Array(expected.dropFirst())
+        let firstDifference = zip(rows, want).firstIndex { $0 != $1 }
+        #expect(rows.count == want.count && firstDifference == nil,
+                "chunk \(chunk), threads \(threads): \(rows.count) rows, first difference at \(firstDifference.map(String.init) ?? "none")")
+      }
+    }
+  }
+}
