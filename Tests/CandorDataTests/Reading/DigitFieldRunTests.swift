@@ -59,7 +59,7 @@ import Testing
         options.csv = CSVOptions(chunkSize: chunk)
         let (_, rows) = try readAll(file.path, options: options, threads: threads)
         let want = Array(expected.dropFirst())
-        let firstDifference = zip(rows, want).firstIndex { $0 != $1 }
+        let firstDifference = rows.indices.first { $0 >= want.count || rows[$0] != want[$0] }
         #expect(rows.count == want.count && firstDifference == nil,
                 "chunk \(chunk), threads \(threads): \(rows.count) rows, first difference at \(firstDifference.map(String.init) ?? "none")")
       }
