@@ -3,8 +3,8 @@ import CandorNumerics
 import Foundation
 
 // Turning a batch's cells into what the pass accumulates: decoded values and response
-// codes (``CellDecoder``) and batch-local group indices (``GroupInterner``), a slice of
-// rows at a time, with the small tables that make the common cells cheap.
+// codes (``CellDecoder``) and batch-local group indices (``GroupInterner``), with the small
+// tables that make the common cells cheap.
 
 /// Decodes rows of a batch: every analysed cell to a value (NaN = missing) and a response
 /// code (its position in the variable's range, ``ItemGroupHistogram/code(_:minimum:top:)``),
@@ -18,16 +18,10 @@ import Foundation
 /// by one). Tables, caches and counts last for the whole batch.
 struct CellDecoder {
   let plan: DecodingPlan
-  /// Decoded variables (indices into the plan) and their source columns.
-  let active: [Int]
-  let columnOf: [Int]
+  /// Decoded variables (indices into the plan), their source columns and digit tables.
+  private let tables: DigitTables
   /// The group levels' columns, each once.
   let groupColumns: [Int]
-  /// Flat digit tables: value and code of digit d for the j-th active variable, and
-  /// whether the table may answer (nil entries — out of range — take the full decoder).
-  private var digitValue: [Double]
-  private var digitKnown: [Bool]
-  private var digitCode: [UInt8]
   /// Each active variable's range for the codes (no range: every answer is "other").
   private let codeMinimum: [Double]
   private let codeTop: [Double]
@@ -43,21 +37,21 @@ struct CellDecoder {
       for c in layout.groupLevels[level].columns where !columns.contains(c) { columns.append(c) }
     }
     groupColumns = columns
-    active = (0..<p).filter { decoding?[$0] ?? true }
-    columnOf = active.map { layout.plan.variables[$0].column }
-    digitValue = [Double](repeating: .nan, count: active.count * 10)
-    digitKnown = [Bool](repeating: false, count: active.count * 10)
-    digitCode = [UInt8](repeating: ItemGroupHistogram.otherCode, count: active.count * 10)
+    let active = (0..<p).filter { decoding?[$0] ?? true }
+    let tables = DigitTables(variables: active.count)
     codeMinimum = active.map { layout.plan.variables[$0].range?.min ?? 0 }
     codeTop = active.map { v in layout.plan.variables[v].range.map { ItemGroupHistogram.codeTop($0) } ?? 0 }
     for (j, v) in active.enumerated() {
+      tables.variable[j] = v
+      tables.column[j] = layout.plan.variables[v].column
       for d in 0..<10 {
         if let x = layout.digitTables[v][d] {
-          digitValue[j * 10 + d] = x; digitKnown[j * 10 + d] = true
-          digitCode[j * 10 + d] = ItemGroupHistogram.code(x, minimum: codeMinimum[j], top: codeTop[j])
+          tables.value[j * 10 + d] = x; tables.known[j * 10 + d] = true
+          tables.code[j * 10 + d] = ItemGroupHistogram.code(x, minimum: codeMinimum[j], top: codeTop[j])
         }
       }
     }
+    self.tables = tables
     caches = [ShortFieldCache](repeating: ShortFieldCache(), count: active.count)
   }
 
@@ -72,15 +66,17 @@ struct CellDecoder {
     try batch.withUnsafeView { view in
       try values.withUnsafeMutableBufferPointer { out in
         try codes.withUnsafeMutableBufferPointer { codeOut in
+          try groupKeys.withUnsafeMutableBufferPointer { groupKeys in
           let out = out.baseAddress!, codeOut = codeOut.baseAddress!
+          let t = tables
           for r in rows {
             let i = r &- lo
-            for j in active.indices {
-              let v = active[j], c = columnOf[j]
+            for j in 0..<t.count {
+              let v = t.variable[j], c = t.column[j]
               let field = view.field(r, c)
-              if field.count == 1, case let d = Int(field[0] &- 48), d >= 0, d < 10, digitKnown[j &* 10 &+ d] {
-                out[v &* n &+ i] = digitValue[j &* 10 &+ d]
-                codeOut[v &* n &+ i] = digitCode[j &* 10 &+ d]
+              if field.count == 1, case let d = Int(field[0] &- 48), d >= 0, d < 10, t.known[j &* 10 &+ d] {
+                out[v &* n &+ i] = t.value[j &* 10 &+ d]
+                codeOut[v &* n &+ i] = t.code[j &* 10 &+ d]
                 continue
               }
               if field.isEmpty { continue }
@@ -93,6 +89,7 @@ struct CellDecoder {
               groupKeys[q &* n &+ i] = view.isEscaped(r, c) ? 0 : ShortLabelTable.key(BatchWork.trim(view.field(r, c)))
             }
           }
+          }
         }
       }
     }
@@ -101,7 +98,7 @@ struct CellDecoder {
 
   /// A cell the digit table does not answer, through the column's cache or the plan's decoder.
   private mutating func decodeCell(_ field: UnsafeRawBufferPointer, _ batch: RecordBatch, _ r: Int, _ j: Int) throws -> Double {
-    let v = active[j], c = columnOf[j]
+    let v = tables.variable[j], c = tables.column[j]
     let key = ShortFieldCache.key(field)
     if key != 0, let cached = caches[j][key] { return cached }
     do {
@@ -119,6 +116,33 @@ struct CellDecoder {
     } catch let e as DecodeError {
       throw batch.error(e.readErrorKind, record: r, column: c)
     }
+  }
+}
+
+/// The decoder's innermost lookups, in memory read through pointers (no bounds check or
+/// reference count per cell): per active variable j, its plan index and source column, and
+/// per digit d at `j * 10 + d` the decoded value, its code, and whether the table may
+/// answer (nil digit-table entries — out of range — take the full decoder).
+final class DigitTables: @unchecked Sendable {
+  let count: Int
+  let variable: UnsafeMutablePointer<Int>
+  let column: UnsafeMutablePointer<Int>
+  let value: UnsafeMutablePointer<Double>
+  let code: UnsafeMutablePointer<UInt8>
+  let known: UnsafeMutablePointer<Bool>
+
+  init(variables count: Int) {
+    self.count = count
+    variable = .allocate(capacity: max(1, count)); variable.initialize(repeating: 0, count: max(1, count))
+    column = .allocate(capacity: max(1, count)); column.initialize(repeating: 0, count: max(1, count))
+    let digits = max(1, count * 10)
+    value = .allocate(capacity: digits); value.initialize(repeating: .nan, count: digits)
+    code = .allocate(capacity: digits); code.initialize(repeating: ItemGroupHistogram.otherCode, count: digits)
+    known = .allocate(capacity: digits); known.initialize(repeating: false, count: digits)
+  }
+
+  deinit {
+    variable.deallocate(); column.deallocate(); value.deallocate(); code.deallocate(); known.deallocate()
   }
 }
 

@@ -305,7 +305,11 @@ struct BatchWork: Sendable {
         }
         let histograms = partial.groups.first?.items[s] != nil
         if histograms || byCode.contains(true) {
-          let decoderCodes = scale.variables.allSatisfy { layout.plan.variables[$0].range.map { ItemGroupHistogram.codeTop($0) } == ItemGroupHistogram.codeTop(scale.range) && layout.plan.variables[$0].range?.min == scale.range.min }
+          // The decoder coded each item in its own range: the same codes when that range
+          // starts where the scale's does and names as many points.
+          let decoderCodes = scale.variables.allSatisfy { v in
+            layout.plan.variables[v].range.map { $0.min == scale.range.min && ItemGroupHistogram.codeTop($0) == ItemGroupHistogram.codeTop(scale.range) } ?? false
+          }
           let codes = decoderCodes ? Self.columns(usedCodes, rows: m, scale.variables)
                                    : ItemGroupHistogram.codes(values, range: scale.range)
           codes.withUnsafeBufferPointer { codes in
@@ -431,10 +435,7 @@ struct BatchWork: Sendable {
 
   /// The sub-block of `columns` (copied).
   static func columns(_ b: RowBlock, _ columns: [Int]) -> RowBlock {
-    var out = [Double]()
-    out.reserveCapacity(b.rows * columns.count)
-    for c in columns { out.append(contentsOf: b.values[(c * b.rows)..<((c + 1) * b.rows)]) }
-    return RowBlock(rows: b.rows, columns: columns.count, values: out)
+    RowBlock(rows: b.rows, columns: columns.count, values: Self.columns(b.values, rows: b.rows, columns))
   }
 }
 

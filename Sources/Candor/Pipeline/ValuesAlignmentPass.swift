@@ -243,17 +243,28 @@ public struct ValuesAlignmentPass: Sendable {
   /// columns and global group indices (-1 = none) and the groups' value sums and counts.
   func aligned(_ columns: [[Double]], groups group: [Int32], sums: [Double], counts: [Int]) -> [[Double]] {
     let m = group.count, v = valueScores.count
-    var values = [[Double]](repeating: [Double](repeating: .nan, count: m), count: 2)
-    for k in others { values.append(columns[k]) }
+    var r = [Double](repeating: .nan, count: m), distance = r
     var x = [Double](repeating: .nan, count: v)
     var loo = [Double](repeating: .nan, count: v)
-    for i in 0..<m where group[i] >= 0 {
-      for k in 0..<v { x[k] = columns[valueScores[k]][i] }
-      let a = Self.alignment(x, loo: &loo, sums: sums, counts: counts, base: Int(group[i]) * v)
-      values[0][i] = a.r
-      values[1][i] = a.distance
+    // The value columns row-major first (one row's profile is then adjacent), and the
+    // outputs written through pointers: no nested-array access per row.
+    var profiles = [Double](repeating: .nan, count: m * v)
+    for k in 0..<v {
+      columns[valueScores[k]].withUnsafeBufferPointer { column in
+        for i in 0..<m { profiles[i &* v &+ k] = column[i] }
+      }
     }
-    return values
+    r.withUnsafeMutableBufferPointer { r in
+      distance.withUnsafeMutableBufferPointer { distance in
+        for i in 0..<m where group[i] >= 0 {
+          for k in 0..<v { x[k] = profiles[i &* v &+ k] }
+          let a = Self.alignment(x, loo: &loo, sums: sums, counts: counts, base: Int(group[i]) * v)
+          r[i] = a.r
+          distance[i] = a.distance
+        }
+      }
+    }
+    return [r, distance] + others.map { columns[$0] }
   }
 
   /// The alignment from the rows the statistics pass kept (no second read of the export):
