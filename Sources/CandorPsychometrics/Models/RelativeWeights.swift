@@ -32,6 +32,22 @@ public struct DriversResult: Codable, Sendable, Equatable {
 /// Johnson, J. W. (2000). Multivariate Behavioral Research 35(1), 1–19.
 /// Bootstrap CIs resample rows with replacement (Tonidandel, LeBreton & Johnson
 /// 2009) and take the 2.5th and 97.5th percentiles (R `quantile` type 7).
+/// Why relative weights could not be computed from the data given.
+public enum RelativeWeightsError: Error, Equatable, CustomStringConvertible {
+  /// A correlation among the predictors and the outcome is undefined: fewer than two rows
+  /// answer a pair of them, or a variable does not vary. `n`: the rows behind the
+  /// correlations (the smallest pairwise count, or the complete rows).
+  case undefinedCorrelation(outcome: String, n: Int)
+
+  public var description: String {
+    switch self {
+    case let .undefinedCorrelation(outcome, n):
+      return "relative weights on '\(outcome)' need every correlation among the predictors and the outcome, "
+        + "and one is undefined (N = \(n); a correlation needs rows that answer both variables, and variables that vary)"
+    }
+  }
+}
+
 public enum RelativeWeights {
   /// Raw relative weights and R² from a correlation matrix ordered [predictors…, outcome].
   public static func weights(correlation r: Matrix) throws -> (weights: [Double], r2: Double) {
@@ -94,6 +110,7 @@ public enum RelativeWeights {
   /// (e.g. listwise co-moments of one pass), without bootstrap intervals.
   public static func analyze(correlation r: Matrix, names: [String], outcomeName: String, n: Int) throws -> DriversResult {
     precondition(r.rows == names.count + 1, "\(names.count) names for a \(r.rows)×\(r.columns) matrix")
+    guard r.storage.allSatisfy(\.isFinite) else { throw RelativeWeightsError.undefinedCorrelation(outcome: outcomeName, n: n) }
     let (w, r2) = try weights(correlation: r)
     let p = names.count
     return DriversResult(outcome: outcomeName, method: "relativeWeights",
@@ -127,6 +144,7 @@ public enum RelativeWeights {
     let columns = all.map { c in rows.map { c[$0] } }
     let n = rows.count
     let r = correlation(columns, counts: nil)
+    guard r.storage.allSatisfy(\.isFinite) else { throw RelativeWeightsError.undefinedCorrelation(outcome: outcomeName, n: n) }
     let (w, r2) = try weights(correlation: r)
     let p = names.count
     var ci: [[Double]] = []

@@ -18,6 +18,25 @@ struct SplitMix: RandomNumberGenerator {
 @Suite struct RelativeWeightsTests {
   let f = RelationsFixtures.shared
 
+  /// No rows, or a constant variable, leave a correlation undefined: a clear error naming
+  /// the outcome and N, not an eigensolver's complaint about NaN.
+  @Test func undefinedCorrelationsAreReportedAsSuch() throws {
+    var g = SplitMix(state: 1)
+    #expect(throws: RelativeWeightsError.undefinedCorrelation(outcome: "stay", n: 0)) {
+      try RelativeWeights.analyze(outcome: [], outcomeName: "stay", predictors: [[], []], names: ["a", "b"],
+                                  replicates: 10, generator: &g)
+    }
+    #expect(throws: RelativeWeightsError.undefinedCorrelation(outcome: "stay", n: 4)) {
+      try RelativeWeights.analyze(outcome: [1, 2, 3, 4], outcomeName: "stay", predictors: [[1, 2, 4, 3], [5, 5, 5, 5]],
+                                  names: ["a", "b"], replicates: 0, generator: &g)
+    }
+    let nan = Matrix(rows: 3, columns: 3, repeating: .nan)
+    #expect(throws: RelativeWeightsError.undefinedCorrelation(outcome: "stay", n: 0)) {
+      try RelativeWeights.analyze(correlation: nan, names: ["a", "b"], outcomeName: "stay", n: 0)
+    }
+    #expect(RelativeWeightsError.undefinedCorrelation(outcome: "stay", n: 0).description.contains("'stay'"))
+  }
+
   /// Johnson (2000) weights from R (eigen of Rxx) and R² from lm.
   @Test func matchesHandComputationInR() throws {
     var g = SplitMix(state: 7)
