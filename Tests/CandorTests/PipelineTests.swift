@@ -191,4 +191,25 @@ import _CandorTestSupport
     let w = try #require(results.warnings.first { $0.code == "group-label-missing" })
     #expect(w.message.hasPrefix("2 respondents have no school_id"))
   }
+
+  /// An export with a header and no data rows runs (every table empty, exit 0 as design.md
+  /// §5 has it for warnings) and says so first, so a scheduler with `--fail-on-warning`
+  /// stops on an empty upstream export instead of publishing empty tables.
+  @Test func anEmptyExportIsTheFirstWarning() throws {
+    let header = try String(contentsOf: Self.root.appendingPathComponent("datasets/demo/demo.csv"), encoding: .utf8)
+      .split(separator: "\n")[0]
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("candor-empty-\(UUID().uuidString).csv")
+    try (header + "\n").write(to: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let request = AnalysisRequest(files: [file.path],
+                                  codebookPath: Self.root.appendingPathComponent("datasets/demo/demo.codebook.yaml").path)
+    let data = try SurveyData.load(request)
+    #expect(data.statistics.rowsRead == 0 && data.statistics.rowsUsed == 0)
+    let results = data.run(AnalysisPlan.make(codebook: data.codebook, layout: data.layout))
+    #expect(results.warnings.first?.code == "no-rows")
+    #expect(results.warnings.first?.message.contains("no data rows") == true)
+    // The full demo has rows: no such warning.
+    let demo = try Self.load()
+    #expect(!demo.run(AnalysisPlan.make(codebook: demo.codebook, layout: demo.layout)).warnings.contains { $0.code == "no-rows" })
+  }
 }

@@ -134,6 +134,13 @@ extension SurveyData {
     var results = AnalysisResults()
     var alignment = AnalysisResults()
     var warnings = codebookWarnings
+    if statistics.rowsUsed == 0 {
+      // Said first: an empty export (a failed upstream job, say) explains every skipped table.
+      warnings.insert(AnalysisWarning(code: "no-rows", message: statistics.rowsRead == 0
+        ? "The input has no data rows after its header: every table below is empty."
+        : "None of the \(statistics.rowsRead) data rows was used (each was excluded; see the exclusions): every table below is empty."),
+        at: 0)
+    }
     func attempt(_ what: String, scale: String? = nil, _ body: () throws -> Void) {
       defer { Trace.mark(what) }
       do { try body() } catch {
