@@ -174,7 +174,7 @@ struct GroupInterner {
     hashed = levels.map { _ in LabelTable() }
   }
 
-  /// Sets `index[level][r]` for the kept rows `r` of `rows`, given the slice's group keys
+  /// Sets `index[level][r]` for the kept rows `r` of `rows`, given their group keys
   /// from ``CellDecoder/decode(_:rows:)``; new labels are interned into `groups[level]`.
   mutating func intern(_ batch: RecordBatch, rows: Range<Int>, keys groupKeys: [UInt64], keep: [Bool],
                        into index: inout [[Int32]], groups: inout [GroupLevelStatistics]) {
