@@ -12,7 +12,9 @@ import Testing
     let codes = values.withUnsafeBufferPointer { ItemGroupHistogram.codes($0, range: range) }
     #expect(codes == [0, 254, 2, 4, 255, 4, 3, 254])
     var h = ItemGroupHistogram(items: 2, range: range)
-    values.withUnsafeBufferPointer { h.add($0, rows: 4, groups: [0, 1, -1, 1], groupCount: 2) }
+    values.withUnsafeBufferPointer { v in
+      codes.withUnsafeBufferPointer { h.add(codes: $0, values: v, rows: 4, groups: [0, 1, -1, 1], groupCount: 2) }
+    }
     let m = h.moments(groups: 2)
     // group 0: item 0 = {1}, item 1 = {} ; group 1: item 0 = {2.5, 5}, item 1 = {5, 0}
     #expect(m.counts == [1, 0, 2, 2])

@@ -39,8 +39,9 @@ struct CellDecoder {
     groupColumns = columns
     let active = (0..<p).filter { decoding?[$0] ?? true }
     let tables = DigitTables(variables: active.count)
-    codeMinimum = active.map { layout.plan.variables[$0].range?.min ?? 0 }
-    codeTop = active.map { v in layout.plan.variables[v].range.map { ItemGroupHistogram.codeTop($0) } ?? 0 }
+    let scales = active.map { ItemGroupHistogram.codeScale(layout.plan.variables[$0].range) }
+    codeMinimum = scales.map(\.minimum)
+    codeTop = scales.map(\.top)
     for (j, v) in active.enumerated() {
       tables.variable[j] = v
       tables.column[j] = layout.plan.variables[v].column
@@ -393,15 +394,8 @@ struct ShortFieldCache {
   /// The cell's bytes packed with their length (2…7 bytes), or 0 when the cell is not
   /// cacheable (one byte, longer, or holding a quote, which may need unescaping).
   @inline(__always) static func key(_ field: UnsafeRawBufferPointer) -> UInt64 {
-    let n = field.count
-    guard n >= 2, n <= 7 else { return 0 }
-    var k = UInt64(n) << 56
-    for i in 0..<n {
-      let b = field[i]
-      if b == 0x22 { return 0 }
-      k |= UInt64(b) << (8 * UInt64(i))
-    }
-    return k
+    guard field.count >= 2, !field.contains(0x22) else { return 0 }
+    return ShortLabelTable.key(field)
   }
 
   @inline(__always) private func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 58) }

@@ -73,12 +73,6 @@ public struct ItemGroupHistogram: Sendable {
     if counts.count < need { counts += repeatElement(0, count: need - counts.count) }
   }
 
-  /// Adds column-major keyed item values (`rows × items`) with their group indices.
-  mutating func add(_ values: UnsafeBufferPointer<Double>, rows: Int, groups: [Int32], groupCount: Int) {
-    let codes = Self.codes(values, range: range)
-    codes.withUnsafeBufferPointer { add(codes: $0, values: values, rows: rows, groups: groups, groupCount: groupCount) }
-  }
-
   /// Code of a missing value and of one that is not a point of the range.
   static let missingCode: UInt8 = 255, otherCode: UInt8 = 254
 
@@ -86,7 +80,7 @@ public struct ItemGroupHistogram: Sendable {
   /// (not a point: a half, or outside) or ``missingCode`` (NaN): computed once per batch
   /// and shared by every group level, instead of converting each value once per level.
   static func codes(_ values: UnsafeBufferPointer<Double>, range: ResponseRange) -> [UInt8] {
-    let lo = range.min, top = codeTop(range)
+    let (lo, top) = codeScale(range)
     var out = [UInt8](repeating: 0, count: values.count)
     out.withUnsafeMutableBufferPointer { o in
       for (i, x) in values.enumerated() { o[i] = code(x, minimum: lo, top: top) }
@@ -94,9 +88,13 @@ public struct ItemGroupHistogram: Sendable {
     return out
   }
 
-  /// The number of points a code can name for `range` (at most ``otherCode``), as the
-  /// bound `code(_:minimum:top:)` takes.
-  static func codeTop(_ range: ResponseRange) -> Double { Double(min(max(1, range.points), Int(otherCode))) }
+  /// The minimum and the number of points (at most ``otherCode``) that codes in `range`
+  /// count from, as `code(_:minimum:top:)` takes them; no range: (0, 0), every answer
+  /// "other". Two ranges with the same scale give the same codes.
+  static func codeScale(_ range: ResponseRange?) -> (minimum: Double, top: Double) {
+    guard let range else { return (0, 0) }
+    return (range.min, Double(min(max(1, range.points), Int(otherCode))))
+  }
 
   /// `x`'s position among the points `minimum`, `minimum + 1`, … below `minimum + top`, or
   /// ``otherCode`` (not such a point) or ``missingCode`` (NaN).
@@ -106,7 +104,8 @@ public struct ItemGroupHistogram: Sendable {
     return x.isNaN ? missingCode : otherCode
   }
 
-  /// ``add(_:rows:groups:groupCount:)`` from the values' ``codes(_:range:)``.
+  /// Adds column-major keyed item values (`values`, `rows × items`) by their
+  /// ``codes(_:range:)`` in this histogram's range, with their group indices.
   mutating func add(codes: UnsafeBufferPointer<UInt8>, values: UnsafeBufferPointer<Double>, rows: Int,
                     groups: [Int32], groupCount: Int) {
     grow(to: groupCount)

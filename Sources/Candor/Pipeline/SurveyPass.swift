@@ -289,44 +289,39 @@ struct BatchWork: Sendable {
       let g = groups[level]
       for i in 0..<m where g[i] >= 0 { partial.groups[level].respondents[Int(g[i])] += 1 }
     }
-    // Per scale, read in place: each value's position in the scale's range (the decoder's
-    // ``codes`` when the items' ranges are the scale's, else found here once) is counted
-    // for the items' frequencies and for the item histograms at every group level
-    // (ordinary scales); and item co-moments. Frequencies are of scale items only (what
-    // reliability tables report; outcomes and covariates are not tabulated), each item
-    // once even if two scales share it.
-    var tabulated = [Bool](repeating: false, count: used.columns)
+    // Frequencies of scale items (what reliability tables report; outcomes and covariates
+    // are not tabulated), counted from the decoder's codes, which name the item's own
+    // points (its values are read for the rare code that is not one of them).
+    used.values.withUnsafeBufferPointer { all in
+      usedCodes.withUnsafeBufferPointer { codes in
+        for v in 0..<used.columns where layout.isScaleItem[v] {
+          let column = (v * m)..<((v + 1) * m)
+          let scale = ItemGroupHistogram.codeScale(layout.plan.variables[v].range)
+          if partial.frequencies[v].minimum == scale.minimum && Double(partial.frequencies[v].counts.count) == scale.top {
+            partial.frequencies[v].add(codes: UnsafeBufferPointer(rebasing: codes[column]), values: UnsafeBufferPointer(rebasing: all[column]))
+          } else {
+            partial.frequencies[v].add(UnsafeBufferPointer(rebasing: all[column]))
+          }
+        }
+      }
+    }
+    // Per scale, read in place: item histograms at every group level (ordinary scales; each
+    // value's position in the scale's range — the decoder's code when every item's range
+    // has the scale's minimum and points — is counted at every level) and item co-moments.
     for (s, scale) in layout.scales.enumerated() {
       Self.withColumns(used, scale.variables) { values in
-        let points = max(1, scale.range.points)
-        let byCode = scale.variables.map { v in
-          points < Int(ItemGroupHistogram.otherCode) && !tabulated[v] && partial.frequencies[v].minimum == scale.range.min
-            && partial.frequencies[v].counts.count == points
-        }
-        let histograms = partial.groups.first?.items[s] != nil
-        if histograms || byCode.contains(true) {
-          // The decoder coded each item in its own range: the same codes when that range
-          // starts where the scale's does and names as many points.
-          let decoderCodes = scale.variables.allSatisfy { v in
-            layout.plan.variables[v].range.map { $0.min == scale.range.min && ItemGroupHistogram.codeTop($0) == ItemGroupHistogram.codeTop(scale.range) } ?? false
+        if partial.groups.first?.items[s] != nil {
+          let decoderCodes = scale.variables.allSatisfy {
+            ItemGroupHistogram.codeScale(layout.plan.variables[$0].range) == ItemGroupHistogram.codeScale(scale.range)
           }
           let codes = decoderCodes ? Self.columns(usedCodes, rows: m, scale.variables)
                                    : ItemGroupHistogram.codes(values, range: scale.range)
           codes.withUnsafeBufferPointer { codes in
-            for (j, v) in scale.variables.enumerated() where byCode[j] {
-              partial.frequencies[v].add(codes: UnsafeBufferPointer(rebasing: codes[(j * m)..<((j + 1) * m)]),
-                                         values: UnsafeBufferPointer(rebasing: values[(j * m)..<((j + 1) * m)]))
-              tabulated[v] = true
-            }
-            for level in partial.groups.indices where histograms && partial.groups[level].items[s] != nil {
+            for level in partial.groups.indices where partial.groups[level].items[s] != nil {
               let count = partial.groups[level].labels.count
               partial.groups[level].items[s]!.add(codes: codes, values: values, rows: m, groups: groups[level], groupCount: count)
             }
           }
-        }
-        for (j, v) in scale.variables.enumerated() where !tabulated[v] {
-          partial.frequencies[v].add(UnsafeBufferPointer(rebasing: values[(j * m)..<((j + 1) * m)]))
-          tabulated[v] = true
         }
         partial.scaleItems[s].add(columnMajor: values, rows: m)
       }

@@ -246,18 +246,12 @@ public struct ValuesAlignmentPass: Sendable {
     var r = [Double](repeating: .nan, count: m), distance = r
     var x = [Double](repeating: .nan, count: v)
     var loo = [Double](repeating: .nan, count: v)
-    // The value columns row-major first (one row's profile is then adjacent), and the
-    // outputs written through pointers: no nested-array access per row.
-    var profiles = [Double](repeating: .nan, count: m * v)
-    for k in 0..<v {
-      columns[valueScores[k]].withUnsafeBufferPointer { column in
-        for i in 0..<m { profiles[i &* v &+ k] = column[i] }
-      }
-    }
+    let profile = valueScores.map { columns[$0] }
+    // The outputs are written through pointers: no nested-array write per row.
     r.withUnsafeMutableBufferPointer { r in
       distance.withUnsafeMutableBufferPointer { distance in
         for i in 0..<m where group[i] >= 0 {
-          for k in 0..<v { x[k] = profiles[i &* v &+ k] }
+          for k in 0..<v { x[k] = profile[k][i] }
           let a = Self.alignment(x, loo: &loo, sums: sums, counts: counts, base: Int(group[i]) * v)
           r[i] = a.r
           distance[i] = a.distance

@@ -226,19 +226,12 @@ public enum LogisticRegression {
     let groups = cluster == nil ? 0 : maxIndex + 1
     for j in 1..<k { means[j] /= Double(n) }
     let centre = means
-    /// One chunk's share of a pass at `beta` (nil = glm's start μ = (y + ½)/2).
-    @Sendable func passChunk(_ beta: [Double]?, _ range: Range<Int>) -> PassPart {
-      var unused = FinalExtras(scores: [], seen: [], squares: [])
-      return passChunk(beta, range, final: false, &unused)
-    }
-    /// The same, and when `final` (the pass at the estimate) also the chunk's cluster scores
-    /// U_g = Σ_{i∈g} xᵢ(yᵢ − μᵢ) and the predictors' squared deviations from their means
-    /// (the SDs of the odds ratios per SD), so the estimate needs one pass, not three.
-    @Sendable func passChunk(_ beta: [Double]?, _ range: Range<Int>, final: Bool, _ extras: inout FinalExtras) -> PassPart {
-      if final {
-        extras = FinalExtras(scores: [Double](repeating: 0, count: groups * k), seen: [Bool](repeating: false, count: groups),
-                             squares: [Double](repeating: 0, count: k))
-      }
+    /// One chunk's share of a pass at `beta` (nil = glm's start μ = (y + ½)/2); when `final`
+    /// (the pass at the estimate) also its cluster scores U_g = Σ_{i∈g} xᵢ(yᵢ − μᵢ) and the
+    /// predictors' squared deviations from their means (the SDs of the odds ratios per
+    /// SD), so the estimate needs one pass, not three.
+    @Sendable func passChunk(_ beta: [Double]?, _ range: Range<Int>, final: Bool) -> (part: PassPart, extras: FinalExtras) {
+      var extras = FinalExtras(groups: final ? groups : 0, k: final ? k : 0)
       var block = Matrix(rows: blockSize, columns: k)
       var zw = [Double](repeating: 0, count: blockSize)
       var a = Matrix(rows: k, columns: k)
@@ -288,23 +281,25 @@ public enum LogisticRegression {
         if filled == blockSize { flush() }
       }
       flush()
-      return (a, b, deviance, extreme)
+      return ((a, b, deviance, extreme), extras)
     }
 
-    /// One pass at `beta`: XᵀWX, XᵀWz, deviance — chunks on `options.threads` threads,
-    /// summed in chunk order.
-    func pass(_ beta: [Double]?, chunks limit: Int = chunks) -> PassPart {
+    /// One pass at `beta`: XᵀWX, XᵀWz, deviance (and the final pass's extras) — chunks on
+    /// `options.threads` threads, summed in chunk order.
+    func pass(_ beta: [Double]?, chunks limit: Int = chunks, final: Bool = false) -> (part: PassPart, extras: FinalExtras) {
       var a = Matrix(rows: k, columns: k)
       var b = [Double](repeating: 0, count: k)
       var deviance = 0.0
       var extreme = false
-      inChunkOrder(first: limit, { range in passChunk(beta, range) }, { part in
-        a = a + part.a
-        for j in 0..<k { b[j] += part.b[j] }
-        deviance += part.deviance
-        extreme = extreme || part.extreme
+      var extras = FinalExtras(groups: final ? groups : 0, k: final ? k : 0)
+      inChunkOrder(first: limit, { range in passChunk(beta, range, final: final) }, { chunk in
+        a = a + chunk.part.a
+        for j in 0..<k { b[j] += chunk.part.b[j] }
+        deviance += chunk.part.deviance
+        extreme = extreme || chunk.part.extreme
+        extras.add(chunk.extras)
       })
-      return (a, b, deviance, extreme)
+      return ((a, b, deviance, extreme), extras)
     }
 
     let allNames = ["(Intercept)"] + names
@@ -317,7 +312,7 @@ public enum LogisticRegression {
       var history: [[Double]] = []
       var collapsed = false
       while iterations < maxIterations {
-        let (a, b, deviance, _) = pass(beta, chunks: limit)
+        let (a, b, deviance, _) = pass(beta, chunks: limit).part
         let next: [Double]
         do { next = try LinearAlgebra.solveSPD(a, Matrix(rows: k, columns: 1, columnMajor: b)).storage }
         catch {
@@ -355,24 +350,8 @@ public enum LogisticRegression {
     let estimate = beta!
     // Final pass at the estimate: information matrix, deviance, fitted extremes, cluster
     // scores and the predictors' squared deviations.
-    var a = Matrix(rows: k, columns: k)
-    var deviance = 0.0, extreme = false
-    var scores = [Double](repeating: 0, count: groups * k)
-    var seen = [Bool](repeating: false, count: groups)
-    var squares = [Double](repeating: 0, count: k)
-    inChunkOrder({ range -> (PassPart, FinalExtras) in
-      var extras = FinalExtras(scores: [], seen: [], squares: [])
-      let part = passChunk(estimate, range, final: true, &extras)
-      return (part, extras)
-    }, { part, extras in
-      a = a + part.a
-      deviance += part.deviance
-      extreme = extreme || part.extreme
-      for q in scores.indices { scores[q] += extras.scores[q] }
-      for g in seen.indices where extras.seen[g] { seen[g] = true }
-      for j in 1..<k { squares[j] += extras.squares[j] }
-    })
-    let final = (a: a, deviance: deviance, extreme: extreme)
+    let (final, extras) = pass(estimate, final: true)
+    let scores = extras.scores, seen = extras.seen, squares = extras.squares
     let inverse: Matrix
     if let v = try? LinearAlgebra.inverseSPD(final.a) { inverse = v } else {
       if !weightsCollapsed && !final.extreme { throw LogisticRegressionError.collinearPredictors(names: names) }
@@ -436,10 +415,24 @@ public enum LogisticRegression {
 /// probability reached 0 or 1.
 typealias PassPart = (a: Matrix, b: [Double], deviance: Double, extreme: Bool)
 
-/// What the final pass adds per chunk: cluster scores (groups × k, row-major), which
-/// clusters occur, and the predictors' squared deviations from their means.
+/// What the final pass adds: cluster scores (groups × k, row-major), which clusters
+/// occur, and the predictors' squared deviations from their means (k, the intercept's 0).
+/// Empty (`groups` = `k` = 0) in the other passes.
 struct FinalExtras: Sendable {
   var scores: [Double]
   var seen: [Bool]
   var squares: [Double]
+
+  init(groups: Int, k: Int) {
+    scores = [Double](repeating: 0, count: groups * k)
+    seen = [Bool](repeating: false, count: groups)
+    squares = [Double](repeating: 0, count: k)
+  }
+
+  /// Adds a later chunk's extras.
+  mutating func add(_ o: FinalExtras) {
+    for q in scores.indices { scores[q] += o.scores[q] }
+    for g in seen.indices where o.seen[g] { seen[g] = true }
+    for j in squares.indices { squares[j] += o.squares[j] }
+  }
 }
