@@ -60,9 +60,9 @@ public struct AnalysisLayout: Sendable {
 
   /// Whether the pass keeps id hashes and scale scores per respondent to pair waves.
   public var keepsWaveLink = false
-  /// Decoded variables and group level whose values the pass keeps per used row for the
+  /// Score variables and group level whose values the pass keeps per used row for the
   /// values-alignment step (``AlignmentRows``); nil = none.
-  public var alignmentRows: (variables: [Int], level: Int)?
+  public var alignmentRows: (scores: [Int], level: Int)?
 
   /// Whether score variable `k` is an ordinary (non-value) scale's score.
   func isOrdinaryScaleScore(_ k: Int) -> Bool {

@@ -354,7 +354,7 @@ struct BatchWork: Sendable {
       partial.waveLink!.append(hashes: hashes, columns: scoreColumns)
     }
     if partial.alignmentRows != nil {
-      partial.alignmentRows!.append(used, groups: groups[partial.alignmentRows!.level])
+      partial.alignmentRows!.append(scoreColumns, groups: groups[partial.alignmentRows!.level])
     }
     if partial.respondents != nil {
       let level = partial.respondents!.clusterLevel

@@ -5,9 +5,9 @@ import Foundation
 
 /// Person–group values alignment as data (issue 6, item 4), after the statistics pass,
 /// which gives every group's value sums. It reads its rows one of two ways:
-/// - from the rows the statistics pass kept for it (``AlignmentRows``: one byte per value
-///   item, outcome and covariate, in a temporary file) — `candor analyze` on one file,
-///   whenever every kept value is an integer 0…254;
+/// - from the rows the statistics pass kept for it (``AlignmentRows``: each row's centred
+///   value scores, outcomes and covariates as the pass scored them, in a temporary file)
+///   — `candor analyze` on one file;
 /// - otherwise by a **second streaming pass** over the export (tokenize, screen, and decode
 ///   and score only the value scale and the variables it is correlated with).
 ///
@@ -133,13 +133,14 @@ public struct ValuesAlignmentPass: Sendable {
   /// What the statistics pass should keep per row for `plan`'s values alignment, so the
   /// alignment need not read the export again (``AlignmentRows``): nil when the plan has
   /// none.
-  static func rowsToKeep(plan: AnalysisPlan, layout: AnalysisLayout) -> (variables: [Int], level: Int)? {
+  static func rowsToKeep(plan: AnalysisPlan, layout: AnalysisLayout) -> (scores: [Int], level: Int)? {
     guard plan.valuesAlignment, let level = layout.groupLevels.lastIndex(where: { !$0.isCut }),
           let name = plan.values.first(where: { n in layout.scales.contains { $0.name == n && $0.usesMRAT } }),
-          let s = layout.scales.firstIndex(where: { $0.name == name }) else { return nil }
+          let scale = layout.scales.first(where: { $0.name == name }) else { return nil }
     let spec = plan.correlate.first { $0.method == "pearson" || $0.method.isEmpty }
+    let values = scale.subscales.compactMap { layout.scoreIndex(named: "\(scale.name).\($0.id)") }
     let others = keeping(layout, with: spec?.with ?? [], covariates: spec?.covariates ?? []).compactMap(layout.scoreIndex(named:))
-    return (variables(layout, scales: scales(layout, scale: s, others: others)), level)
+    return (values + others.filter { !values.contains($0) }, level)
   }
 
   /// Alignment r and distance of one respondent (`x`: the V centred values), given the
@@ -187,10 +188,9 @@ public struct ValuesAlignmentPass: Sendable {
       }
     }
     var result = emptyResult(scaleName: data.layout.scales[scale].name, groupCount: groupCount)
-    let needed = Self.variables(data.layout, scales: Self.scales(data.layout, scale: scale, others: others))
-    if let kept = data.statistics.alignmentRows, kept.fits, kept.level == level, kept.rows == data.statistics.rowsUsed,
-       data.request.files.count == 1, Set(needed).isSubset(of: kept.variables) {
-      try run(kept, layout: data.layout, sums: sums, counts: counts, threads: data.request.threads, into: &result)
+    if let kept = data.statistics.alignmentRows, kept.complete, kept.level == level, kept.rows == data.statistics.rowsUsed,
+       data.request.files.count == 1, Set(valueScores + others).isSubset(of: kept.scores) {
+      try run(kept, sums: sums, counts: counts, threads: data.request.threads, into: &result)
       result.readTheExportAgain = false
       return result
     }
@@ -242,11 +242,16 @@ public struct ValuesAlignmentPass: Sendable {
   /// Per row: alignment r, distance, then the `others` score columns, from the rows' score
   /// columns and global group indices (-1 = none) and the groups' value sums and counts.
   func aligned(_ columns: [[Double]], groups group: [Int32], sums: [Double], counts: [Int]) -> [[Double]] {
+    aligned(profile: valueScores.map { columns[$0] }, others: others.map { columns[$0] }, groups: group, sums: sums, counts: counts)
+  }
+
+  /// The same from the value score columns (`profile`, in ``valueScores`` order) and the
+  /// columns of ``others``.
+  func aligned(profile: [[Double]], others: [[Double]], groups group: [Int32], sums: [Double], counts: [Int]) -> [[Double]] {
     let m = group.count, v = valueScores.count
     var r = [Double](repeating: .nan, count: m), distance = r
     var x = [Double](repeating: .nan, count: v)
     var loo = [Double](repeating: .nan, count: v)
-    let profile = valueScores.map { columns[$0] }
     // The outputs are written through pointers: no nested-array write per row.
     r.withUnsafeMutableBufferPointer { r in
       distance.withUnsafeMutableBufferPointer { distance in
@@ -258,19 +263,20 @@ public struct ValuesAlignmentPass: Sendable {
         }
       }
     }
-    return [r, distance] + others.map { columns[$0] }
+    return [r, distance] + others
   }
 
-  /// The alignment from the rows the statistics pass kept (no second read of the export):
-  /// chunks of records are scored and aligned on `threads` threads and accumulated in
-  /// file order.
-  func run(_ kept: AlignmentRows, layout: AnalysisLayout, sums: [Double], counts: [Int], threads: Int,
-           into result: inout Result) throws {
-    let scales = Self.scales(layout, scale: scale, others: others)
-    let p = layout.plan.variables.count, size = kept.recordSize, variables = kept.variables
-    // Each chunk is scored, aligned and summed (co-moments, group moments) on a worker;
-    // the chunks' sums are merged in file order, so the result does not depend on the
-    // thread count. Rounds of 4 chunks per thread keep the workers busy between merges.
+  /// The alignment from the rows the statistics pass kept (no second read of the export,
+  /// no second scoring): chunks of records are aligned on `threads` threads and
+  /// accumulated in file order.
+  func run(_ kept: AlignmentRows, sums: [Double], counts: [Int], threads: Int, into result: inout Result) throws {
+    let size = kept.recordSize
+    // Where each value score and each kept score variable sits in a record.
+    let profileAt = valueScores.map { kept.scores.firstIndex(of: $0)! }
+    let othersAt = others.map { kept.scores.firstIndex(of: $0)! }
+    // Each chunk is aligned and summed (co-moments, group moments) on a worker; the
+    // chunks' sums are merged in file order, so the result does not depend on the thread
+    // count. Rounds of 4 chunks per thread keep the workers busy between merges.
     let chunk = 4_096, round = 4 * max(1, threads)
     let groupCount = result.alignment.groupCount, scaleName = result.scale
     var pending: [[UInt8]] = []
@@ -279,31 +285,21 @@ public struct ValuesAlignmentPass: Sendable {
       let inputs = pending
       let me = self
       DispatchQueue.concurrentPerform(iterations: inputs.count) { c in
-        let records = inputs[c]
-        let m = records.count / size
-        var values = [Double](repeating: .nan, count: m * p)
+        let m = inputs[c].count / size
         var group = [Int32](repeating: -1, count: m)
-        records.withUnsafeBytes { raw in
-          group.withUnsafeMutableBufferPointer { group in
-            for i in 0..<m { group[i] = Int32(littleEndian: raw.loadUnaligned(fromByteOffset: i * size, as: Int32.self)) }
+        var profile = [[Double]](repeating: [], count: profileAt.count)
+        var columns = [[Double]](repeating: [], count: othersAt.count)
+        inputs[c].withUnsafeBytes { raw in
+          for i in 0..<m { group[i] = raw.load(fromByteOffset: i * size, as: Int32.self) }
+          // The record's Doubles start 4 bytes in: read unaligned, column by column.
+          func column(_ j: Int) -> [Double] {
+            (0..<m).map { i in raw.loadUnaligned(fromByteOffset: i * size + 4 + 8 * j, as: Double.self) }
           }
-          values.withUnsafeMutableBufferPointer { out in
-            // Column by column: the writes run along a column, the reads stride by a record.
-            let bytes = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            for (j, v) in variables.enumerated() {
-              let column = out.baseAddress! + v * m
-              var at = bytes + 4 + j
-              for i in 0..<m {
-                let b = at.pointee
-                column[i] = b == AlignmentRows.missing ? .nan : Double(b)
-                at += size
-              }
-            }
-          }
+          profile = profileAt.map(column)
+          columns = othersAt.map(column)
         }
-        let columns = BatchWork.scoreColumns(RowBlock(rows: m, columns: p, values: values), layout: layout, scales: scales).columns
         var partial = me.emptyResult(scaleName: scaleName, groupCount: groupCount)
-        partial.add(me.aligned(columns, groups: group, sums: sums, counts: counts), groups: group)
+        partial.add(me.aligned(profile: profile, others: columns, groups: group, sums: sums, counts: counts), groups: group)
         outputs.set(c, partial)
       }
       for case let partial? in outputs.values { result.merge(partial) }
