@@ -1,6 +1,9 @@
 @testable import Candor
 import CandorData
+import CandorPsychometrics
+import Foundation
 import Testing
+import _CandorTestSupport
 
 @Suite struct ItemGroupHistogramTests {
   /// Codes: a point's position, 254 for a value that is not a point (a half, out of range),
@@ -38,5 +41,39 @@ import Testing
     }
     #expect(byCode == byValue)
     #expect(byCode.missing > 0 && byCode.other.count == 5 && byCode.counts.allSatisfy { $0 > 0 })
+  }
+
+  /// `candor analyze` counts item responses by group only where the plan aggregates the
+  /// scale by that level (the demo: both scales by school, psych_safety by school × role),
+  /// and those tables — rwg(j) and favourability included — are the ones counting at every
+  /// level gives.
+  @Test func thePlanCountsItemHistogramsOnlyWhereItAggregates() throws {
+    let root = repositoryRoot()
+    func load(plan: Bool) throws -> SurveyData {
+      var request = AnalysisRequest(files: [root.appendingPathComponent("datasets/demo/demo.csv").path],
+                                    codebookPath: root.appendingPathComponent("datasets/demo/demo.codebook.yaml").path)
+      request.keepColumnsForPlan = plan
+      return try SurveyData.load(request)
+    }
+    let planned = try load(plan: true), every = try load(plan: false)
+    let levels = planned.layout.groupLevels.map(\.name), scales = planned.layout.scales.map(\.name)
+    var kept: [String] = []
+    for (l, stats) in planned.statistics.groups.enumerated() {
+      for (s, h) in stats.items.enumerated() where h != nil { kept.append("\(levels[l]):\(scales[s])") }
+    }
+    #expect(kept == ["school_id:psych_safety", "school_id:trust", "school_id × role:psych_safety"])
+    #expect(every.statistics.groups.allSatisfy { $0.items.compactMap { $0 }.count == 2 })
+    for (by, names) in [("school_id", ["psych_safety", "trust"]), ("school_id × role", ["psych_safety"])] {
+      let a = try planned.aggregation(by: by, scales: names), b = try every.aggregation(by: by, scales: names)
+      #expect(a.count == names.count && a.count == b.count)
+      for (x, y) in zip(a, b) {
+        #expect(x.paths == y.paths)
+        let rx = x.result.groupResults, ry = y.result.groupResults
+        #expect(rx.count == ry.count && rx.contains { $0.rwgj != nil } && rx.contains { $0.favourable != nil })
+        for (gx, gy) in zip(rx, ry) {
+          #expect(gx.n == gy.n && gx.mean == gy.mean && gx.rwgj == gy.rwgj && gx.favourable == gy.favourable)
+        }
+      }
+    }
   }
 }

@@ -98,6 +98,7 @@ public struct SurveyData: Sendable {
         if !sets.isEmpty { try? fileLayout.keepContingencyTables(sets) }
         // One file: the values alignment reads the rows this pass keeps, not the file again.
         if request.files.count == 1 { fileLayout.alignmentRows = ValuesAlignmentPass.rowsToKeep(plan: plan, layout: fileLayout) }
+        fileLayout.itemHistograms = plan.itemHistograms(layout: fileLayout)
       }
       if !request.contingencySets.isEmpty { try fileLayout.keepContingencyTables(request.contingencySets) }
       if layout == nil { layout = fileLayout }

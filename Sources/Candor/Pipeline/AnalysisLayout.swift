@@ -63,6 +63,15 @@ public struct AnalysisLayout: Sendable {
   /// Score variables and group level whose values the pass keeps per used row for the
   /// values-alignment step (``AlignmentRows``); nil = none.
   public var alignmentRows: (scores: [Int], level: Int)?
+  /// Per group level and scale: whether the pass counts the scale's item responses by
+  /// group at that level (``ItemGroupHistogram``: rwg and favourability of aggregation
+  /// tables); nil = at every level for every ordinary scale.
+  public var itemHistograms: [[Bool]]?
+
+  /// Whether the pass keeps an item histogram of scale `s` at group level `level`.
+  func keepsItemHistogram(level: Int, scale s: Int) -> Bool {
+    !scales[s].usesMRAT && !scales[s].variables.isEmpty && (itemHistograms?[level][s] ?? true)
+  }
 
   /// Whether score variable `k` is an ordinary (non-value) scale's score.
   func isOrdinaryScaleScore(_ k: Int) -> Bool {

@@ -72,6 +72,16 @@ public struct AnalysisPlan: Sendable {
     return plan
   }
 
+  /// Per group level and scale of `layout`: whether an aggregation table of the plan reads
+  /// the scale's item histogram at that level (its rwg and favourability). The other
+  /// levels' histograms would be counted for every row and read by nothing.
+  func itemHistograms(layout: AnalysisLayout) -> [[Bool]] {
+    layout.groupLevels.map { level in
+      let specs = aggregate.filter { $0.by == level.name }
+      return layout.scales.map { scale in specs.contains { $0.scales.isEmpty || $0.scales.contains(scale.name) } }
+    }
+  }
+
   /// Score variables the models need per respondent, and their cluster level.
   public var respondentColumns: (names: [String], cluster: String?) {
     var names: [String] = []

@@ -12,15 +12,17 @@ public struct GroupLevelStatistics: Sendable {
   private var index: [String: Int32] = [:]
   /// Per score variable.
   public var scores: [GroupMoments]
-  /// Per scale (nil for value scales, which are not aggregated item by item).
+  /// Per scale (nil for value scales, which are not aggregated item by item, and for
+  /// scales the plan does not aggregate at this level: ``AnalysisLayout/itemHistograms``).
   public var items: [ItemGroupHistogram?]
   /// Respondents (used rows) per group.
   public var respondents: [Int] = []
 
-  init(layout: AnalysisLayout) {
+  init(layout: AnalysisLayout, level: Int) {
     scores = Array(repeating: GroupMoments(), count: layout.scoreNames.count)
-    items = layout.scales.map { scale in
-      scale.usesMRAT || scale.variables.isEmpty ? nil : ItemGroupHistogram(items: scale.variables.count, range: scale.range)
+    items = layout.scales.indices.map { s in
+      let scale = layout.scales[s]
+      return layout.keepsItemHistogram(level: level, scale: s) ? ItemGroupHistogram(items: scale.variables.count, range: scale.range) : nil
     }
   }
 
@@ -302,7 +304,7 @@ public struct PassStatistics: Sendable {
     scores = CoMomentAccumulator(variables: layout.scoreNames.count)
     unscored = Array(repeating: 0, count: layout.scoreNames.count)
     favourableRespondents = Array(repeating: 0, count: layout.scoreNames.count)
-    groups = layout.groupLevels.map { _ in GroupLevelStatistics(layout: layout) }
+    groups = layout.groupLevels.indices.map { GroupLevelStatistics(layout: layout, level: $0) }
     if layout.keepsWaveLink {
       waveLink = WaveLinkColumns(scores: layout.scoreNames.indices.filter { layout.favourableThreshold[$0] != nil || layout.isOrdinaryScaleScore($0) })
     }

@@ -310,7 +310,7 @@ struct BatchWork: Sendable {
     // has the scale's minimum and points — is counted at every level) and item co-moments.
     for (s, scale) in layout.scales.enumerated() {
       Self.withColumns(used, scale.variables) { values in
-        if partial.groups.first?.items[s] != nil {
+        if partial.groups.contains(where: { $0.items[s] != nil }) {
           let decoderCodes = scale.variables.allSatisfy {
             ItemGroupHistogram.codeScale(layout.plan.variables[$0].range) == ItemGroupHistogram.codeScale(scale.range)
           }
