@@ -263,7 +263,11 @@ public func fileDigest(path: String) throws -> (bytes: Int, sha256: String) {
 }
 
 /// ``fileDigest(path:)`` that gives up (throws) once `stop()` is true, checked per chunk.
+/// A regular file is hashed where the page cache holds it (`mmap`), so the hash, which
+/// runs beside the statistics pass, costs no second copy of the export; anything that
+/// cannot be mapped (a pipe, an empty file) is read in 1 MB chunks.
 func fileDigest(path: String, until stop: () -> Bool) throws -> (bytes: Int, sha256: String) {
+  if let mapped = try mappedFileDigest(path: path, until: stop) { return mapped }
   guard let handle = FileHandle(forReadingAtPath: path) else {
     throw OutputError.cannotRead(path: path, reason: "cannot open the file for reading")
   }
@@ -278,4 +282,27 @@ func fileDigest(path: String, until stop: () -> Bool) throws -> (bytes: Int, sha
     chunk.withUnsafeBytes { hasher.update($0) }
   }
   return (total, hasher.hexDigest())
+}
+
+/// The digest of a non-empty regular file through `mmap`, or nil when it is not one or
+/// cannot be mapped.
+private func mappedFileDigest(path: String, until stop: () -> Bool) throws -> (bytes: Int, sha256: String)? {
+  let fd = open(path, O_RDONLY)
+  guard fd >= 0 else { return nil }
+  defer { close(fd) }
+  var info = stat()
+  guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 else { return nil }
+  let size = Int(info.st_size)
+  guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else { return nil }
+  defer { munmap(base, size) }
+  _ = madvise(base, size, MADV_SEQUENTIAL)
+  var hasher = SHA256()
+  var offset = 0
+  while offset < size {
+    if stop() { throw DigestStopped() }
+    let n = min(1 << 20, size - offset)
+    hasher.update(UnsafeRawBufferPointer(start: base + offset, count: n))
+    offset += n
+  }
+  return (size, hasher.hexDigest())
 }
