@@ -263,9 +263,10 @@ public func fileDigest(path: String) throws -> (bytes: Int, sha256: String) {
 }
 
 /// ``fileDigest(path:)`` that gives up (throws) once `stop()` is true, checked per chunk.
-/// A regular file is hashed where the page cache holds it (`mmap`), so the hash, which
-/// runs beside the statistics pass, costs no second copy of the export; anything that
-/// cannot be mapped (a pipe, an empty file) is read in 1 MB chunks.
+/// A regular file is hashed where the page cache holds it, through 8 MB `mmap` windows
+/// (mapped pages count in the process's resident memory, so one window at a time), so
+/// the hash, which runs beside the statistics pass, costs no second copy of the export;
+/// anything that cannot be mapped (a pipe, an empty file) is read in 1 MB chunks.
 func fileDigest(path: String, until stop: () -> Bool) throws -> (bytes: Int, sha256: String) {
   if let mapped = try mappedFileDigest(path: path, until: stop) { return mapped }
   guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -284,24 +285,27 @@ func fileDigest(path: String, until stop: () -> Bool) throws -> (bytes: Int, sha
   return (total, hasher.hexDigest())
 }
 
-/// The digest of a non-empty regular file through `mmap`, or nil when it is not one or
-/// cannot be mapped.
+/// The digest of a non-empty regular file through `mmap` windows, or nil when it is not
+/// one or its first window cannot be mapped.
 private func mappedFileDigest(path: String, until stop: () -> Bool) throws -> (bytes: Int, sha256: String)? {
   let fd = open(path, O_RDONLY)
   guard fd >= 0 else { return nil }
   defer { close(fd) }
   var info = stat()
   guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 else { return nil }
-  let size = Int(info.st_size)
-  guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else { return nil }
-  defer { munmap(base, size) }
-  _ = madvise(base, size, MADV_SEQUENTIAL)
+  let size = Int(info.st_size), window = 8 << 20  // a multiple of the page size
   var hasher = SHA256()
   var offset = 0
   while offset < size {
     if stop() { throw DigestStopped() }
-    let n = min(1 << 20, size - offset)
-    hasher.update(UnsafeRawBufferPointer(start: base + offset, count: n))
+    let n = min(window, size - offset)
+    guard let base = mmap(nil, n, PROT_READ, MAP_PRIVATE, fd, off_t(offset)), base != MAP_FAILED else {
+      if offset == 0 { return nil }
+      throw OutputError.cannotRead(path: path, reason: "cannot map bytes \(offset)… for hashing")
+    }
+    _ = madvise(base, n, MADV_SEQUENTIAL)
+    hasher.update(UnsafeRawBufferPointer(start: base, count: n))
+    munmap(base, n)
     offset += n
   }
   return (size, hasher.hexDigest())
