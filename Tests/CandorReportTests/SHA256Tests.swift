@@ -77,4 +77,29 @@ import Testing
     #expect(try again.digest(path: large.path)?.sha256 == (try fileDigest(path: large.path)).sha256)
     again.finish()
   }
+
+  /// A file over several 8 MB mapping windows with a partial last one, and an empty file
+  /// (not mapped: read), digest as the bytes streamed through ``SHA256`` do.
+  @Test func mappedWindowsDigestAsTheStreamedBytes() throws {
+    var state: UInt64 = 0x2545_F491_4F6C_DD1D
+    let count = 2 * (8 << 20) + 12_345
+    var bytes = [UInt8](repeating: 0, count: count)
+    for i in bytes.indices {
+      state = state &* 6364136223846793005 &+ 1442695040888963407
+      bytes[i] = UInt8(truncatingIfNeeded: state >> 56)
+    }
+    var h = SHA256()
+    bytes.withUnsafeBytes { h.update($0) }
+    let dir = FileManager.default.temporaryDirectory
+    let path = dir.appendingPathComponent("candor-sha-windows-\(UUID().uuidString).bin").path
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let digest = try fileDigest(path: path)
+    #expect(digest.bytes == count && digest.sha256 == h.hexDigest())
+    let empty = dir.appendingPathComponent("candor-sha-empty-\(UUID().uuidString).csv").path
+    try Data().write(to: URL(fileURLWithPath: empty))
+    defer { try? FileManager.default.removeItem(atPath: empty) }
+    let none = try fileDigest(path: empty)
+    #expect(none.bytes == 0 && none.sha256 == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+  }
 }
