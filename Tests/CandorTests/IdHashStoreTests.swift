@@ -56,4 +56,27 @@ import Testing
     #expect(!store.isSpilling)
     #expect(store.firstRepeated() == expected)
   }
+
+  /// Sorting on two threads (split by a hash bit, past 64k hashes) finds the smallest
+  /// repeated hash, as a plain sort and scan does — in memory, where the top bits vary,
+  /// and in one spill bucket, where they are all the same.
+  @Test func twoThreadsFindTheSmallestRepeat() {
+    func reference(_ hs: [UInt64]) -> UInt64? {
+      let sorted = hs.sorted()
+      return zip(sorted, sorted.dropFirst()).first { $0 == $1 }?.0
+    }
+    for (n, repeats) in [(200_000, [150_001, 70_000, 3]), (200_000, []), (100_000, [99_999])] {
+      var hs = Self.hashes(n, repeatAt: nil, seed: UInt64(n + repeats.count))
+      for r in repeats { hs[r] = hs[r / 7] }
+      let bucket = hs.map { $0 & (UInt64.max >> UInt64(IdHashStore.bucketBits)) | (UInt64(5) << 58) }
+      for data in [hs, bucket] {
+        let expected = reference(data)
+        #expect((expected != nil) == !repeats.isEmpty)
+        for threads in [1, 2, 4] {
+          var copy = data
+          #expect(IdHashStore.firstRepeated(in: &copy, threads: threads) == expected, "n \(n) threads \(threads)")
+        }
+      }
+    }
+  }
 }

@@ -59,7 +59,7 @@ public struct SurveyPass: Sendable {
       total.merge(work.partial)
       progress?(row)
     })
-    if hashOnly, let repeated = idHashes.firstRepeated() {
+    if hashOnly, let repeated = idHashes.firstRepeated(threads: threads) {
       throw try duplicate(hash: repeated, in: source)
     }
     return total
