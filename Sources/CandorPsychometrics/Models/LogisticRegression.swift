@@ -238,49 +238,72 @@ public enum LogisticRegression {
       var b = [Double](repeating: 0, count: k)
       var deviance = 0.0
       var extreme = false
-      var filled = 0
-      func flush() {
-        if filled == 0 { return }
-        let x = filled == blockSize ? block
-          : Matrix(rows: filled, columns: k, columnMajor: (0..<k).flatMap { j in block.storage[(j * blockSize)..<(j * blockSize + filled)] })
-        a = a + LinearAlgebra.crossProduct(x)
-        let xz = LinearAlgebra.multiply(x, Array(zw[0..<filled]), transpose: true)
-        for j in 0..<k { b[j] += xz[j] }
-        filled = 0
-      }
-      for i in range where usable(i) {
-        let y = outcome[i]
-        var eta: Double
+      // A block's usable rows, one array per quantity: each step below is a loop over
+      // the block, so the exp and log calls of different rows overlap in the CPU instead
+      // of waiting on one row's chain (per row, the same operations in the same order).
+      var x = [Double](repeating: 0, count: blockSize * (k - 1))  // predictors, column-major
+      var y = [Double](repeating: 0, count: blockSize)
+      var g = [Int](repeating: 0, count: blockSize)
+      var eta = [Double](repeating: 0, count: blockSize)
+      var mu = [Double](repeating: 0, count: blockSize)
+      var next = range.lowerBound
+      while next < range.upperBound {
+        // Gather up to blockSize usable rows.
+        var filled = 0
+        while next < range.upperBound && filled < blockSize {
+          let i = next
+          next += 1
+          guard usable(i) else { continue }
+          y[filled] = outcome[i]
+          for j in 1..<k { x[(j - 1) * blockSize + filled] = predictors[j - 1][i] }
+          if let cluster { g[filled] = cluster[i] }
+          filled += 1
+        }
+        if filled == 0 { break }
         if let beta {
-          eta = beta[0]
-          for j in 1..<k { eta += beta[j] * predictors[j - 1][i] }
-        } else {
-          eta = y == 1 ? log(3.0) : -log(3.0)
-        }
-        let mu = 1 / (1 + exp(-eta))
-        let eps = 10 * Double.ulpOfOne
-        if mu < eps || mu > 1 - eps { extreme = true }
-        let w = max(mu * (1 - mu), Double.leastNormalMagnitude)
-        let z = eta + (y - mu) / w
-        let sw = w.squareRoot()
-        block.storage[filled] = sw
-        for j in 1..<k { block.storage[filled + j * blockSize] = sw * predictors[j - 1][i] }
-        zw[filled] = sw * z
-        deviance += y == 1 ? -2 * log(mu) : -2 * log1p(-mu)
-        if final {
-          if let cluster {
-            let residual = y - mu
-            let g = cluster[i]
-            extras.seen[g] = true
-            extras.scores[g * k] += residual
-            for j in 1..<k { extras.scores[g * k + j] += residual * predictors[j - 1][i] }
+          for r in 0..<filled { eta[r] = beta[0] }
+          for j in 1..<k {
+            let bj = beta[j], base = (j - 1) * blockSize
+            for r in 0..<filled { eta[r] += bj * x[base + r] }
           }
-          for j in 1..<k { let d = predictors[j - 1][i] - centre[j]; extras.squares[j] += d * d }
+        } else {
+          for r in 0..<filled { eta[r] = y[r] == 1 ? log(3.0) : -log(3.0) }
         }
-        filled += 1
-        if filled == blockSize { flush() }
+        for r in 0..<filled { mu[r] = exp(-eta[r]) }
+        let eps = 10 * Double.ulpOfOne
+        for r in 0..<filled {
+          let m = 1 / (1 + mu[r])
+          mu[r] = m
+          if m < eps || m > 1 - eps { extreme = true }
+          let w = max(m * (1 - m), Double.leastNormalMagnitude)
+          let z = eta[r] + (y[r] - m) / w
+          let sw = w.squareRoot()
+          block.storage[r] = sw
+          zw[r] = sw * z
+        }
+        for j in 1..<k {
+          let base = (j - 1) * blockSize
+          for r in 0..<filled { block.storage[r + j * blockSize] = block.storage[r] * x[base + r] }
+        }
+        for r in 0..<filled { deviance += y[r] == 1 ? -2 * log(mu[r]) : -2 * log1p(-mu[r]) }
+        if final {
+          for r in 0..<filled {
+            if cluster != nil {
+              let residual = y[r] - mu[r]
+              let c = g[r]
+              extras.seen[c] = true
+              extras.scores[c * k] += residual
+              for j in 1..<k { extras.scores[c * k + j] += residual * x[(j - 1) * blockSize + r] }
+            }
+            for j in 1..<k { let d = x[(j - 1) * blockSize + r] - centre[j]; extras.squares[j] += d * d }
+          }
+        }
+        let xb = filled == blockSize ? block
+          : Matrix(rows: filled, columns: k, columnMajor: (0..<k).flatMap { j in block.storage[(j * blockSize)..<(j * blockSize + filled)] })
+        a = a + LinearAlgebra.crossProduct(xb)
+        let xz = LinearAlgebra.multiply(xb, Array(zw[0..<filled]), transpose: true)
+        for j in 0..<k { b[j] += xz[j] }
       }
-      flush()
       return ((a, b, deviance, extreme), extras)
     }
 
