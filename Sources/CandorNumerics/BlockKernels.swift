@@ -163,7 +163,7 @@ struct BlockKernel {
   /// Zero-filled Float32 values, column-major (`[r + j·capacity]`), written by pass 1.
   private var singleColumns: [Float]
   private var singleSorted: [Float]
-  private var doubleNatural: [Double] = []
+  /// Float64 rows at their sorted positions, with the ones column (made on first use).
   private var doubleSorted: [Double] = []
   private var singleC1: [Float], singleC2: [Float], singleA: [Float], singleB: [Float]
   private var doubleC1: [Double] = [], doubleC2: [Double] = [], doubleA: [Double] = [], doubleB: [Double] = []
@@ -342,8 +342,8 @@ struct BlockKernel {
         return
       }
     }
-    if doubleNatural.isEmpty {
-      doubleNatural = Self.buffer(rows: capacity, width: w); doubleSorted = doubleNatural
+    if doubleSorted.isEmpty {
+      doubleSorted = Self.buffer(rows: capacity, width: w)
       doubleC1 = .init(repeating: 0, count: w * w); doubleC2 = doubleC1
       doubleA = .init(repeating: 0, count: p * p); doubleB = doubleA
     }
@@ -361,18 +361,29 @@ struct BlockKernel {
         }
         sums.shift[j] = c
       }
-      doubleNatural.withUnsafeMutableBufferPointer { outBuffer in
-        let out = outBuffer.baseAddress!
-        for j in 0..<p {
-          let col = values + (r0 &+ j &* n)
-          let c = sums.shift[j]
-          for r in 0..<nb {
-            let v = col[r]
-            out[r &* w &+ j] = v.isNaN ? 0 : v - c
+      // Straight to the rows' sorted positions (the ones column is never written, so it
+      // stays 1), in tiles of 64 rows so the rows being written stay in L1.
+      let shift = sums.shift
+      doubleSorted.withUnsafeMutableBufferPointer { outBuffer in
+        destination.withUnsafeBufferPointer { dest in
+          shift.withUnsafeBufferPointer { shift in
+            let out = outBuffer.baseAddress!
+            var t0 = 0
+            while t0 < nb {
+              let t1 = min(nb, t0 &+ 64)
+              for j in 0..<p {
+                let col = values + (r0 &+ j &* n)
+                let c = shift[j]
+                for r in t0..<t1 {
+                  let v = col[r]
+                  out[dest[r] &* w &+ j] = v.isNaN ? 0 : v - c
+                }
+              }
+              t0 = t1
+            }
           }
         }
       }
-      Self.permute(doubleNatural, into: &doubleSorted, destination: destination, width: w, count: nb)
       let exact = Self.syrks(&doubleSorted, &doubleC1, &doubleC2, variables: p, count: nb, complete: complete,
                              limit: path == .exactDouble ? 0x1p43 : .infinity)
       if path == .exactDouble && !exact { continue }
@@ -446,20 +457,6 @@ struct BlockKernel {
               j &+= 1
             }
             t0 = t1
-          }
-        }
-      }
-    }
-  }
-
-  /// Copies whole rows (with their ones column) to their sorted positions.
-  private static func permute<T: BlockScalar>(_ natural: [T], into sorted: inout [T], destination: [Int],
-                                              width w: Int, count nb: Int) {
-    natural.withUnsafeBufferPointer { src in
-      sorted.withUnsafeMutableBufferPointer { dst in
-        destination.withUnsafeBufferPointer { dest in
-          for r in 0..<nb {
-            (dst.baseAddress! + dest[r] &* w).update(from: src.baseAddress! + r &* w, count: w)
           }
         }
       }
