@@ -263,7 +263,7 @@ public func fileDigest(path: String) throws -> (bytes: Int, sha256: String) {
 }
 
 /// ``fileDigest(path:)`` that gives up (throws) once `stop()` is true, checked per chunk.
-/// A regular file is hashed where the page cache holds it, through 8 MB `mmap` windows
+/// A regular file is hashed where the page cache holds it, through 1 MB `mmap` windows
 /// (mapped pages count in the process's resident memory, so one window at a time), so
 /// the hash, which runs beside the statistics pass, costs no second copy of the export;
 /// anything that cannot be mapped (a pipe, an empty file) is read in 1 MB chunks.
@@ -293,7 +293,7 @@ private func mappedFileDigest(path: String, until stop: () -> Bool) throws -> (b
   defer { close(fd) }
   var info = stat()
   guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 else { return nil }
-  let size = Int(info.st_size), window = 8 << 20  // a multiple of the page size
+  let size = Int(info.st_size), window = 1 << 20  // a multiple of the page size
   var hasher = SHA256()
   var offset = 0
   while offset < size {
