@@ -97,14 +97,32 @@ public final class OutputWriter {
   /// Writes `data` to the staging copy of `name` (replacing an earlier staged version).
   public func write(_ name: String, data: Data) throws {
     guard !finished else { throw OutputError.alreadyFinished }
-    try Self.validate(name)
-    let url = stagingDirectory.appendingPathComponent(name)
+    try Self.stage(name, data: data, in: stagingDirectory)
+    if !names.contains(name) { names.append(name) }
+  }
+
+  /// Writes the copies of several files into a writer's ``stagingDirectory`` from any
+  /// thread, without recording them: what lets each format be written as soon as it is
+  /// rendered, beside the others. ``adopt(_:)`` then records them in order, on the
+  /// writer's thread.
+  public static func stage(_ files: [(name: String, text: String)], in staging: URL) throws {
+    for (name, text) in files { try stage(name, data: Data(text.utf8), in: staging) }
+  }
+
+  /// Records files written by ``stage(_:)``, in order, as if written by ``write(_:text:)``.
+  public func adopt(_ staged: [String]) throws {
+    guard !finished else { throw OutputError.alreadyFinished }
+    for name in staged where !names.contains(name) { names.append(name) }
+  }
+
+  private static func stage(_ name: String, data: Data, in staging: URL) throws {
+    try validate(name)
+    let url = staging.appendingPathComponent(name)
     do {
       try data.write(to: url)
     } catch {
       throw OutputError.cannotWrite(path: url.path, reason: "\(error.localizedDescription)")
     }
-    if !names.contains(name) { names.append(name) }
   }
 
   /// Writes UTF-8 `text` to the staging copy of `name`.

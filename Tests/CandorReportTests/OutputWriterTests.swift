@@ -33,6 +33,33 @@ import Testing
     #expect(throws: OutputError.self) { try OutputWriter(directory: dir).write("../escape", text: "") }
   }
 
+  /// Files staged from several threads (as the report's formats are, each when rendered)
+  /// appear on commit under the order adopted; a staging failure is thrown where it
+  /// happened, and discarding leaves the directory as it was.
+  @Test func filesStagedFromThreadsAreAdoptedInOrder() throws {
+    let dir = tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let w = try OutputWriter(directory: dir)
+    let staging = w.stagingDirectory
+    let batches: [[(name: String, text: String)]] = (0..<4).map { b in (0..<5).map { ("t\(b)-\($0).csv", "\(b),\($0)\n") } }
+    DispatchQueue.concurrentPerform(iterations: batches.count) { b in
+      try? OutputWriter.stage(batches[b], in: staging)
+    }
+    #expect(!FileManager.default.fileExists(atPath: dir + "/t0-0.csv"))
+    for batch in batches { try w.adopt(batch.map(\.name)) }
+    #expect(w.stagedNames == batches.flatMap { $0.map(\.name) })
+    try w.commit()
+    #expect(contents(dir) == batches.flatMap { $0.map(\.name) }.sorted())
+    #expect(try read(dir, "t3-4.csv") == "3,4\n")
+
+    let other = tempDir()
+    defer { try? FileManager.default.removeItem(atPath: other) }
+    let failing = try OutputWriter(directory: other)
+    #expect(throws: OutputError.self) { try OutputWriter.stage([("ok.csv", "1"), ("../escape.csv", "2")], in: failing.stagingDirectory) }
+    failing.discard()
+    #expect(contents(other).isEmpty)
+  }
+
   @Test func interruptedRunLeavesPreviousOutputsIntact() throws {
     let dir = tempDir()
     defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -128,9 +128,10 @@ public struct ReportAssembler: Sendable {
     let assembled = try publish()
     let writer = try OutputWriter(directory: directory)
     do {
-      for files in Self.render(assembled, formats: formats) {
-        for (name, text) in files { try writer.write(name, text: text) }
-      }
+      // Each format's files are staged as soon as they are rendered, beside the others.
+      let staging = writer.stagingDirectory
+      let staged = Self.render(assembled, formats: formats) { try OutputWriter.stage($0, in: staging) }
+      for files in staged { try writer.adopt(try files.get().map(\.name)) }
       try writer.commit()
     } catch {
       writer.discard()
@@ -142,21 +143,27 @@ public struct ReportAssembler: Sendable {
   }
 
   /// The files of each file format in `formats` (json, csv, markdown, html, in that
-  /// order), rendered side by side on the available cores: the renderings only read
-  /// `assembled`, and their order does not depend on which finishes first.
-  static func render(_ assembled: AssembledReport, formats: Set<ReportFormat>) -> [[(name: String, text: String)]] {
+  /// order), rendered side by side on the available cores, each format's files handed to
+  /// `deliver` on the thread that rendered them (its error is that format's result): the
+  /// renderings only read `assembled`, and the order of the results does not depend on
+  /// which finishes first.
+  static func render(_ assembled: AssembledReport, formats: Set<ReportFormat>,
+                     deliver: @escaping @Sendable ([(name: String, text: String)]) throws -> Void = { _ in })
+    -> [Result<[(name: String, text: String)], any Error>] {
     let order = [ReportFormat.json, .csv, .markdown, .html].filter(formats.contains)
-    let files = ChunkResults<[(name: String, text: String)]>(count: order.count)
+    let files = ChunkResults<Result<[(name: String, text: String)], any Error>>(count: order.count)
     DispatchQueue.concurrentPerform(iterations: order.count) { i in
+      let rendered: [(name: String, text: String)]
       switch order[i] {
-      case .json: files.set(i, [("summary.json", assembled.report.jsonText())])
-      case .csv: files.set(i, assembled.report.csvFiles())
-      case .markdown: files.set(i, [("report.md", assembled.markdown())])
-      case .html: files.set(i, [("report.html", assembled.html())])
-      case .table: break
+      case .json: rendered = [("summary.json", assembled.report.jsonText())]
+      case .csv: rendered = assembled.report.csvFiles()
+      case .markdown: rendered = [("report.md", assembled.markdown())]
+      case .html: rendered = [("report.html", assembled.html())]
+      case .table: rendered = []
       }
+      files.set(i, Result { try deliver(rendered); return rendered })
     }
-    return files.values.map { $0 ?? [] }
+    return files.values.map { $0 ?? .success([]) }
   }
 
   /// The header's warnings, then the results' own (`results.warnings` and the warnings carried
