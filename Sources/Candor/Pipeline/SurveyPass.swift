@@ -305,9 +305,10 @@ struct BatchWork: Sendable {
         }
       }
     }
-    // Per scale, read in place: item histograms at every group level (ordinary scales; each
-    // value's position in the scale's range — the decoder's code when every item's range
-    // has the scale's minimum and points — is counted at every level) and item co-moments.
+    // Per scale, read in place: item histograms at the group levels that keep one for it
+    // (ordinary scales; every level, or where the plan aggregates the scale: each value's
+    // position in the scale's range — the decoder's code when every item's range has the
+    // scale's minimum and points — is counted once per such level) and item co-moments.
     for (s, scale) in layout.scales.enumerated() {
       Self.withColumns(used, scale.variables) { values in
         if partial.groups.contains(where: { $0.items[s] != nil }) {

@@ -290,7 +290,7 @@ public struct ValuesAlignmentPass: Sendable {
         var profile = [[Double]](repeating: [], count: profileAt.count)
         var columns = [[Double]](repeating: [], count: othersAt.count)
         inputs[c].withUnsafeBytes { raw in
-          for i in 0..<m { group[i] = raw.load(fromByteOffset: i * size, as: Int32.self) }
+          for i in 0..<m { group[i] = raw.loadUnaligned(fromByteOffset: i * size, as: Int32.self) }
           // The record's Doubles start 4 bytes in: read unaligned, column by column.
           func column(_ j: Int) -> [Double] {
             (0..<m).map { i in raw.loadUnaligned(fromByteOffset: i * size + 4 + 8 * j, as: Double.self) }
