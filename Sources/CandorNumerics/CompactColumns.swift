@@ -23,8 +23,26 @@ public struct CompactColumn: Sendable, Equatable {
     append(contentsOf: values)
   }
 
+  /// Rows reserved (``reserve(_:)``): the Float32 storage, once made, reserves as many.
+  /// Not part of the column's value (``==`` compares the values only).
+  @usableFromInline var reserved = 0
+
+  public static func == (a: CompactColumn, b: CompactColumn) -> Bool {
+    a.bytes == b.bytes && a.floats == b.floats
+  }
+
   /// True while every value is stored in one byte.
   public var isBytes: Bool { floats == nil }
+
+  /// Makes room for `rows` values in all, in the current storage and in the Float32
+  /// storage should the column switch to it; no reallocation before that count.
+  public mutating func reserve(_ rows: Int) {
+    reserved = Swift.max(reserved, rows)
+    if floats == nil { bytes.reserveCapacity(rows) } else { floats!.reserveCapacity(rows) }
+  }
+
+  /// Rows the current storage holds without reallocating.
+  var capacity: Int { floats?.capacity ?? bytes.capacity }
 
   public var count: Int { floats?.count ?? bytes.count }
 
@@ -69,7 +87,7 @@ public struct CompactColumn: Sendable, Equatable {
   private mutating func promote() {
     guard floats == nil else { return }
     var f = [Float]()
-    f.reserveCapacity(Swift.max(bytes.count * 2, 1024))
+    f.reserveCapacity(Swift.max(bytes.count * 2, reserved, 1024))
     f.append(contentsOf: bytes.lazy.map { $0 == Self.missingByte ? Float.nan : Float($0) })
     bytes = []
     floats = f
@@ -95,6 +113,14 @@ public struct CompactGroupIndex: Sendable, Equatable {
   }
 
   public var count: Int { wide?.count ?? narrow.count }
+
+  /// Makes room for `rows` indices in all, in the current storage.
+  public mutating func reserve(_ rows: Int) {
+    if wide == nil { narrow.reserveCapacity(rows) } else { wide!.reserveCapacity(rows) }
+  }
+
+  /// Indices the current storage holds without reallocating.
+  var capacity: Int { wide?.capacity ?? narrow.capacity }
 
   /// Bytes of storage per row (2 or 4).
   public var bytesPerRow: Int { wide == nil ? 2 : 4 }

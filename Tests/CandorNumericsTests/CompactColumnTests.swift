@@ -1,4 +1,4 @@
-import CandorNumerics
+@testable import CandorNumerics
 import Testing
 
 @Suite struct CompactColumnTests {
@@ -63,5 +63,19 @@ import Testing
     #expect(g.int32s == [0, 1, 2, -1, 5, 70_000, -1])
     g.append(CompactGroupIndex([1]), mapping: [0, 3])
     #expect(g.int32s == [0, 1, 2, -1, 5, 70_000, -1, 3])
+  }
+
+  /// A reservation holds through the switch to Float32 (no reallocation before the
+  /// reserved count) and is not part of the column's value.
+  @Test func aReservationHoldsThroughTheSwitchToFloat32() {
+    var c = CompactColumn([1, 2])
+    c.reserve(10_000)
+    #expect(c.isBytes && c.capacity >= 10_000)
+    c.append(contentsOf: [2.5])
+    #expect(!c.isBytes && c.capacity >= 10_000)
+    #expect(c == CompactColumn([1, 2, 2.5]))
+    var g = CompactGroupIndex([0, 3])
+    g.reserve(5_000)
+    #expect(g.capacity >= 5_000 && g == CompactGroupIndex([0, 3]))
   }
 }

@@ -1,4 +1,5 @@
 @testable import Candor
+@testable import CandorNumerics
 import CandorPsychometrics
 import Foundation
 import Testing
@@ -78,5 +79,23 @@ import _CandorTestSupport
     let pass = try ValuesAlignmentPass(data: kept, scale: "values", keeping: ["left", "intent_stay", "tenure"])
     #expect(try pass.run(data: kept).readTheExportAgain == false)
     Self.expectSame(try kept.valuesAlignment(scale: "values"), try Self.load(file.path, keep: false).valuesAlignment(scale: "values"))
+  }
+
+  /// The pass reserves the per-respondent columns from the export's size and its first
+  /// batch's bytes per row (the demo is one batch: its rows, 2 % over, plus 1,024), so they
+  /// do not double mid-pass; the numbers are those of a pass that does not reserve.
+  @Test func thePassReservesRespondentColumnsFromTheFileSize() throws {
+    let kept = try Self.load(keep: true)
+    let columns = try #require(kept.statistics.respondents)
+    let estimate = Int(Double(kept.statistics.rowsRead) * 1.02) + 1_024
+    #expect(columns.values.allSatisfy { $0.capacity >= estimate && $0.count == kept.statistics.rowsUsed })
+    #expect(columns.clusterLevel == nil || columns.cluster.capacity >= estimate)
+    var request = AnalysisRequest(files: [Self.demo], codebookPath: Self.codebook)
+    request.keepColumnsForPlan = true
+    let layout = try SurveyData.load(request).layout
+    let (source, _) = try SurveyData.openForPass(Self.demo, codebook: kept.codebook, request: request)
+    let unreserved = try SurveyPass(layout: layout, screens: kept.codebook.screens, threads: 2).run(source)
+    #expect(unreserved.respondents?.values == columns.values)
+    #expect(unreserved.respondents.map { $0.values.allSatisfy { $0.capacity < estimate } } == true)
   }
 }

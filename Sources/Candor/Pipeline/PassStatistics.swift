@@ -321,6 +321,14 @@ public struct PassStatistics: Sendable {
   }
 
   /// Adds another partial (exact for counts and integer sums; merge in file order).
+  /// Reserves the per-respondent columns for `rows` respondents.
+  mutating func reserveRespondentRows(_ rows: Int) {
+    guard var r = respondents else { return }
+    respondents = nil  // keep the storage uniquely referenced while reserving
+    r.reserve(rows: rows)
+    respondents = r
+  }
+
   public mutating func merge(_ o: PassStatistics) {
     rowsRead += o.rowsRead
     rowsUsed += o.rowsUsed
@@ -373,6 +381,12 @@ public struct RespondentColumns: Sendable {
     self.scoreIndices = scoreIndices
     self.clusterLevel = clusterLevel
     values = Array(repeating: CompactColumn(), count: scoreIndices.count)
+  }
+
+  /// Makes room for `rows` respondents in every column (see ``SurveyPass/sourceBytes``).
+  mutating func reserve(rows: Int) {
+    for k in values.indices { values[k].reserve(rows) }
+    if clusterLevel != nil { cluster.reserve(rows) }
   }
 
   mutating func append(columns: [[Double]], cluster rows: [Int32]?) {

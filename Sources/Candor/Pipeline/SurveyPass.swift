@@ -24,6 +24,11 @@ public struct SurveyPass: Sendable {
   /// Id hashes held in memory before the duplicate screen spills them to temporary files
   /// (``IdHashStore``).
   var spillIdHashesAbove = 1 << 20
+  /// Size of the export in bytes, when known: after the first batch the pass estimates
+  /// the rows from it and reserves the per-respondent columns once, so they never double
+  /// their capacity mid-pass (a doubling briefly holds old and new buffers: ~50 MB more
+  /// at 5M rows for the demo's retention model, the largest swing in the peak memory).
+  var sourceBytes: Int?
 
   public init(layout: AnalysisLayout, screens: Screens, threads: Int) {
     self.layout = layout
@@ -44,11 +49,19 @@ public struct SurveyPass: Sendable {
     var total = PassStatistics(layout: layout)
     let idHashes = IdHashStore(spillAbove: spillIdHashesAbove)
     var row = 0
+    var reserved = false
+    let sourceBytes = self.sourceBytes
     try source.readBatches(threads: threads, visibility: Self.visibility(plan), map: { batch in
       try BatchWork(batch: batch, layout: layout, screens: screens, accumulate: !orderedAccumulation,
                     idHashesOnly: hashOnly)
     }, consume: { work, position in
       var work = work
+      if !reserved, let size = sourceBytes, work.sourceBytes > 0, work.block.rows > 0 {
+        // Rows of the whole export at this batch's bytes per row, 2 % over: reserved
+        // capacity that is never written is never resident.
+        total.reserveRespondentRows(Int(Double(size) / Double(work.sourceBytes) * Double(work.block.rows) * 1.02) + 1_024)
+        reserved = true
+      }
       if hashOnly {
         for (r, h) in work.idHashes.enumerated() where work.keep[r] && h != 0 { idHashes.append(h) }
       } else {
@@ -146,6 +159,8 @@ struct BatchWork: Sendable {
   var idHashes: [UInt64] = []
   var partial: PassStatistics
   var accumulated = false
+  /// Bytes of the export the batch came from (``RecordBatch/byteCount``).
+  var sourceBytes = 0
 
   /// - Parameters:
   ///   - accumulate: add the kept rows to ``partial`` here, instead of keeping the decoded
@@ -160,6 +175,7 @@ struct BatchWork: Sendable {
     let n = batch.count, p = plan.variables.count
     partial = PassStatistics(layout: layout)
     partial.rowsRead = n
+    sourceBytes = batch.byteCount
     keep = Array(repeating: true, count: n)
     groupIndex = Array(repeating: Array(repeating: -1, count: n), count: layout.groupLevels.count)
     // 1. Decode (values, codes, group-cell keys), 2. stateless screens, 3. group labels.

@@ -373,6 +373,7 @@ public final class CSVReader: Sendable {
 
     let work: @Sendable (Job) -> JobOutput<T> = { job in
       let storage = BatchStorage(bytes: job.bytes, fieldCapacity: min(job.length, chunkSize) / 4 + 16)
+      storage.byteLength = job.length
       var lines = 0
       do throws(ChunkFailure) {
         try job.bytes.withUnsafeBufferPointer { (b) throws(ChunkFailure) in

@@ -19,6 +19,9 @@ public struct RecordBatch: @unchecked Sendable {
   public var count: Int { storage.recordCount }
   /// Fields in every record (the header's column count).
   public var fieldsPerRecord: Int { storage.fieldsPerRecord }
+  /// Bytes of the export the batch's records were parsed from: a text export's chunk
+  /// (0 for .xlsx and .sav, whose file bytes do not map to records).
+  public var byteCount: Int { storage.byteLength }
   /// Whether cells may use `,` as the decimal point (delimiter `;` or tab).
   public let decimalComma: Bool
   /// 0-based position of this batch in the file.
@@ -162,6 +165,8 @@ final class BatchStorage: @unchecked Sendable {
   var recordFieldStart: [Int32] = []
   var recordCount = 0
   var fieldsPerRecord = 0
+  /// Bytes of the export this batch was parsed from (text sources; 0 when unknown).
+  var byteLength = 0
 
   init(bytes: [UInt8], fieldCapacity: Int) {
     self.bytes = bytes
