@@ -263,50 +263,28 @@ public func fileDigest(path: String) throws -> (bytes: Int, sha256: String) {
 }
 
 /// ``fileDigest(path:)`` that gives up (throws) once `stop()` is true, checked per chunk.
-/// A regular file is hashed where the page cache holds it, through 1 MB `mmap` windows
-/// (mapped pages count in the process's resident memory, so one window at a time), so
-/// the hash, which runs beside the statistics pass, costs no second copy of the export;
-/// anything that cannot be mapped (a pipe, an empty file) is read in 1 MB chunks.
+/// Read in 1 MB chunks into one reused buffer (no allocation per chunk). Not `mmap`: a
+/// mapped export that another program truncates while it is hashed would kill the run
+/// with SIGBUS, where a read just ends early.
 func fileDigest(path: String, until stop: () -> Bool) throws -> (bytes: Int, sha256: String) {
-  if let mapped = try mappedFileDigest(path: path, until: stop) { return mapped }
-  guard let handle = FileHandle(forReadingAtPath: path) else {
-    throw OutputError.cannotRead(path: path, reason: "cannot open the file for reading")
+  let fd = open(path, O_RDONLY)
+  guard fd >= 0 else {
+    throw OutputError.cannotRead(path: path, reason: "cannot open the file for reading: \(String(cString: strerror(errno)))")
   }
-  defer { try? handle.close() }
+  defer { close(fd) }
   var hasher = SHA256()
   var total = 0
+  var buffer = [UInt8](repeating: 0, count: 1 << 20)
   while true {
     if stop() { throw DigestStopped() }
-    let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
-    if chunk.isEmpty { break }
-    total += chunk.count
-    chunk.withUnsafeBytes { hasher.update($0) }
+    let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+    if n < 0 {
+      if errno == EINTR { continue }
+      throw OutputError.cannotRead(path: path, reason: String(cString: strerror(errno)))
+    }
+    if n == 0 { break }
+    total += n
+    buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
   }
   return (total, hasher.hexDigest())
-}
-
-/// The digest of a non-empty regular file through `mmap` windows, or nil when it is not
-/// one or its first window cannot be mapped.
-private func mappedFileDigest(path: String, until stop: () -> Bool) throws -> (bytes: Int, sha256: String)? {
-  let fd = open(path, O_RDONLY)
-  guard fd >= 0 else { return nil }
-  defer { close(fd) }
-  var info = stat()
-  guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 else { return nil }
-  let size = Int(info.st_size), window = 1 << 20  // a multiple of the page size
-  var hasher = SHA256()
-  var offset = 0
-  while offset < size {
-    if stop() { throw DigestStopped() }
-    let n = min(window, size - offset)
-    guard let base = mmap(nil, n, PROT_READ, MAP_PRIVATE, fd, off_t(offset)), base != MAP_FAILED else {
-      if offset == 0 { return nil }
-      throw OutputError.cannotRead(path: path, reason: "cannot map bytes \(offset)… for hashing")
-    }
-    _ = madvise(base, n, MADV_SEQUENTIAL)
-    hasher.update(UnsafeRawBufferPointer(start: base, count: n))
-    munmap(base, n)
-    offset += n
-  }
-  return (size, hasher.hexDigest())
 }

@@ -78,9 +78,9 @@ import Testing
     again.finish()
   }
 
-  /// A file over several 1 MB mapping windows with a partial last one, and an empty file
-  /// (not mapped: read), digest as the bytes streamed through ``SHA256`` do.
-  @Test func mappedWindowsDigestAsTheStreamedBytes() throws {
+  /// A file over several 1 MB read chunks with a partial last one, and an empty file,
+  /// digest as the bytes streamed through ``SHA256`` do.
+  @Test func chunkedReadsDigestAsTheStreamedBytes() throws {
     var state: UInt64 = 0x2545_F491_4F6C_DD1D
     let count = 3 * (1 << 20) + 12_345
     var bytes = [UInt8](repeating: 0, count: count)
