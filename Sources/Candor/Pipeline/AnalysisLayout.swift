@@ -34,6 +34,13 @@ public struct AnalysisLayout: Sendable {
   public let groupLevels: [GroupLevel]
   /// Per decoded variable: whether it is an item of a scale (its responses are tabulated).
   public let isScaleItem: [Bool]
+  /// Per decoded variable: whether the decoder's codes are the positions its
+  /// ``ItemFrequencies`` count (same minimum and number of points), so frequencies tally
+  /// the codes instead of the values.
+  let frequenciesCountCodes: [Bool]
+  /// Per scale: whether every item's decoder codes are the scale's own, so item
+  /// histograms count them instead of coding the values again.
+  let scaleItemsShareCodes: [Bool]
   /// Per group level and score variable: whether the pass keeps the variable's moments
   /// by group at that level.
   public let groupScores: [[Bool]]
@@ -181,6 +188,13 @@ public struct AnalysisLayout: Sendable {
     var inScale = [Bool](repeating: false, count: plan.variables.count)
     for scale in scaleLayouts { for v in scale.variables { inScale[v] = true } }
     isScaleItem = inScale
+    frequenciesCountCodes = plan.variables.map { variable in
+      let frequencies = ItemFrequencies(range: variable.range), codes = ItemGroupHistogram.codeScale(variable.range)
+      return frequencies.minimum == codes.minimum && Double(frequencies.counts.count) == codes.top
+    }
+    scaleItemsShareCodes = scaleLayouts.map { scale in
+      scale.variables.allSatisfy { ItemGroupHistogram.codeScale(plan.variables[$0].range) == ItemGroupHistogram.codeScale(scale.range) }
+    }
     digitTables = plan.variables.indices.map { v in
       (0..<10).map { d -> Double? in
         // Out-of-range digits take the full decoder, which counts or reports them.

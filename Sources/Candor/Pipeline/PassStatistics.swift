@@ -320,7 +320,6 @@ public struct PassStatistics: Sendable {
     }
   }
 
-  /// Adds another partial (exact for counts and integer sums; merge in file order).
   /// Reserves the per-respondent columns for `rows` respondents.
   mutating func reserveRespondentRows(_ rows: Int) {
     guard var r = respondents else { return }
@@ -329,6 +328,7 @@ public struct PassStatistics: Sendable {
     respondents = r
   }
 
+  /// Adds another partial (exact for counts and integer sums; merge in file order).
   public mutating func merge(_ o: PassStatistics) {
     rowsRead += o.rowsRead
     rowsUsed += o.rowsUsed

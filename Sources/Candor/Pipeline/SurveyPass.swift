@@ -312,8 +312,7 @@ struct BatchWork: Sendable {
       usedCodes.withUnsafeBufferPointer { codes in
         for v in 0..<used.columns where layout.isScaleItem[v] {
           let column = (v * m)..<((v + 1) * m)
-          let scale = ItemGroupHistogram.codeScale(layout.plan.variables[v].range)
-          if partial.frequencies[v].minimum == scale.minimum && Double(partial.frequencies[v].counts.count) == scale.top {
+          if layout.frequenciesCountCodes[v] {
             partial.frequencies[v].add(codes: UnsafeBufferPointer(rebasing: codes[column]), values: UnsafeBufferPointer(rebasing: all[column]))
           } else {
             partial.frequencies[v].add(UnsafeBufferPointer(rebasing: all[column]))
@@ -328,10 +327,7 @@ struct BatchWork: Sendable {
     for (s, scale) in layout.scales.enumerated() {
       Self.withColumns(used, scale.variables) { values in
         if partial.groups.contains(where: { $0.items[s] != nil }) {
-          let decoderCodes = scale.variables.allSatisfy {
-            ItemGroupHistogram.codeScale(layout.plan.variables[$0].range) == ItemGroupHistogram.codeScale(scale.range)
-          }
-          let codes = decoderCodes ? Self.columns(usedCodes, rows: m, scale.variables)
+          let codes = layout.scaleItemsShareCodes[s] ? Self.columns(usedCodes, rows: m, scale.variables)
                                    : ItemGroupHistogram.codes(values, range: scale.range)
           codes.withUnsafeBufferPointer { codes in
             for level in partial.groups.indices where partial.groups[level].items[s] != nil {

@@ -109,6 +109,11 @@ public struct RecordBatch: @unchecked Sendable {
 
   /// Pointer access to a batch's fields; valid only inside ``RecordBatch/withUnsafeView(_:)``.
   public struct UnsafeView {
+    /// A field's end offset carries this bit when the field holds doubled quotes; the
+    /// offset is the rest (``offsetMask``). The tokenizer sets them (``BatchStorage``).
+    @usableFromInline static let escapedFlag: UInt32 = 0x8000_0000
+    @usableFromInline static let offsetMask: UInt32 = 0x3FFF_FFFF
+
     public let base: UnsafePointer<UInt8>
     @usableFromInline let starts: UnsafePointer<UInt32>
     @usableFromInline let ends: UnsafePointer<UInt32>
@@ -126,19 +131,19 @@ public struct RecordBatch: @unchecked Sendable {
     @inlinable @inline(__always)
     public func field(_ r: Int, _ c: Int) -> UnsafeRawBufferPointer {
       let k = r &* fieldsPerRecord &+ c
-      let s = Int(starts[k]), e = Int(ends[k] & 0x3FFF_FFFF)
+      let s = Int(starts[k]), e = Int(ends[k] & Self.offsetMask)
       return UnsafeRawBufferPointer(start: base + s, count: e - s)
     }
 
     /// Whether field `c` of record `r` holds doubled quotes (``RecordBatch/needsUnescape(_:_:)``).
     @inlinable @inline(__always)
-    public func isEscaped(_ r: Int, _ c: Int) -> Bool { ends[r &* fieldsPerRecord &+ c] & 0x8000_0000 != 0 }
+    public func isEscaped(_ r: Int, _ c: Int) -> Bool { ends[r &* fieldsPerRecord &+ c] & Self.escapedFlag != 0 }
 
     /// The number in field `c` of record `r`, or nil (empty or not a number).
     @inlinable @inline(__always)
     public func number(_ r: Int, _ c: Int) -> Double? {
       let k = r &* fieldsPerRecord &+ c
-      let s = Int(starts[k]), e = Int(ends[k] & 0x3FFF_FFFF)
+      let s = Int(starts[k]), e = Int(ends[k] & Self.offsetMask)
       if e == s { return nil }
       return NumberParser.parse(base + s, count: e - s, decimalComma: decimalComma)
     }
@@ -154,8 +159,8 @@ struct PendingPosition: Sendable, Equatable {
 
 /// Owned storage of a batch: bytes and per-field offsets (manually managed for speed).
 final class BatchStorage: @unchecked Sendable {
-  static let escapedFlag: UInt32 = 0x8000_0000
-  static let offsetMask: UInt32 = 0x3FFF_FFFF
+  static let escapedFlag = RecordBatch.UnsafeView.escapedFlag
+  static let offsetMask = RecordBatch.UnsafeView.offsetMask
   var bytes: [UInt8]
   var starts: UnsafeMutablePointer<UInt32>
   var ends: UnsafeMutablePointer<UInt32>
@@ -234,7 +239,7 @@ extension RecordBatch {
           let row = r &* view.fieldsPerRecord
           for k in 0..<p {
             let c = cols[k]
-            let s = Int(view.starts[row &+ c]), e = Int(view.ends[row &+ c] & 0x3FFF_FFFF)
+            let s = Int(view.starts[row &+ c]), e = Int(view.ends[row &+ c] & RecordBatch.UnsafeView.offsetMask)
             if s == e { o[k &* n &+ r] = .nan; continue }
             if e - s == 1, case let d = view.base[s] &- 48, d < 10 {
               o[k &* n &+ r] = Double(d)

@@ -269,6 +269,7 @@ public enum LogisticRegression {
         } else {
           for r in 0..<filled { eta[r] = y[r] == 1 ? log(3.0) : -log(3.0) }
         }
+        // `mu` holds e^(−η) first; the next loop turns it into μ = 1/(1 + e^(−η)).
         for r in 0..<filled { mu[r] = exp(-eta[r]) }
         let eps = 10 * Double.ulpOfOne
         for r in 0..<filled {

@@ -24,14 +24,6 @@ public struct DriversResult: Codable, Sendable, Equatable {
   public var seed: UInt64?
 }
 
-/// Johnson's (2000) relative weights of correlated predictors.
-///
-/// From the predictor correlation matrix Rxx = V·diag(λ)·Vᵀ:
-/// Λ = V·diag(√λ)·Vᵀ (the orthogonal counterparts' loadings), β = Λ⁻¹·rxy,
-/// εⱼ = Σₖ Λⱼₖ²·βₖ², with Σⱼ εⱼ = R² = rxyᵀRxx⁻¹rxy.
-/// Johnson, J. W. (2000). Multivariate Behavioral Research 35(1), 1–19.
-/// Bootstrap CIs resample rows with replacement (Tonidandel, LeBreton & Johnson
-/// 2009) and take the 2.5th and 97.5th percentiles (R `quantile` type 7).
 /// Why relative weights could not be computed from the data given.
 public enum RelativeWeightsError: Error, Equatable, CustomStringConvertible {
   /// A correlation among the predictors and the outcome is undefined: fewer than two rows
@@ -48,6 +40,14 @@ public enum RelativeWeightsError: Error, Equatable, CustomStringConvertible {
   }
 }
 
+/// Johnson's (2000) relative weights of correlated predictors.
+///
+/// From the predictor correlation matrix Rxx = V·diag(λ)·Vᵀ:
+/// Λ = V·diag(√λ)·Vᵀ (the orthogonal counterparts' loadings), β = Λ⁻¹·rxy,
+/// εⱼ = Σₖ Λⱼₖ²·βₖ², with Σⱼ εⱼ = R² = rxyᵀRxx⁻¹rxy.
+/// Johnson, J. W. (2000). Multivariate Behavioral Research 35(1), 1–19.
+/// Bootstrap CIs resample rows with replacement (Tonidandel, LeBreton & Johnson
+/// 2009) and take the 2.5th and 97.5th percentiles (R `quantile` type 7).
 public enum RelativeWeights {
   /// Raw relative weights and R² from a correlation matrix ordered [predictors…, outcome].
   public static func weights(correlation r: Matrix) throws -> (weights: [Double], r2: Double) {
