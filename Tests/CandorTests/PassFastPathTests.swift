@@ -36,6 +36,11 @@ import _CandorTestSupport
     func key(_ s: String) -> UInt64 { Array(s.utf8).withUnsafeBytes { ShortLabelTable.key($0) } }
     #expect(key("") == 0 && key("12345678") == 0)
     #expect(key("S1") != key("S10") && key("S1") != key("1S") && key("1234567") != 0)
+    func pair(_ s: String) -> [UInt64] { Array(s.utf8).withUnsafeBytes { let p = ShortLabelTable.keyPair($0); return [p.low, p.high] } }
+    #expect(pair("") == [0, 0] && pair("0123456789abcdef") == [0, 0] && pair("0123456789abcde")[1] != 0)
+    let cells = ["a", "assistant", "assistan", "assistant\0", "12345678", "123456780", "0123456789abcde", "0123456789abcdf"]
+    #expect(Set(cells.map(pair)).count == cells.count)  // lengths and bytes both count
+    #expect(cells.allSatisfy { pair($0)[1] != 0 })
     var table = ShortLabelTable(width: 2)
     let keys = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: 2)
     defer { keys.deallocate() }
@@ -62,7 +67,9 @@ import _CandorTestSupport
       switch i % 5 {
       case 1: return "\"\(cell)\""
       case 2: return "  \(cell) "
-      case 3: return i % 3 == 0 ? "\"\(cell.prefix(3))\"\"\(cell.dropFirst(3))\"" : "\(cell)-annex"
+      case 3:
+        // Escaped (general path), 11 bytes (two key words), 24 bytes (general path).
+        return i % 3 == 0 ? "\"\(cell.prefix(3))\"\"\(cell.dropFirst(3))\"" : i % 2 == 0 ? "\(cell)-annex" : "\(cell)-annex-building-b"
       default: return cell
       }
     }
@@ -92,6 +99,7 @@ import _CandorTestSupport
     }
     #expect(one.statistics.groups[1].labels.contains { $0.hasSuffix("S00\"22") || $0.contains("\"") })
     #expect(one.statistics.groups[1].labels.contains { $0.hasSuffix("-annex") })
+    #expect(one.statistics.groups[1].labels.contains { $0.hasSuffix("-annex-building-b") })
   }
 
   /// Item cells padded with spaces take the general decoder, and their codes are found

@@ -8,7 +8,7 @@ import Foundation
 
 /// Decodes rows of a batch: every analysed cell to a value (NaN = missing) and a response
 /// code (its position in the variable's range, ``ItemGroupHistogram/code(_:minimum:top:)``),
-/// and the group columns' cells to ``ShortLabelTable/key(_:)`` — row by row, since a
+/// and the group columns' cells to ``ShortLabelTable/keyPair(_:)`` — row by row, since a
 /// record's field offsets are adjacent in memory and a column's are not.
 ///
 /// One-digit cells, nearly all of a Likert export, go through a per-variable table built
@@ -57,13 +57,14 @@ struct CellDecoder {
   }
 
   /// Batch rows `rows`, column-major over `rows`: values and codes (every plan variable;
-  /// those not decoded stay missing) and the group cells' keys (`groupColumns` order;
-  /// 0 = empty, longer than 7 bytes or escaped: ``GroupInterner`` reads those again).
+  /// those not decoded stay missing) and the group cells' key pairs (two planes per
+  /// column of `groupColumns`, low words then high words; a high word of 0 = empty,
+  /// longer than 15 bytes or escaped: ``GroupInterner`` reads those again).
   mutating func decode(_ batch: RecordBatch, rows: Range<Int>) throws -> (values: [Double], codes: [UInt8], groupKeys: [UInt64]) {
     let n = rows.count, lo = rows.lowerBound, p = plan.variables.count
     var values = [Double](repeating: .nan, count: n * p)
     var codes = [UInt8](repeating: ItemGroupHistogram.missingCode, count: n * p)
-    var groupKeys = [UInt64](repeating: 0, count: n * groupColumns.count)
+    var groupKeys = [UInt64](repeating: 0, count: n * 2 * groupColumns.count)
     try batch.withUnsafeView { view in
       try values.withUnsafeMutableBufferPointer { out in
         try codes.withUnsafeMutableBufferPointer { codeOut in
@@ -87,7 +88,9 @@ struct CellDecoder {
             }
             for q in groupColumns.indices {
               let c = groupColumns[q]
-              groupKeys[q &* n &+ i] = view.isEscaped(r, c) ? 0 : ShortLabelTable.key(BatchWork.trim(view.field(r, c)))
+              let (low, high) = view.isEscaped(r, c) ? (0, 0) : ShortLabelTable.keyPair(BatchWork.trim(view.field(r, c)))
+              groupKeys[2 &* q &* n &+ i] = low
+              groupKeys[(2 &* q &+ 1) &* n &+ i] = high
             }
           }
           }
@@ -149,7 +152,7 @@ final class DigitTables: @unchecked Sendable {
 
 /// Interns the group labels of a batch's kept rows, level by level, into batch-local
 /// indices (a String is made once per distinct label, not once per row). Labels whose
-/// cells are all 1–7 bytes and unescaped (school and role codes) are found by the keys
+/// cells are all 1–15 bytes and unescaped (school and role codes) are found by the keys
 /// ``CellDecoder`` packed (``ShortLabelTable``); others by an FNV hash of their trimmed
 /// bytes, verified byte for byte (``LabelTable``); escaped ones by their text.
 struct GroupInterner {
@@ -171,7 +174,7 @@ struct GroupInterner {
     self.levels = levels
     self.wanted = wanted
     keyColumns = levels.indices.map { level in wanted[level] ? levels[level].columns.map { columns.firstIndex(of: $0)! } : [] }
-    short = levels.map { ShortLabelTable(width: $0.columns.count) }
+    short = levels.map { ShortLabelTable(width: 2 * $0.columns.count) }
     hashed = levels.map { _ in LabelTable() }
   }
 
@@ -183,9 +186,11 @@ struct GroupInterner {
     batch.withUnsafeView { view in
       for level in levels.indices where wanted[level] {
         let columns = levels[level].columns
-        let keys = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: columns.count)
+        let width = 2 * columns.count
+        let keys = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: width)
         defer { keys.deallocate() }
-        let keyBase = keyColumns[level].map { $0 * n }
+        // Each column's low and high key words, as the decoder laid them out.
+        let keyBase = keyColumns[level].flatMap { [2 * $0 * n, (2 * $0 + 1) * n] }
         // The level's table is moved out while in use (uniquely referenced: no
         // copy-on-write check per row), and the row loop writes through pointers.
         var table = short[level]
@@ -195,10 +200,11 @@ struct GroupInterner {
           groupKeys.withUnsafeBufferPointer { groupKeys in
             rows: for r in rows where keep[r] {
               var allShort = true
-              for q in 0..<columns.count {
-                let k = groupKeys[keyBase[q] &+ (r &- lo)]
-                if k == 0 { allShort = false; break }
-                keys[q] = k
+              for q in stride(from: 0, to: width, by: 2) {
+                let high = groupKeys[keyBase[q &+ 1] &+ (r &- lo)]
+                if high == 0 { allShort = false; break }
+                keys[q] = groupKeys[keyBase[q] &+ (r &- lo)]
+                keys[q &+ 1] = high
               }
               if allShort {
                 if let g = table.find(keys) { idx[r] = g; continue rows }
@@ -216,7 +222,7 @@ struct GroupInterner {
     }
   }
 
-  /// The group of record `r` at `level` when a cell is empty (-1), longer than 7 bytes or
+  /// The group of record `r` at `level` when a cell is empty (-1), longer than 15 bytes or
   /// escaped: by an FNV hash of the trimmed bytes, verified byte for byte, or by the text.
   private mutating func internInGeneral(_ batch: RecordBatch, _ view: RecordBatch.UnsafeView, record r: Int, level: Int,
                                         groups: inout [GroupLevelStatistics]) -> Int32 {
@@ -242,10 +248,10 @@ struct GroupInterner {
   }
 }
 
-/// A batch's group labels whose cells are all 1–7 bytes, by the cells' bytes packed with
-/// their lengths (``key(_:)``): exact, so a label is found without hashing or comparing
-/// its bytes. Open addressing over a power-of-two table; `width` keys per label (one per
-/// column of the group level).
+/// A batch's group labels whose cells are all 1–15 bytes, by the cells' bytes packed with
+/// their lengths (``keyPair(_:)``): exact, so a label is found without hashing or comparing
+/// its bytes. Open addressing over a power-of-two table; `width` keys per label (two per
+/// column of the group level, from ``GroupInterner``).
 struct ShortLabelTable {
   let width: Int
   private var keys: [UInt64]
@@ -269,6 +275,19 @@ struct ShortLabelTable {
     var k = UInt64(n) << 56
     for i in 0..<n { k |= UInt64(field[i]) << (8 * UInt64(i)) }
     return k
+  }
+
+  /// A cell of 1–15 bytes as two words: bytes 0–7 in the low word, bytes 8–14 and the
+  /// length (top byte) in the high word, which is therefore nonzero; (0, 0) when the cell
+  /// is empty or longer. Exact: two cells have equal pairs only when their bytes are equal.
+  /// Role names such as "assistant" (9 bytes) stay off the hashing path this way.
+  @inline(__always) static func keyPair(_ field: UnsafeRawBufferPointer) -> (low: UInt64, high: UInt64) {
+    let n = field.count
+    guard n >= 1, n <= 15 else { return (0, 0) }
+    var low: UInt64 = 0, high = UInt64(n) << 56
+    for i in 0..<min(n, 8) { low |= UInt64(field[i]) << (8 * UInt64(i)) }
+    if n > 8 { for i in 8..<n { high |= UInt64(field[i]) << (8 * UInt64(i - 8)) } }
+    return (low, high)
   }
 
   @inline(__always) private func slot(_ k: UnsafeMutableBufferPointer<UInt64>) -> Int {
