@@ -102,6 +102,42 @@ import _CandorTestSupport
     #expect(one.statistics.groups[1].labels.contains { $0.hasSuffix("-annex-building-b") })
   }
 
+  /// Workers keep their group interners from batch to batch and give labels ids of the
+  /// pass's registry, in whatever order they meet them; the merged groups are still in
+  /// order of first appearance in the file, with the file's counts, for any batching and
+  /// thread count. Two files pooled merge their passes' groups by label.
+  @Test func groupsKeepFileOrderAcrossBatchesWorkersAndFiles() throws {
+    let text = try String(contentsOf: Self.demo, encoding: .utf8)
+    let rows = text.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    func load(_ files: [URL], threads: Int, chunk: Int) throws -> SurveyData {
+      var request = AnalysisRequest(files: files.map(\.path), codebookPath: Self.codebook)
+      request.threads = threads
+      request.chunkSize = chunk
+      return try SurveyData.load(request)
+    }
+    for (threads, chunk) in [(1, 4096), (2, 4096), (7, 16 << 10), (2, 1 << 20)] {
+      let data = try load([Self.demo], threads: threads, chunk: chunk)
+      #expect(data.statistics.rowsUsed == rows.count)
+      for (level, spec) in data.layout.groupLevels.enumerated() {
+        var order: [String] = [], count: [String: Int] = [:]
+        for row in rows where spec.columns.allSatisfy({ !row[$0].isEmpty }) {
+          let label = spec.columns.map { row[$0] }.joined(separator: " / ")
+          if count[label] == nil { order.append(label) }
+          count[label, default: 0] += 1
+        }
+        let stats = data.statistics.groups[level]
+        #expect(stats.labels == order, "level \(level), \(threads) threads, \(chunk)-byte batches")
+        #expect(stats.respondents == order.map { count[$0]! })
+      }
+    }
+    let once = try load([Self.demo], threads: 2, chunk: 4096)
+    let twice = try load([Self.demo, Self.demo], threads: 2, chunk: 4096)
+    for level in once.statistics.groups.indices {
+      #expect(twice.statistics.groups[level].labels == once.statistics.groups[level].labels)
+      #expect(twice.statistics.groups[level].respondents == once.statistics.groups[level].respondents.map { 2 * $0 })
+    }
+  }
+
   /// Item cells padded with spaces take the general decoder, and their codes are found
   /// from the decoded value: frequencies, item histograms and co-moments are those of the
   /// untouched export.

@@ -151,20 +151,35 @@ final class DigitTables: @unchecked Sendable {
 }
 
 /// Interns the group labels of a batch's kept rows, level by level, into batch-local
-/// indices (a String is made once per distinct label, not once per row). Labels whose
-/// cells are all 1–15 bytes and unescaped (school and role codes) are found by the keys
-/// ``CellDecoder`` packed (``ShortLabelTable``); others by an FNV hash of their trimmed
-/// bytes, verified byte for byte (``LabelTable``); escaped ones by their text.
-struct GroupInterner {
+/// indices. Labels whose cells are all 1–15 bytes and unescaped (school and role codes)
+/// are found by the keys ``CellDecoder`` packed (``ShortLabelTable``); others by an FNV
+/// hash of their trimmed bytes, verified byte for byte (``LabelTable``); escaped ones by
+/// their text.
+///
+/// An interner lasts for a whole pass on one worker (``GroupInternerPool``): its tables map
+/// a label to its id in the pass's ``GroupLabelRegistry``, so a label's String is made and
+/// hashed once per worker and pass, not once per batch (a batch of the demo export meets
+/// ~1,500 labels in ~6,700 rows; making them again per batch was ~9 % of the pass). Within
+/// a batch, an id gets its batch-local index on first sight (a stamp per id says whether
+/// it already has one in this batch).
+final class GroupInterner {
   let levels: [AnalysisLayout.GroupLevel]
   /// Whether each level is interned (the others' indices stay -1).
   let wanted: [Bool]
   /// Per level: where each of its columns' keys are among ``CellDecoder/groupColumns``.
   let keyColumns: [[Int]]
+  let registry: GroupLabelRegistry
+  /// Per level, by registry id: packed keys and FNV hashes → id.
   private var short: [ShortLabelTable]
   private var hashed: [LabelTable]
+  /// Per level, by registry id: the label (empty until this interner meets the id), the
+  /// batch that last gave the id a local index, and that index.
+  private var known: [[String]]
+  private var stamp: [[Int32]]
+  private var local: [[Int32]]
+  private var batchNumber: Int32 = 0
 
-  init(layout: AnalysisLayout, groupLevels: Set<Int>?) {
+  init(layout: AnalysisLayout, groupLevels: Set<Int>?, registry: GroupLabelRegistry? = nil) {
     let levels = layout.groupLevels
     let wanted = levels.indices.map { groupLevels?.contains($0) ?? true }
     var columns: [Int] = []  // as CellDecoder orders them
@@ -173,18 +188,25 @@ struct GroupInterner {
     }
     self.levels = levels
     self.wanted = wanted
+    self.registry = registry ?? GroupLabelRegistry(levels: levels.count)
     keyColumns = levels.indices.map { level in wanted[level] ? levels[level].columns.map { columns.firstIndex(of: $0)! } : [] }
     short = levels.map { ShortLabelTable(width: 2 * $0.columns.count) }
     hashed = levels.map { _ in LabelTable() }
+    known = Array(repeating: [], count: levels.count)
+    stamp = Array(repeating: [], count: levels.count)
+    local = Array(repeating: [], count: levels.count)
   }
 
   /// Sets `index[level][r]` for the kept rows `r` of `rows`, given their group keys
-  /// from ``CellDecoder/decode(_:rows:)``; new labels are interned into `groups[level]`.
-  mutating func intern(_ batch: RecordBatch, rows: Range<Int>, keys groupKeys: [UInt64], keep: [Bool],
-                       into index: inout [[Int32]], groups: inout [GroupLevelStatistics]) {
+  /// from ``CellDecoder/decode(_:rows:)``; the batch's labels are appended to
+  /// `groups[level]` (empty on entry) in order of first appearance.
+  func intern(_ batch: RecordBatch, rows: Range<Int>, keys groupKeys: [UInt64], keep: [Bool],
+              into index: inout [[Int32]], groups: inout [GroupLevelStatistics]) {
     let n = rows.count, lo = rows.lowerBound
+    batchNumber &+= 1
     batch.withUnsafeView { view in
       for level in levels.indices where wanted[level] {
+        precondition(groups[level].labels.isEmpty, "a batch's groups are interned once")
         let columns = levels[level].columns
         let width = 2 * columns.count
         let keys = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: width)
@@ -206,15 +228,20 @@ struct GroupInterner {
                 keys[q] = groupKeys[keyBase[q] &+ (r &- lo)]
                 keys[q &+ 1] = high
               }
+              let id: Int32
               if allShort {
-                if let g = table.find(keys) { idx[r] = g; continue rows }
-                let label = columns.map { String(decoding: BatchWork.trim(view.field(r, $0)), as: UTF8.self) }.joined(separator: " / ")
-                let g = groups[level].intern(label)
-                table.insert(keys, group: g)
-                idx[r] = g
-                continue rows
+                if let found = table.find(keys) {
+                  id = found
+                } else {
+                  let label = columns.map { String(decoding: BatchWork.trim(view.field(r, $0)), as: UTF8.self) }.joined(separator: " / ")
+                  id = register(label, level: level)
+                  table.insert(keys, group: id)
+                }
+              } else {
+                guard let found = generalID(batch, view, record: r, level: level) else { idx[r] = -1; continue rows }
+                id = found
               }
-              idx[r] = internInGeneral(batch, view, record: r, level: level, groups: &groups)
+              idx[r] = localIndex(of: id, level: level, groups: &groups)
             }
           }
         }
@@ -222,29 +249,105 @@ struct GroupInterner {
     }
   }
 
-  /// The group of record `r` at `level` when a cell is empty (-1), longer than 15 bytes or
-  /// escaped: by an FNV hash of the trimmed bytes, verified byte for byte, or by the text.
-  private mutating func internInGeneral(_ batch: RecordBatch, _ view: RecordBatch.UnsafeView, record r: Int, level: Int,
-                                        groups: inout [GroupLevelStatistics]) -> Int32 {
+  /// The batch-local index of registry id `id` at `level`, appending its group to
+  /// `groups[level]` the first time the batch meets it.
+  @inline(__always) private func localIndex(of id: Int32, level: Int, groups: inout [GroupLevelStatistics]) -> Int32 {
+    let i = Int(id)
+    if stamp[level][i] == batchNumber { return local[level][i] }
+    let g = groups[level].appendRegistered(id: id, label: known[level][i], registry: registry)
+    stamp[level][i] = batchNumber
+    local[level][i] = g
+    return g
+  }
+
+  /// The registry id of `label` at `level`, remembered with its label.
+  private func register(_ label: String, level: Int) -> Int32 {
+    let id = registry.id(of: label, level: level)
+    let i = Int(id)
+    if i >= known[level].count {
+      let extra = max(i + 1, 2 * known[level].count) - known[level].count
+      known[level] += repeatElement("", count: extra)
+      stamp[level] += repeatElement(0, count: extra)
+      local[level] += repeatElement(-1, count: extra)
+    }
+    known[level][i] = label
+    return id
+  }
+
+  /// The registry id of record `r`'s label at `level` when a cell is empty (nil: no group),
+  /// longer than 15 bytes or escaped: by an FNV hash of the trimmed bytes, verified byte
+  /// for byte, or by the text.
+  private func generalID(_ batch: RecordBatch, _ view: RecordBatch.UnsafeView, record r: Int, level: Int) -> Int32? {
     let columns = levels[level].columns
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
     var escaped = false
     for c in columns {
       let f = BatchWork.trim(view.field(r, c))
-      if f.isEmpty { return -1 }
+      if f.isEmpty { return nil }
       if batch.needsUnescape(r, c) { escaped = true }
       for b in f { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
       h = (h ^ 0x1F) &* 0x100_0000_01b3  // level separator
     }
-    if escaped { return groups[level].intern(BatchWork.unescapedLabel(batch, r, columns)) }
+    if escaped { return register(BatchWork.unescapedLabel(batch, r, columns), level: level) }
     // Verify the bytes, so two labels that share a hash are never merged.
     if let e = hashed[level].find(h), hashed[level].matches(e, view, record: r, columns: columns) {
       return hashed[level].groups[e]
     }
     let cells = columns.map { Array(BatchWork.trim(view.field(r, $0))) }
-    let g = groups[level].intern(cells.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " / "))
-    hashed[level].insertIfAbsent(h, group: g, cells: cells)
-    return g
+    let id = register(cells.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " / "), level: level)
+    hashed[level].insertIfAbsent(h, group: id, cells: cells)
+    return id
+  }
+}
+
+/// The group labels one pass has met, shared by its workers: each distinct label of a
+/// level gets an id the first time any worker meets it. Ids are in no useful order (they
+/// depend on which worker got there first); the merge maps them to the pass's group
+/// indices in file order (``GroupLevelStatistics/merge(_:)``), so results do not depend on
+/// the thread count.
+final class GroupLabelRegistry: @unchecked Sendable {
+  private let lock = NSLock()
+  private var ids: [[String: Int32]]
+
+  init(levels: Int) {
+    ids = Array(repeating: [:], count: levels)
+  }
+
+  /// The id of `label` at `level`, given on first sight.
+  func id(of label: String, level: Int) -> Int32 {
+    lock.lock(); defer { lock.unlock() }
+    if let id = ids[level][label] { return id }
+    let id = Int32(ids[level].count)
+    ids[level][label] = id
+    return id
+  }
+}
+
+/// The interners of one pass, one per worker at a time, and their registry: each batch
+/// takes one and gives it back, so a worker's tables carry over from batch to batch.
+final class GroupInternerPool: @unchecked Sendable {
+  let layout: AnalysisLayout
+  let groupLevels: Set<Int>?
+  let registry: GroupLabelRegistry
+  private let lock = NSLock()
+  private var free: [GroupInterner] = []
+
+  init(layout: AnalysisLayout, groupLevels: Set<Int>? = nil) {
+    self.layout = layout
+    self.groupLevels = groupLevels
+    registry = GroupLabelRegistry(levels: layout.groupLevels.count)
+  }
+
+  func take() -> GroupInterner {
+    lock.lock()
+    let interner = free.popLast()
+    lock.unlock()
+    return interner ?? GroupInterner(layout: layout, groupLevels: groupLevels, registry: registry)
+  }
+
+  func give(_ interner: GroupInterner) {
+    lock.lock(); defer { lock.unlock() }
+    free.append(interner)
   }
 }
 

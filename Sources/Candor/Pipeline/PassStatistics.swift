@@ -17,6 +17,14 @@ public struct GroupLevelStatistics: Sendable {
   public var items: [ItemGroupHistogram?]
   /// Respondents (used rows) per group.
   public var respondents: [Int] = []
+  /// A batch's statistics: the pass's label registry and each group's id in it (parallel
+  /// to ``labels``), when its groups were interned through one (``GroupInterner``).
+  private(set) var registry: GroupLabelRegistry?
+  private(set) var registryIDs: [Int32] = []
+  /// Merged statistics: the index of each id of `mergedRegistry` met so far (-1 = not
+  /// yet), so a batch's groups map to this level's by id instead of by hashing labels.
+  private var mergedRegistry: GroupLabelRegistry?
+  private var indexOfMergedID: [Int32] = []
 
   init(layout: AnalysisLayout, level: Int) {
     scores = Array(repeating: GroupMoments(), count: layout.scoreNames.count)
@@ -36,11 +44,42 @@ public struct GroupLevelStatistics: Sendable {
     return g
   }
 
+  /// Appends a batch's group with id `id` in `registry` and its `label`: the interner
+  /// appends each id once per batch, and every group of a batch comes from one registry.
+  mutating func appendRegistered(id: Int32, label: String, registry: GroupLabelRegistry) -> Int32 {
+    precondition(self.registry == nil ? labels.isEmpty : self.registry === registry,
+                 "a batch's groups all come from one registry")
+    self.registry = registry
+    let g = Int32(labels.count)
+    labels.append(label)
+    registryIDs.append(id)
+    respondents.append(0)
+    return g
+  }
+
+  /// The index in `self` of each of `other`'s groups, interning the new ones in `other`'s
+  /// order: by registry id when `other`'s groups came from the registry `self` merges
+  /// from (the first one it meets), by label otherwise.
+  private mutating func mapping(of other: GroupLevelStatistics) -> [Int32] {
+    guard let registry = other.registry, mergedRegistry == nil || mergedRegistry === registry else {
+      return other.labels.map { intern($0) }
+    }
+    mergedRegistry = registry
+    return zip(other.registryIDs, other.labels).map { id, label in
+      let i = Int(id)
+      if i >= indexOfMergedID.count {
+        indexOfMergedID += repeatElement(-1, count: max(i + 1, 2 * indexOfMergedID.count) - indexOfMergedID.count)
+      }
+      if indexOfMergedID[i] < 0 { indexOfMergedID[i] = intern(label) }
+      return indexOfMergedID[i]
+    }
+  }
+
   /// Adds `other` (with its own interning) into `self`, re-indexing its groups.
   /// - Returns: the index in `self` of each of `other`'s groups.
   @discardableResult
   mutating func merge(_ other: GroupLevelStatistics) -> [Int32] {
-    let mapping = other.labels.map { intern($0) }
+    let mapping = mapping(of: other)
     for g in other.respondents.indices { respondents[Int(mapping[g])] += other.respondents[g] }
     for k in scores.indices { scores[k].merge(other.scores[k], groupMapping: mapping) }
     for k in items.indices { if let o = other.items[k] { items[k]!.merge(o, groupMapping: mapping, groups: labels.count) } }

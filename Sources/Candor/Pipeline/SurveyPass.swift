@@ -51,9 +51,10 @@ public struct SurveyPass: Sendable {
     var row = 0
     var reserved = false
     let sourceBytes = self.sourceBytes
+    let interners = GroupInternerPool(layout: layout)
     try source.readBatches(threads: threads, visibility: Self.visibility(plan), map: { batch in
       try BatchWork(batch: batch, layout: layout, screens: screens, accumulate: !orderedAccumulation,
-                    idHashesOnly: hashOnly)
+                    idHashesOnly: hashOnly, interners: interners)
     }, consume: { work, position in
       var work = work
       if !reserved, let size = sourceBytes, work.sourceBytes > 0, work.block.rows > 0 {
@@ -169,8 +170,11 @@ struct BatchWork: Sendable {
   ///     level skips hashing the others (their indices stay -1).
   ///   - decoding: per variable, whether to decode it (nil = all); a second pass that needs
   ///     a few scales skips the other columns (they stay missing).
+  ///   - interners: the pass's group interners (nil: one for this batch alone); they must
+  ///     intern the same `groupLevels`.
   init(batch: RecordBatch, layout: AnalysisLayout, screens: Screens, accumulate: Bool,
-       idHashesOnly: Bool = false, groupLevels: Set<Int>? = nil, decoding: [Bool]? = nil) throws {
+       idHashesOnly: Bool = false, groupLevels: Set<Int>? = nil, decoding: [Bool]? = nil,
+       interners: GroupInternerPool? = nil) throws {
     let plan = layout.plan
     let n = batch.count, p = plan.variables.count
     partial = PassStatistics(layout: layout)
@@ -186,8 +190,9 @@ struct BatchWork: Sendable {
     codes = decoded.codes
     try screen(batch, layout: layout, screens: screens)
     partial.rowsUsed = keep.lazy.filter { $0 }.count
-    var labels = GroupInterner(layout: layout, groupLevels: groupLevels)
+    let labels = interners?.take() ?? GroupInterner(layout: layout, groupLevels: groupLevels)
     labels.intern(batch, rows: 0..<n, keys: decoded.groupKeys, keep: keep, into: &groupIndex, groups: &partial.groups)
+    interners?.give(labels)
     if let idColumn = plan.idColumn {
       if idHashesOnly {
         idHashes = batch.withUnsafeView { view in
