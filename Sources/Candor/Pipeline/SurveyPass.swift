@@ -307,8 +307,11 @@ struct BatchWork: Sendable {
     let usedCodes = m == block.rows ? codes : Self.compact(codes, rows: block.rows, kept: kept)
     let groups = m == block.rows ? groupIndex : groupIndex.map { idx in kept.map { idx[$0] } }
     for level in partial.groups.indices {
-      let g = groups[level]
-      for i in 0..<m where g[i] >= 0 { partial.groups[level].respondents[Int(g[i])] += 1 }
+      groups[level].withUnsafeBufferPointer { g in
+        partial.groups[level].respondents.withUnsafeMutableBufferPointer { count in
+          for i in 0..<m where g[i] >= 0 { count[Int(g[i])] &+= 1 }
+        }
+      }
     }
     // Frequencies of scale items (what reliability tables report; outcomes and covariates
     // are not tabulated), counted from the decoder's codes, which name the item's own
