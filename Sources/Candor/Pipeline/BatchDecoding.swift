@@ -159,7 +159,7 @@ final class DigitTables: @unchecked Sendable {
 /// An interner lasts for a whole pass on one worker (``GroupInternerPool``): its tables map
 /// a label to its id in the pass's ``GroupLabelRegistry``, so a label's String is made and
 /// hashed once per worker and pass, not once per batch (a batch of the demo export meets
-/// ~1,500 labels in ~6,700 rows; making them again per batch was ~9 % of the pass). Within
+/// ~1,500 labels in ~6,700 rows; making them again per batch was ~8 % of the pass). Within
 /// a batch, an id gets its batch-local index on first sight (a stamp per id says whether
 /// it already has one in this batch).
 final class GroupInterner {
