@@ -166,13 +166,6 @@ public enum LogisticRegression {
       throw LogisticRegressionError.lengthMismatch(column: clusterName ?? "cluster", expected: rows, found: cluster.count)
     }
     let k = predictors.count + 1
-    @Sendable func usable(_ i: Int) -> Bool {
-      if outcome[i].isNaN { return false }
-      for c in predictors where c[i].isNaN { return false }
-      if let cluster, cluster[i] < 0 { return false }
-      return true
-    }
-
     let blockSize = max(1, options.blockSize)
     let chunkRows = max(blockSize, options.chunkRows)
     let chunks = (rows + chunkRows - 1) / chunkRows
@@ -204,12 +197,21 @@ public enum LogisticRegression {
     inChunkOrder({ range -> (n: Int, events: Int, notBinary: Double?, top: Int, sums: [Double]) in
       var n = 0, events = 0, top = 0
       var sums = [Double](repeating: 0, count: k)
-      for i in range where usable(i) {
+      var row = [Double](repeating: 0, count: k)
+      rows: for i in range {
+        // Each value read once: the row is summed only when it is complete.
         let y = outcome[i]
+        if y.isNaN { continue }
+        for j in 1..<k {
+          row[j] = predictors[j - 1][i]
+          if row[j].isNaN { continue rows }
+        }
+        var c = 0
+        if let cluster { c = cluster[i]; if c < 0 { continue } }
         if y != 0 && y != 1 { return (n, events, y, top, sums) }
         n += 1; if y == 1 { events += 1 }
-        if let cluster { top = max(top, cluster[i]) }
-        for j in 1..<k { sums[j] += predictors[j - 1][i] }
+        top = max(top, c)
+        for j in 1..<k { sums[j] += row[j] }
       }
       return (n, events, nil, top, sums)
     }, { part in
@@ -248,15 +250,27 @@ public enum LogisticRegression {
       var mu = [Double](repeating: 0, count: blockSize)
       var next = range.lowerBound
       while next < range.upperBound {
-        // Gather up to blockSize usable rows.
+        // Gather up to blockSize usable rows: each row's values are read once, into the
+        // next free slot, which the next row reuses when one of them is missing.
         var filled = 0
         while next < range.upperBound && filled < blockSize {
           let i = next
           next += 1
-          guard usable(i) else { continue }
-          y[filled] = outcome[i]
-          for j in 1..<k { x[(j - 1) * blockSize + filled] = predictors[j - 1][i] }
-          if let cluster { g[filled] = cluster[i] }
+          let yi = outcome[i]
+          if yi.isNaN { continue }
+          var complete = true
+          for j in 1..<k {
+            let v = predictors[j - 1][i]
+            if v.isNaN { complete = false; break }
+            x[(j - 1) * blockSize + filled] = v
+          }
+          if !complete { continue }
+          if let cluster {
+            let c = cluster[i]
+            if c < 0 { continue }
+            g[filled] = c
+          }
+          y[filled] = yi
           filled += 1
         }
         if filled == 0 { break }
