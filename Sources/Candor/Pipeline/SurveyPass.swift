@@ -70,7 +70,9 @@ public struct SurveyPass: Sendable {
       }
       if orderedAccumulation { work.accumulate(layout: layout) }
       row += work.block.rows
+      let started = Trace.stageStart()
       total.merge(work.partial)
+      Trace.stage(.merge, since: started)
       progress?(row)
     })
     if hashOnly, let repeated = idHashes.firstRepeated(threads: threads) {
@@ -184,14 +186,20 @@ struct BatchWork: Sendable {
     groupIndex = Array(repeating: Array(repeating: -1, count: n), count: layout.groupLevels.count)
     // 1. Decode (values, codes, group-cell keys), 2. stateless screens, 3. group labels.
     var decoder = CellDecoder(layout: layout, decoding: decoding, groupLevels: groupLevels)
+    var started = Trace.stageStart()
     let decoded = try decoder.decode(batch, rows: 0..<n)
+    Trace.stage(.decode, since: started)
     partial.decodeCounts = decoder.counts
     block = RowBlock(rows: n, columns: p, values: decoded.values)
     codes = decoded.codes
+    started = Trace.stageStart()
     try screen(batch, layout: layout, screens: screens)
+    Trace.stage(.screens, since: started)
     partial.rowsUsed = keep.lazy.filter { $0 }.count
     let labels = interners?.take() ?? GroupInterner(layout: layout, groupLevels: groupLevels)
+    started = Trace.stageStart()
     labels.intern(batch, rows: 0..<n, keys: decoded.groupKeys, keep: keep, into: &groupIndex, groups: &partial.groups)
+    Trace.stage(.interning, since: started)
     interners?.give(labels)
     if let idColumn = plan.idColumn {
       if idHashesOnly {
@@ -306,6 +314,7 @@ struct BatchWork: Sendable {
     let m = kept.count
     let usedCodes = m == block.rows ? codes : Self.compact(codes, rows: block.rows, kept: kept)
     let groups = m == block.rows ? groupIndex : groupIndex.map { idx in kept.map { idx[$0] } }
+    var started = Trace.stageStart()
     for level in partial.groups.indices {
       groups[level].withUnsafeBufferPointer { g in
         partial.groups[level].respondents.withUnsafeMutableBufferPointer { count in
@@ -313,6 +322,8 @@ struct BatchWork: Sendable {
         }
       }
     }
+    Trace.stage(.groupMoments, since: started)
+    started = Trace.stageStart()
     // Frequencies of scale items (what reliability tables report; outcomes and covariates
     // are not tabulated), counted from the decoder's codes, which name the item's own
     // points (its values are read for the rare code that is not one of them).
@@ -328,12 +339,14 @@ struct BatchWork: Sendable {
         }
       }
     }
+    Trace.stage(.frequencies, since: started)
     // Per scale, read in place: item histograms at the group levels that keep one for it
     // (ordinary scales; every level, or where the plan aggregates the scale: each value's
     // position in the scale's range — the decoder's code when every item's range has the
     // scale's minimum and points — is counted once per such level) and item co-moments.
     for (s, scale) in layout.scales.enumerated() {
       Self.withColumns(used, scale.variables) { values in
+        var started = Trace.stageStart()
         if partial.groups.contains(where: { $0.items[s] != nil }) {
           let codes = layout.scaleItemsShareCodes[s] ? Self.columns(usedCodes, rows: m, scale.variables)
                                    : ItemGroupHistogram.codes(values, range: scale.range)
@@ -344,11 +357,17 @@ struct BatchWork: Sendable {
             }
           }
         }
+        Trace.stage(.itemHistograms, since: started)
+        started = Trace.stageStart()
         partial.scaleItems[s].add(columnMajor: values, rows: m)
+        Trace.stage(.itemCoMoments, since: started)
       }
     }
     for (k, set) in layout.contingencySets.enumerated() { partial.contingency[k].add(Self.columns(used, set)) }
+    started = Trace.stageStart()
     let scoreColumns = Self.scoreColumns(used, layout: layout).columns
+    Trace.stage(.scoring, since: started)
+    started = Trace.stageStart()
     var scoreValues = [Double]()
     scoreValues.reserveCapacity(m * scoreColumns.count)
     let thresholds = layout.favourableThreshold
@@ -366,6 +385,8 @@ struct BatchWork: Sendable {
       }
     }
     partial.scores.add(RowBlock(rows: m, columns: scoreColumns.count, values: scoreValues))
+    Trace.stage(.scoreCoMoments, since: started)
+    started = Trace.stageStart()
     if partial.waveLink != nil {
       let hashes: [UInt64] = kept.map { r in
         if !idHashes.isEmpty { return idHashes[r] }
@@ -381,6 +402,9 @@ struct BatchWork: Sendable {
       let level = partial.respondents!.clusterLevel
       partial.respondents!.append(columns: scoreColumns, cluster: level.map { groups[$0] })
     }
+    Trace.stage(.rows, since: started)
+    started = Trace.stageStart()
+    defer { Trace.stage(.groupMoments, since: started) }
     for level in partial.groups.indices {
       let count = partial.groups[level].labels.count
       for k in scoreColumns.indices where layout.groupScores[level][k] {
