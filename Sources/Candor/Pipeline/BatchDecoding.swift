@@ -32,11 +32,7 @@ struct CellDecoder {
     plan = layout.plan
     let p = plan.variables.count
     counts = DecodeCounts(variables: p)
-    var columns: [Int] = []
-    for level in layout.groupLevels.indices where groupLevels?.contains(level) ?? true {
-      for c in layout.groupLevels[level].columns where !columns.contains(c) { columns.append(c) }
-    }
-    groupColumns = columns
+    groupColumns = GroupInterner.groupColumns(layout, groupLevels: groupLevels)
     let active = (0..<p).filter { decoding?[$0] ?? true }
     let tables = DigitTables(variables: active.count)
     let scales = active.map { ItemGroupHistogram.codeScale(layout.plan.variables[$0].range) }
@@ -182,10 +178,7 @@ final class GroupInterner {
   init(layout: AnalysisLayout, groupLevels: Set<Int>?, registry: GroupLabelRegistry? = nil) {
     let levels = layout.groupLevels
     let wanted = levels.indices.map { groupLevels?.contains($0) ?? true }
-    var columns: [Int] = []  // as CellDecoder orders them
-    for level in levels.indices where wanted[level] {
-      for c in levels[level].columns where !columns.contains(c) { columns.append(c) }
-    }
+    let columns = Self.groupColumns(layout, groupLevels: groupLevels)
     self.levels = levels
     self.wanted = wanted
     self.registry = registry ?? GroupLabelRegistry(levels: levels.count)
@@ -195,6 +188,17 @@ final class GroupInterner {
     known = Array(repeating: [], count: levels.count)
     stamp = Array(repeating: [], count: levels.count)
     local = Array(repeating: [], count: levels.count)
+  }
+
+  /// The source columns of the interned levels (`groupLevels`, nil = all), each once, in
+  /// level order: the columns whose cells ``CellDecoder`` packs into keys, in the order
+  /// ``keyColumns`` indexes them.
+  static func groupColumns(_ layout: AnalysisLayout, groupLevels: Set<Int>?) -> [Int] {
+    var columns: [Int] = []
+    for level in layout.groupLevels.indices where groupLevels?.contains(level) ?? true {
+      for c in layout.groupLevels[level].columns where !columns.contains(c) { columns.append(c) }
+    }
+    return columns
   }
 
   /// Sets `index[level][r]` for the kept rows `r` of `rows`, given their group keys

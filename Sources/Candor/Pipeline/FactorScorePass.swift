@@ -123,7 +123,8 @@ public struct FactorScorePass: Sendable {
 
   /// Decodes, screens (all but duplicate ids) and scores one batch on a worker.
   func score(_ batch: RecordBatch, layout: AnalysisLayout, screens: Screens) throws -> ScoredBatch {
-    var work = try BatchWork(batch: batch, layout: layout, screens: screens, accumulate: false)
+    // No group level: factor scores read no group index, so no cell is keyed or interned.
+    var work = try BatchWork(batch: batch, layout: layout, screens: screens, accumulate: false, groupLevels: [])
     let (used, kept) = work.keptRows()
     var lines = [[UInt8]?](repeating: nil, count: batch.count)
     var unscored = [Bool](repeating: false, count: batch.count)

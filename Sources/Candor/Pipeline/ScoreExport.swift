@@ -240,7 +240,8 @@ public struct ScoreExport: Sendable {
   }
 
   func format(_ batch: RecordBatch) throws -> FormattedBatch {
-    var work = try BatchWork(batch: batch, layout: layout, screens: screens, accumulate: false)
+    // No group level: the export reads no group index, so no cell is keyed or interned.
+    var work = try BatchWork(batch: batch, layout: layout, screens: screens, accumulate: false, groupLevels: [])
     let (used, kept) = work.keptRows()
     let (columns, valueScores) = BatchWork.scoreColumns(used, layout: layout)
     let c = scoreColumns.count

@@ -196,6 +196,7 @@ struct BatchWork: Sendable {
     try screen(batch, layout: layout, screens: screens)
     Trace.stage(.screens, since: started)
     partial.rowsUsed = keep.lazy.filter { $0 }.count
+    precondition(interners == nil || interners!.groupLevels == groupLevels, "the pool interns other group levels")
     let labels = interners?.take() ?? GroupInterner(layout: layout, groupLevels: groupLevels)
     started = Trace.stageStart()
     labels.intern(batch, rows: 0..<n, keys: decoded.groupKeys, keep: keep, into: &groupIndex, groups: &partial.groups)

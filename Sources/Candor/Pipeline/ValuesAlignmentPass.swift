@@ -206,8 +206,11 @@ public struct ValuesAlignmentPass: Sendable {
       var screener = try pass.makeScreener(source)
       var row = 0
       let (sumsCopy, countsCopy, index) = (sums, counts, globalIndex)
+      // The workers' label tables last for the file, as in the first pass.
+      let interners = GroupInternerPool(layout: layout, groupLevels: [level])
       try source.readBatches(threads: data.request.threads, visibility: SurveyPass.visibility(layout.plan), map: { batch in
-        try me.align(batch, layout: layout, screens: screens, sums: sumsCopy, counts: countsCopy, globalIndex: index)
+        try me.align(batch, layout: layout, screens: screens, sums: sumsCopy, counts: countsCopy, globalIndex: index,
+                     interners: interners)
       }, consume: { aligned, _ in
         var aligned = aligned
         if screens.duplicateIds != .error { try aligned.work.screenDuplicates(&screener, firstRow: row + 1) }
@@ -222,12 +225,13 @@ public struct ValuesAlignmentPass: Sendable {
 
   /// Decodes, screens (all but duplicate ids), scores and aligns one batch on a worker.
   func align(_ batch: RecordBatch, layout: AnalysisLayout, screens: Screens, sums: [Double], counts: [Int],
-             globalIndex: [String: Int32]) throws -> AlignedBatch {
+             globalIndex: [String: Int32], interners: GroupInternerPool) throws -> AlignedBatch {
     // Under `duplicate_ids: error` the first pass has already proved the ids unique, so
     // this pass neither builds id strings nor screens them again.
     let (scales, decoding) = workload(layout, screens: screens)
     var work = try BatchWork(batch: batch, layout: layout, screens: screens, accumulate: false,
-                             idHashesOnly: screens.duplicateIds == .error, groupLevels: [level], decoding: decoding)
+                             idHashesOnly: screens.duplicateIds == .error, groupLevels: [level], decoding: decoding,
+                             interners: interners)
     let (used, kept) = work.keptRows()
     let columns = BatchWork.scoreColumns(used, layout: layout, scales: scales).columns
     // The batch's own group indices → the first pass's (one lookup per label, not per row).
