@@ -12,9 +12,10 @@ import _CandorTestSupport
   static let demo = root.appendingPathComponent("datasets/demo/demo.csv").path
   static let codebook = root.appendingPathComponent("datasets/demo/demo.codebook.yaml").path
 
-  static func load(_ file: String = demo, keep: Bool, threads: Int = 2) throws -> SurveyData {
+  static func load(_ file: String = demo, keep: Bool, threads: Int = 2, chunk: Int? = nil) throws -> SurveyData {
     var request = AnalysisRequest(files: [file], codebookPath: codebook)
     request.threads = threads
+    if let chunk { request.chunkSize = chunk }
     request.keepColumnsForPlan = keep
     return try SurveyData.load(request)
   }
@@ -58,6 +59,54 @@ import _CandorTestSupport
     let two = try Self.load(keep: true, threads: 2).valuesAlignment(scale: "values")
     #expect(one.correlations.map(\.r) == two.correlations.map(\.r))
     #expect(one.aggregation.result.groupResults.map(\.mean) == two.aggregation.result.groupResults.map(\.mean))
+  }
+
+  /// In 4 kB batches the kept rows are many blocks (one per batch, odd and even sizes):
+  /// any thread count gives the same bits, and a second read's numbers.
+  @Test func manyBlocksGiveTheSameBitsOnAnyThreadCountAndASecondReadsNumbers() throws {
+    let data = try Self.load(keep: true, threads: 1, chunk: 4096)
+    let rows = try #require(data.statistics.alignmentRows)
+    var blocks = 0, seen = 0
+    try rows.forEachBlock { block in
+      blocks += 1; seen += block.rows
+      #expect(block.values.count == block.rows * rows.scores.count)
+    }
+    #expect(blocks > 10 && seen == data.statistics.rowsUsed)
+    let one = try data.valuesAlignment(scale: "values")
+    for threads in [2, 7] {
+      let other = try Self.load(keep: true, threads: threads, chunk: 4096).valuesAlignment(scale: "values")
+      #expect(other.correlations.map(\.r) == one.correlations.map(\.r))
+      #expect(other.aggregation.result.groupResults.map(\.mean) == one.aggregation.result.groupResults.map(\.mean))
+    }
+    Self.expectSame(one, try Self.load(keep: false, threads: 2, chunk: 4096).valuesAlignment(scale: "values"))
+  }
+
+  /// Blocks read back hold each partial's rows as appended, groups mapped to the total's
+  /// (none stays -1), for odd and even block sizes (the group padding).
+  @Test func blocksReadBackWhatWasMerged() throws {
+    var total = AlignmentRows(scores: [4, 1], level: 0)
+    var expected: [(groups: [Int32], values: [Double])] = []
+    for (m, shift) in [(3, 0.0), (4, 10.0), (1, 20.0)] {
+      var partial = AlignmentRows(scores: [4, 1], level: 0)
+      var columns = [[Double]](repeating: [], count: 5)
+      columns[1] = (0..<m).map { Double($0) + shift + 0.5 }
+      columns[4] = (0..<m).map { $0 == 1 ? .nan : -Double($0) - shift }
+      let local = (0..<m).map { Int32($0 == 2 ? -1 : $0 % 2) }
+      partial.append(columns, groups: local)
+      let mapping: [Int32] = [7, 3]
+      total.merge(partial, mapping: mapping)
+      expected.append((local.map { $0 < 0 ? -1 : mapping[Int($0)] },
+                       (0..<m).flatMap { [columns[4][$0], columns[1][$0]] }))
+    }
+    #expect(total.complete && total.rows == 8)
+    var read: [AlignmentRows.Block] = []
+    try total.forEachBlock { read.append($0) }
+    #expect(read.count == expected.count)
+    for (block, e) in zip(read, expected) {
+      #expect(block.groups == e.groups)
+      #expect(block.values.count == e.values.count)
+      #expect(zip(block.values, e.values).allSatisfy { $0.bitPattern == $1.bitPattern })
+    }
   }
 
   @Test func aDecimalCovariateIsKeptExactly() throws {

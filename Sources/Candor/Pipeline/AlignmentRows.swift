@@ -9,25 +9,28 @@ import Foundation
 /// Int32) and the **score values the pass already computed** for the step — the value
 /// scale's MRAT-centred value scores, then the outcomes and covariates the alignment is
 /// correlated with — as Doubles, bit for bit what the pass scored, so the step's numbers
-/// equal a second read's exactly whatever the data (decimal covariates too). The records
-/// go to an unlinked temporary file (``SpillFile``), not to memory: 108 bytes a respondent
+/// equal a second read's exactly whatever the data (decimal covariates too). The rows go
+/// to an unlinked temporary file (``SpillFile``), not to memory: 108 bytes a respondent
 /// for PVQ-40's ten values and three other columns (108 MB of disk at 1M rows, 540 MB at
 /// 5M), nothing resident beyond the page cache. A file that cannot be made or written (a
 /// full disk) makes ``complete`` false and the step reads the export again instead.
 ///
-/// A worker's partial holds its batch's records in memory (row-major, batch-local group
-/// indices); merging a partial into the total maps its groups to global indices and
-/// appends its records to the file, in the order partials are merged (file order).
+/// A worker's partial holds its batch's rows in memory (row-major, batch-local group
+/// indices); merging a partial into the total appends it to the file as one **block**, in
+/// the order partials are merged (file order): the row count (Int64), the rows' global
+/// groups (Int32, padded to 8 bytes), then the partial's values as they are (row-major
+/// Doubles). The values are written without a copy, and read back aligned, a block (a
+/// batch) at a time: the step's unit of parallel work.
 public struct AlignmentRows: @unchecked Sendable {
-  /// Score variables kept (indices into ``AnalysisLayout/scoreNames``), in record order.
+  /// Score variables kept (indices into ``AnalysisLayout/scoreNames``), in row order.
   public let scores: [Int]
   /// Group level of the group index.
   public let level: Int
-  /// True while every record was written.
+  /// True while every row was written.
   public private(set) var complete = true
-  /// Records merged into the file.
+  /// Rows merged into the file.
   public private(set) var rows = 0
-  /// A partial's records: `scores.count` Doubles a row, row-major.
+  /// A partial's rows: `scores.count` Doubles a row, row-major.
   private var values: [Double] = []
   /// A partial's batch-local group indices (-1 = none).
   private var groups: [Int32] = []
@@ -38,7 +41,8 @@ public struct AlignmentRows: @unchecked Sendable {
     self.level = level
   }
 
-  /// Bytes of one record: the group (Int32), then 8 per score.
+  /// Bytes of one row in the file: its group (Int32), then 8 per score (plus, per block,
+  /// an 8-byte row count and up to 4 bytes of padding).
   var recordSize: Int { 4 + 8 * scores.count }
 
   /// Adds a batch's used rows (`columns`: every score variable's column, as
@@ -60,7 +64,7 @@ public struct AlignmentRows: @unchecked Sendable {
     groups += rowGroups
   }
 
-  /// Appends a partial's records to the file, its groups mapped through `mapping`.
+  /// Appends a partial's rows to the file as one block, its groups mapped through `mapping`.
   mutating func merge(_ o: AlignmentRows, mapping: [Int32]) {
     guard complete else { return }
     // A partial that is incomplete, or another total (a second file), ends the keeping.
@@ -69,19 +73,17 @@ public struct AlignmentRows: @unchecked Sendable {
     if m == 0 { return }
     if file == nil { file = SpillFile() }
     guard let file else { stop(); return }
-    let k = scores.count, size = recordSize
-    var records = [UInt8](repeating: 0, count: m * size)
-    records.withUnsafeMutableBytes { out in
-      o.values.withUnsafeBytes { src in
-        for i in 0..<m {
-          let g = o.groups[i] < 0 ? Int32(-1) : mapping[Int(o.groups[i])]
-          out.storeBytes(of: g, toByteOffset: i * size, as: Int32.self)
-          (out.baseAddress! + i * size + 4).copyMemory(from: src.baseAddress! + i * k * 8, byteCount: k * 8)
-        }
-      }
-    }
-    if records.withUnsafeBytes({ file.write($0) }) { rows += m } else { stop() }
+    // Row count, then the groups padded to a multiple of 8 bytes (so the values that follow
+    // stay 8-byte aligned in a block read into an aligned buffer).
+    var head = [Int32](repeating: -1, count: 2 + Self.paddedGroups(m))
+    head.withUnsafeMutableBytes { $0.storeBytes(of: Int64(m), as: Int64.self) }
+    for i in 0..<m where o.groups[i] >= 0 { head[2 + i] = mapping[Int(o.groups[i])] }
+    let written = head.withUnsafeBytes { file.write($0) } && o.values.withUnsafeBytes { file.write($0) }
+    if written { rows += m } else { stop() }
   }
+
+  /// Group slots of a block of `m` rows: `m` rounded up to even (8-byte alignment).
+  static func paddedGroups(_ m: Int) -> Int { (m + 1) & ~1 }
 
   private mutating func stop() {
     complete = false
@@ -90,30 +92,51 @@ public struct AlignmentRows: @unchecked Sendable {
     groups = []
   }
 
-  /// Reads the records back in file order, `chunk` rows at a time: `body(records, rows)`
-  /// gets `rows` records of ``recordSize`` bytes (group as Int32, then one Double per
-  /// score, NaN = missing; native byte order — the file lives only as long as the run).
-  func forEachChunk(rows chunk: Int, _ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws {
+  /// A block of rows read back: their global groups (-1 = none) and their values,
+  /// ``scores``.count Doubles a row, row-major (NaN = missing).
+  struct Block: Sendable {
+    var groups: [Int32]
+    var values: [Double]
+    var rows: Int { groups.count }
+  }
+
+  /// Reads the blocks back in file order (each a batch of the pass, in the order the batches
+  /// were merged).
+  func forEachBlock(_ body: (Block) throws -> Void) throws {
     guard let file, complete else { return }
     file.rewind()
-    var buffer = [UInt8](repeating: 0, count: max(1, chunk) * recordSize)
+    let k = scores.count
     var left = rows
     while left > 0 {
-      let m = min(left, max(1, chunk))
-      let read = buffer.withUnsafeMutableBytes { file.read(into: $0, count: m * recordSize) }
-      guard read == m * recordSize else { throw AlignmentRowsError.shortRead(expected: m * recordSize, read: read) }
-      try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<(m * recordSize)]), m) }
+      var count: Int64 = 0
+      try withUnsafeMutableBytes(of: &count) { try Self.read(file, into: $0) }
+      let m = Int(count)
+      guard m > 0, m <= left else { throw AlignmentRowsError.badBlock(rows: m, left: left) }
+      var groups = [Int32](repeating: -1, count: Self.paddedGroups(m))
+      try groups.withUnsafeMutableBytes { try Self.read(file, into: $0) }
+      groups.removeLast(groups.count - m)
+      var values = [Double](repeating: .nan, count: m * k)
+      try values.withUnsafeMutableBytes { try Self.read(file, into: $0) }
+      try body(Block(groups: groups, values: values))
       left -= m
     }
+  }
+
+  private static func read(_ file: SpillFile, into buffer: UnsafeMutableRawBufferPointer) throws {
+    let read = file.read(into: buffer, count: buffer.count)
+    guard read == buffer.count else { throw AlignmentRowsError.shortRead(expected: buffer.count, read: read) }
   }
 }
 
 enum AlignmentRowsError: Error, CustomStringConvertible {
   case shortRead(expected: Int, read: Int)
+  case badBlock(rows: Int, left: Int)
   var description: String {
     switch self {
     case let .shortRead(expected, read):
       return "the temporary file of values-alignment rows returned \(read) of \(expected) bytes (was the temporary directory's disk full?)"
+    case let .badBlock(rows, left):
+      return "the temporary file of values-alignment rows has a block of \(rows) rows where \(left) were left (was it changed while Candor ran?)"
     }
   }
 }

@@ -271,49 +271,80 @@ public struct ValuesAlignmentPass: Sendable {
   }
 
   /// The alignment from the rows the statistics pass kept (no second read of the export,
-  /// no second scoring): chunks of records are aligned on `threads` threads and
-  /// accumulated in file order.
+  /// no second scoring): the kept blocks (one per batch of the pass) are aligned on
+  /// `threads` threads and their sums merged in block order, so the result does not
+  /// depend on the thread count (and adds rows in the batches a second read adds them).
   func run(_ kept: AlignmentRows, sums: [Double], counts: [Int], threads: Int, into result: inout Result) throws {
-    let size = kept.recordSize
-    // Where each value score and each kept score variable sits in a record.
+    // Where each value score and each kept score variable sits in a row.
     let profileAt = valueScores.map { kept.scores.firstIndex(of: $0)! }
     let othersAt = others.map { kept.scores.firstIndex(of: $0)! }
-    // Each chunk is aligned and summed (co-moments, group moments) on a worker; the
-    // chunks' sums are merged in file order, so the result does not depend on the thread
-    // count. Rounds of 4 chunks per thread keep the workers busy between merges.
-    let chunk = 4_096, round = 4 * max(1, threads)
+    let width = kept.scores.count
+    // Rounds of 2 blocks per thread keep the workers busy between merges.
+    let round = 2 * max(1, threads)
     let groupCount = result.alignment.groupCount, scaleName = result.scale
-    var pending: [[UInt8]] = []
+    var pending: [AlignmentRows.Block] = []
     func flush() {
       let outputs = ChunkResults<Result>(count: pending.count)
       let inputs = pending
       let me = self
       DispatchQueue.concurrentPerform(iterations: inputs.count) { c in
-        let m = inputs[c].count / size
-        var group = [Int32](repeating: -1, count: m)
-        var profile = [[Double]](repeating: [], count: profileAt.count)
-        var columns = [[Double]](repeating: [], count: othersAt.count)
-        inputs[c].withUnsafeBytes { raw in
-          for i in 0..<m { group[i] = raw.loadUnaligned(fromByteOffset: i * size, as: Int32.self) }
-          // The record's Doubles start 4 bytes in: read unaligned, column by column.
-          func column(_ j: Int) -> [Double] {
-            (0..<m).map { i in raw.loadUnaligned(fromByteOffset: i * size + 4 + 8 * j, as: Double.self) }
-          }
-          profile = profileAt.map(column)
-          columns = othersAt.map(column)
-        }
         var partial = me.emptyResult(scaleName: scaleName, groupCount: groupCount)
-        partial.add(me.aligned(profile: profile, others: columns, groups: group, sums: sums, counts: counts), groups: group)
+        me.align(inputs[c], width: width, profileAt: profileAt, othersAt: othersAt, sums: sums, counts: counts, into: &partial)
         outputs.set(c, partial)
       }
       for case let partial? in outputs.values { result.merge(partial) }
       pending = []
     }
-    try kept.forEachChunk(rows: chunk) { records, _ in
-      pending.append(Array(records))
+    try kept.forEachBlock { block in
+      pending.append(block)
       if pending.count == round { flush() }
     }
     flush()
+  }
+
+  /// Aligns one kept block into `result`: per row, alignment r and distance from its value
+  /// scores (at `profileAt` in a row of `width` Doubles) and its group's sums and counts,
+  /// then the co-moments of [r, d, the scores at `othersAt`] and the group moments of r
+  /// and d — the numbers ``aligned(profile:others:groups:sums:counts:)`` and
+  /// ``Result/add(_:groups:)`` give for the same rows, read in place.
+  func align(_ block: AlignmentRows.Block, width: Int, profileAt: [Int], othersAt: [Int], sums: [Double], counts: [Int],
+             into result: inout Result) {
+    let m = block.rows, v = profileAt.count, columns = 2 + othersAt.count
+    var out = [Double](repeating: .nan, count: m * columns)
+    var x = [Double](repeating: .nan, count: v), loo = x
+    block.values.withUnsafeBufferPointer { values in
+      sums.withUnsafeBufferPointer { sums in
+        counts.withUnsafeBufferPointer { counts in
+          x.withUnsafeMutableBufferPointer { x in
+            loo.withUnsafeMutableBufferPointer { loo in
+              out.withUnsafeMutableBufferPointer { out in
+                for i in 0..<m {
+                  let row = values.baseAddress! + i * width
+                  for (j, at) in othersAt.enumerated() { out[(2 + j) * m + i] = row[at] }
+                  let g = block.groups[i]
+                  if g < 0 { continue }
+                  let base = Int(g) * v
+                  var defined = true
+                  for k in 0..<v {
+                    let xk = row[profileAt[k]], n = counts[base + k]
+                    if !xk.isFinite || n < 2 { defined = false; break }
+                    x[k] = xk
+                    loo[k] = (sums[base + k] - xk) / Double(n - 1)
+                  }
+                  if !defined { continue }
+                  let a = ValuesAlignment.profileAgreement(x.baseAddress!, loo.baseAddress!, count: v)
+                  out[i] = a.r
+                  out[m + i] = a.distance
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    result.moments.add(RowBlock(rows: m, columns: columns, values: out))
+    result.alignment.add(values: Array(out[0..<m]), groups: block.groups, groupCount: result.alignment.groupCount)
+    result.distance.add(values: Array(out[m..<(2 * m)]), groups: block.groups, groupCount: result.distance.groupCount)
   }
 }
 

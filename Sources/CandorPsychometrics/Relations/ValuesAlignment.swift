@@ -81,7 +81,17 @@ extension ValuesAlignment {
   /// √(Σ(aₖ − ā)² Σ(bₖ − b̄)²) (NaN when either profile is flat), d = √Σ(aₖ − bₖ)².
   @inline(__always)
   public static func profileAgreement(_ own: [Double], _ other: [Double]) -> (r: Double, distance: Double) {
-    let v = own.count
+    precondition(own.count == other.count, "profiles of \(own.count) and \(other.count) values")
+    return own.withUnsafeBufferPointer { a in
+      other.withUnsafeBufferPointer { b in profileAgreement(a.baseAddress!, b.baseAddress!, count: a.count) }
+    }
+  }
+
+  /// ``profileAgreement(_:_:)`` on `count` values at `own` and `other` (the same arithmetic
+  /// in the same order, so the same bits).
+  @inline(__always)
+  public static func profileAgreement(_ own: UnsafePointer<Double>, _ other: UnsafePointer<Double>, count v: Int)
+    -> (r: Double, distance: Double) {
     var ownMean = 0.0, otherMean = 0.0, squared = 0.0
     for k in 0..<v {
       ownMean += own[k]; otherMean += other[k]
