@@ -104,6 +104,9 @@ public enum LogisticRegression {
     public var chunkRows: Int = 1 << 16
     /// Threads for the IRLS passes (1 = the calling thread only).
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// Whether the converging IRLS pass may serve as the final pass (default); false makes
+    /// a separate pass at the estimate (tests compare the two).
+    var reusesConvergingPass = true
     public init(maxIterations: Int = 50, tolerance: Double = 1e-10, blockSize: Int = 8192,
                 chunkRows: Int = 1 << 16, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
       self.maxIterations = maxIterations; self.tolerance = tolerance; self.blockSize = blockSize
@@ -341,16 +344,25 @@ public enum LogisticRegression {
     }
 
     let allNames = ["(Intercept)"] + names
-    /// IRLS over the first `limit` chunks from `start` (nil = glm's start).
-    func irls(limit: Int, from start: [Double]?, maxIterations: Int) throws
-      -> (beta: [Double]?, converged: Bool, iterations: Int, collapsed: Bool, history: [[Double]]) {
+    /// IRLS over the first `limit` chunks from `start` (nil = glm's start), until the largest
+    /// relative change of a coefficient is below `tolerance` (or the deviance stops changing).
+    /// With `speculative`, a pass made once the previous change was below √tolerance also
+    /// gathers the final pass's extras: IRLS converges quadratically, so that pass is
+    /// usually the last, and when it is, it serves as the final pass (`last`).
+    func irls(limit: Int, from start: [Double]?, tolerance: Double, speculative: Bool = false) throws
+      -> (beta: [Double]?, converged: Bool, iterations: Int, collapsed: Bool, history: [[Double]],
+          last: (part: PassPart, extras: FinalExtras)?) {
       var beta = start
       var converged = false, iterations = 0
       var previousDeviance = Double.infinity
+      var previousChange = Double.infinity
       var history: [[Double]] = []
       var collapsed = false
-      while iterations < maxIterations {
-        let (a, b, deviance, _) = pass(beta, chunks: limit).part
+      var last: (part: PassPart, extras: FinalExtras)? = nil
+      while iterations < options.maxIterations {
+        let withExtras = speculative && previousChange < tolerance.squareRoot()
+        let result = pass(beta, chunks: limit, final: withExtras)
+        let (a, b, deviance, _) = result.part
         let next: [Double]
         do { next = try LinearAlgebra.solveSPD(a, Matrix(rows: k, columns: 1, columnMajor: b)).storage }
         catch {
@@ -364,31 +376,40 @@ public enum LogisticRegression {
         if let old = beta {
           var change = 0.0
           for j in 0..<k { change = max(change, abs(next[j] - old[j]) / (abs(next[j]) + 0.1)) }
-          if change < options.tolerance || abs(deviance - previousDeviance) / (abs(deviance) + 0.1) < 1e-15 {
-            beta = next; converged = true; break
+          if change < tolerance || abs(deviance - previousDeviance) / (abs(deviance) + 0.1) < 1e-15 {
+            beta = next; converged = true
+            if withExtras { last = result }
+            break
           }
+          previousChange = change
         }
         previousDeviance = deviance
         beta = next
         history.append(next)
       }
-      return (beta, converged, iterations, collapsed, history)
+      return (beta, converged, iterations, collapsed, history, last)
     }
     // From 8 chunks (512k rows) on, start from the fit to the first two chunks: the full
-    // data then need ~3 iterations instead of ~6, and land on the same maximum (IRLS
-    // converges quadratically, so the start does not move the estimate beyond 1e-14).
+    // data then need ~4 iterations instead of ~7, and land on the same maximum (IRLS
+    // converges quadratically, so the start does not move the estimate beyond 1e-14). The
+    // start needs no more precision than 1e-5: the two chunks' own maximum is further than
+    // that from the full data's (their sampling error), so two more iterations of them
+    // would change nothing but the time.
     var warm: [Double]? = nil
-    if chunks >= 8, let sub = try? irls(limit: 2, from: nil, maxIterations: options.maxIterations),
+    if chunks >= 8, let sub = try? irls(limit: 2, from: nil, tolerance: max(options.tolerance, 1e-5)),
        sub.converged, !sub.collapsed, let b = sub.beta, b.allSatisfy(\.isFinite) {
       warm = b
     }
-    let fit = try irls(limit: chunks, from: warm, maxIterations: options.maxIterations)
+    let fit = try irls(limit: chunks, from: warm, tolerance: options.tolerance, speculative: options.reusesConvergingPass)
     let beta = fit.beta, converged = fit.converged, iterations = fit.iterations
     let weightsCollapsed = fit.collapsed, coefficientHistory = fit.history
     let estimate = beta!
-    // Final pass at the estimate: information matrix, deviance, fitted extremes, cluster
-    // scores and the predictors' squared deviations.
-    let (final, extras) = pass(estimate, final: true)
+    // The pass at the estimate: information matrix, deviance, fitted extremes, cluster
+    // scores and the predictors' squared deviations. When the converging pass gathered
+    // them, it is that pass, at the previous coefficients: they differ from the estimate
+    // by less than the tolerance, so the information, scores and deviance do too (relative
+    // ~1e-14; glm's own covariance is from that pass's weights as well).
+    let (final, extras) = fit.last ?? pass(estimate, final: true)
     let scores = extras.scores, seen = extras.seen, squares = extras.squares
     let inverse: Matrix
     if let v = try? LinearAlgebra.inverseSPD(final.a) { inverse = v } else {

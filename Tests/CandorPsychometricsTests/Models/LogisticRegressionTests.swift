@@ -83,6 +83,32 @@ import Testing
     #expect(abs(warm.deviance - cold.deviance) < 1e-9)
   }
 
+  /// The pass that converges (at the previous coefficients, less than the tolerance away)
+  /// serves as the final pass: information, cluster scores and deviance agree with a
+  /// separate pass at the estimate to 1e-12, on one chunk and on many (warm start).
+  @Test func theConvergingPassServesAsTheFinalPass() throws {
+    for chunkRows in [1 << 16, 50] {
+      func fit(reusing: Bool) throws -> RetentionResult {
+        var options = LogisticRegression.Options(chunkRows: chunkRows)
+        options.reusesConvergingPass = reusing
+        return try LogisticRegression.fit(outcome: f.column("left"), outcomeName: "left",
+                                          predictors: [f.column("trust"), f.column("safety"), f.column("tenure")],
+                                          names: ["trust", "safety", "tenure"], cluster: f.schools, clusterName: "school",
+                                          options: options)
+      }
+      let reused = try fit(reusing: true), separate = try fit(reusing: false)
+      #expect(reused.converged && reused.iterations == separate.iterations)
+      for (x, y) in zip([reused.intercept] + reused.terms, [separate.intercept] + separate.terms) {
+        #expect(x.estimate == y.estimate)
+        #expect(x.sd == y.sd || (x.sd.isNaN && y.sd.isNaN))
+        #expect(abs(x.se - y.se) < 1e-12 * y.se)
+      }
+      #expect(abs(reused.deviance - separate.deviance) < 1e-12 * separate.deviance)
+      // The reuse did happen: a pass at other coefficients leaves the SEs' last bits apart.
+      #expect(zip([reused.intercept] + reused.terms, [separate.intercept] + separate.terms).contains { $0.se != $1.se })
+    }
+  }
+
   /// sandwich::vcovCL(fit, cluster = ~school, type = "HC1").
   @Test func clusterRobustMatchesVcovCL() throws {
     let m = try fit(cluster: true)
