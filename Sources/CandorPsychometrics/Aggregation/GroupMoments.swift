@@ -74,9 +74,18 @@ public struct GroupMoments: Sendable, Equatable, Codable {
     precondition(groupMapping.count >= other.groupCount, "\(groupMapping.count) mappings for \(other.groupCount) groups")
     if other.groupCount == 0 { return }
     if let m = groupMapping.max() { grow(to: Int(m) + 1) }
-    for g in 0..<other.groupCount {
-      let t = Int(groupMapping[g])
-      counts[t] += other.counts[g]; sums[t] += other.sums[g]; sumsOfSquares[t] += other.sumsOfSquares[g]
+    // Through pointers (the pass merges every batch's groups this way): no bounds or
+    // uniqueness check per element; the indices are checked once per group.
+    counts.withUnsafeMutableBufferPointer { n in
+      sums.withUnsafeMutableBufferPointer { s in
+        sumsOfSquares.withUnsafeMutableBufferPointer { ss in
+          for g in 0..<other.groupCount {
+            let t = Int(groupMapping[g])
+            precondition(t >= 0 && t < n.count, "group \(t) outside \(n.count) groups")
+            n[t] += other.counts[g]; s[t] += other.sums[g]; ss[t] += other.sumsOfSquares[g]
+          }
+        }
+      }
     }
   }
 
