@@ -32,15 +32,19 @@ import _CandorTestSupport
     var state: UInt64 = 0x9E37_79B9_7F4A_7C15
     func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
     let pool: [Double] = [1, 2, 3, 4, 5, .nan, 2.5, 0, 6, -1, 4.75]
-    let values = (0..<5_000).map { _ in pool[Int(next() % UInt64(pool.count))] }
-    var byValue = ItemFrequencies(range: range), byCode = ItemFrequencies(range: range)
-    values.withUnsafeBufferPointer { v in
-      byValue.add(v)
-      let codes = ItemGroupHistogram.codes(v, range: range)
-      codes.withUnsafeBufferPointer { byCode.add(codes: $0, values: v) }
+    // Lengths around the 8-code words the tally reads (and an empty column).
+    for count in [5_000, 0, 1, 7, 8, 9, 15, 17] {
+      let values = (0..<count).map { _ in pool[Int(next() % UInt64(pool.count))] }
+      var byValue = ItemFrequencies(range: range), byCode = ItemFrequencies(range: range)
+      values.withUnsafeBufferPointer { v in
+        byValue.add(v)
+        let codes = ItemGroupHistogram.codes(v, range: range)
+        codes.withUnsafeBufferPointer { byCode.add(codes: $0, values: v) }
+      }
+      #expect(byCode == byValue, "\(count) values")
+      #expect(byCode.counts.reduce(0, +) + byCode.missing + byCode.other.values.reduce(0, +) == count)
+      if count == 5_000 { #expect(byCode.missing > 0 && byCode.other.count == 5 && byCode.counts.allSatisfy { $0 > 0 }) }
     }
-    #expect(byCode == byValue)
-    #expect(byCode.missing > 0 && byCode.other.count == 5 && byCode.counts.allSatisfy { $0 > 0 })
   }
 
   /// `candor analyze` counts item responses by group only where the plan aggregates the

@@ -275,9 +275,31 @@ public struct ItemFrequencies: Sendable, Equatable {
   /// values read only for a code that is not a point (``ItemGroupHistogram/otherCode``).
   mutating func add(codes: UnsafeBufferPointer<UInt8>, values: UnsafeBufferPointer<Double>) {
     precondition(codes.count == values.count, "a code per value")
-    withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { tally in
-      tally.initialize(repeating: 0)
-      for code in codes { tally[Int(code)] &+= 1 }
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: 4 * 256) { tallies in
+      // Four tallies, taking the bytes in turn: a column of a Likert item repeats a few
+      // codes, and one tally would make each increment wait for the previous one to the
+      // same counter. Eight codes are read as one word.
+      tallies.initialize(repeating: 0)
+      let t = tallies.baseAddress!, n = codes.count
+      var i = 0
+      if let base = codes.baseAddress {
+        let raw = UnsafeRawPointer(base)
+        while i &+ 8 <= n {
+          let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+          t[Int(truncatingIfNeeded: w & 0xFF)] &+= 1
+          t[256 &+ Int(truncatingIfNeeded: (w >> 8) & 0xFF)] &+= 1
+          t[512 &+ Int(truncatingIfNeeded: (w >> 16) & 0xFF)] &+= 1
+          t[768 &+ Int(truncatingIfNeeded: (w >> 24) & 0xFF)] &+= 1
+          t[Int(truncatingIfNeeded: (w >> 32) & 0xFF)] &+= 1
+          t[256 &+ Int(truncatingIfNeeded: (w >> 40) & 0xFF)] &+= 1
+          t[512 &+ Int(truncatingIfNeeded: (w >> 48) & 0xFF)] &+= 1
+          t[768 &+ Int(truncatingIfNeeded: w >> 56)] &+= 1
+          i &+= 8
+        }
+        while i < n { t[Int(base[i])] &+= 1; i &+= 1 }
+      }
+      for b in 0..<256 { t[b] = t[b] &+ t[256 &+ b] &+ t[512 &+ b] &+ t[768 &+ b] }
+      let tally = UnsafeBufferPointer(start: t, count: 256)
       for i in counts.indices { counts[i] += tally[i] }
       missing += tally[Int(ItemGroupHistogram.missingCode)]
       if tally[Int(ItemGroupHistogram.otherCode)] > 0 {
