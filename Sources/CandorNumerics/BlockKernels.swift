@@ -230,6 +230,34 @@ struct BlockKernel {
             let dst = out + j &* ld &* 4
             let column = Int32(j)
             var r = 0
+            // Once a value is known not to be an integer (scores, decimals), the block takes
+            // the Float64 path, which never reads the Float32 copy: the remaining columns
+            // are only scanned for NaNs.
+            if anyNonInteger || any(bad) {
+              while r < vectorEnd {
+                let x0 = raw.loadUnaligned(fromByteOffset: r &* 8, as: D2.self)
+                let x1 = raw.loadUnaligned(fromByteOffset: r &* 8 &+ 16, as: D2.self)
+                let x2 = raw.loadUnaligned(fromByteOffset: r &* 8 &+ 32, as: D2.self)
+                let x3 = raw.loadUnaligned(fromByteOffset: r &* 8 &+ 48, as: D2.self)
+                if any(((x0 .!= x0) .| (x1 .!= x1)) .| ((x2 .!= x2) .| (x3 .!= x3))) {
+                  for l in 0..<8 where col[r &+ l].isNaN {
+                    listRows[listCount] = Int32(truncatingIfNeeded: r &+ l)
+                    listCols[listCount] = column
+                    listCount &+= 1
+                  }
+                }
+                r &+= 8
+              }
+              while r < nb {
+                if col[r].isNaN {
+                  listRows[listCount] = Int32(truncatingIfNeeded: r)
+                  listCols[listCount] = column
+                  listCount &+= 1
+                }
+                r &+= 1
+              }
+              continue
+            }
             while r < vectorEnd {
               let x0 = raw.loadUnaligned(fromByteOffset: r &* 8, as: D2.self)
               let x1 = raw.loadUnaligned(fromByteOffset: r &* 8 &+ 16, as: D2.self)
