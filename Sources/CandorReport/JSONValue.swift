@@ -126,6 +126,8 @@ extension JSONValue {
 
   /// `s` as a JSON string literal with the mandatory escapes.
   public static func quoted(_ s: String) -> String {
+    // Most keys and labels need no escape: copied as they are.
+    if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
     var out = "\""
     for scalar in s.unicodeScalars {
       switch scalar {
