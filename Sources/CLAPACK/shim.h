@@ -20,13 +20,16 @@ int openblas_get_num_threads(void);
 // The pthreads build of OpenBLAS starts its worker threads when it loads, before
 // main, and each spins (sched_yield) for about 2^28 cycles before it sleeps: ~0.1 s of
 // a core during Candor's first pass, where both cores are busy. With one BLAS thread
-// those workers are never used, so Candor shuts them down at start-up. Weak, so that
-// an OpenBLAS without the function (the OpenMP build) still links; OpenBLAS starts its
-// pool again by itself if a later call is given more than one thread.
+// those workers are never used, so the command line shuts them down at start-up
+// (BLASThreads.stopStartupWorkers). Weak, so that an OpenBLAS without the function (the
+// OpenMP build) still links; OpenBLAS starts its pool again by itself if a later call is
+// given more than one thread. Returns 1 when it was called.
 int blas_thread_shutdown_(void) __attribute__((weak));
 
-static inline void candor_openblas_shutdown_workers(void) {
-  if (blas_thread_shutdown_) blas_thread_shutdown_();
+static inline int candor_openblas_shutdown_workers(void) {
+  if (!blas_thread_shutdown_) return 0;
+  blas_thread_shutdown_();
+  return 1;
 }
 
 #endif

@@ -21,4 +21,26 @@ public enum CandorRuntime {
     let requested = ProcessInfo.processInfo.environment["CANDOR_BLAS_THREADS"].flatMap { Int($0) }
     BLASThreads.configure(threads: requested ?? 1)
   }
+
+  /// What a process that runs Candor's commands does first, before any other thread
+  /// starts: ``configureBLAS()``, then, with one BLAS thread, stops the worker threads
+  /// OpenBLAS started when it loaded (``BLASThreads/stopStartupWorkers()``; unsafe once
+  /// other threads may be in a BLAS call). With `CANDOR_TRACE`, says what it did and how
+  /// many threads the process had before and after.
+  public static func startUp() {
+    configureBLAS()
+    let before = Trace.enabled ? processThreads() : 0
+    let stopped = BLASThreads.stopStartupWorkers()
+    if Trace.enabled {
+      let threads = BLASThreads.current
+      let text = "trace BLAS: \(threads) thread\(threads == 1 ? "" : "s"); OpenBLAS's start-up workers "
+        + (stopped ? "stopped (process threads \(before) -> \(processThreads()))" : "kept") + "\n"
+      FileHandle.standardError.write(Data(text.utf8))
+    }
+  }
+
+  /// The process's threads (entries of /proc/self/task; 0 where there is none).
+  static func processThreads() -> Int {
+    (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? 0
+  }
 }

@@ -54,7 +54,7 @@ struct ReportRunner {
            plan makePlan: (SurveyData) throws -> AnalysisPlan) throws {
     try runReportingErrors(file: files.count == 1 ? files[0] : nil) {
       let started = Date()
-      CandorRuntime.configureBLAS()
+      CandorRuntime.startUp()
       // Hash the inputs for provenance while they are read and analysed.
       let digests = FileDigests(paths: files)
       defer { digests.finish() }

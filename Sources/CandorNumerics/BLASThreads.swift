@@ -11,14 +11,23 @@ internal import CLAPACK
 ///
 /// Override with `CANDOR_BLAS_THREADS=N` in the environment (README, "Threads").
 public enum BLASThreads {
-  /// Sets OpenBLAS's thread count (process-wide). Values below 1 become 1. With one
-  /// thread, also stops the worker threads OpenBLAS started when it loaded: they would
-  /// otherwise spin for ~0.1 s of a core while Candor's first pass needs both cores
-  /// (1M-row `candor analyze`: wall 0.835 → 0.81 s, CPU 1.50 → 1.46 s, medians of 8).
+  /// Sets OpenBLAS's thread count (process-wide). Values below 1 become 1.
   public static func configure(threads: Int) {
-    let count = max(1, threads)
-    openblas_set_num_threads(Int32(count))
-    if count == 1 { candor_openblas_shutdown_workers() }
+    openblas_set_num_threads(Int32(max(1, threads)))
+  }
+
+  /// Stops the worker threads OpenBLAS started when it loaded, when it is set to one thread
+  /// (``configure(threads:)``), which never uses them: each spins for ~0.1 s of a core
+  /// before it sleeps, while Candor's first pass needs both cores (1M-row `candor
+  /// analyze`: wall 0.81 → 0.79 s, CPU 1.47 → 1.44 s, medians of 10). Returns whether they
+  /// were stopped (false with more threads, or an OpenBLAS without the function).
+  ///
+  /// **Only at start-up, before any other thread may be in a BLAS call**: stopping the
+  /// pool under a running multi-threaded call can hang it. The command line calls it first
+  /// thing; the library (and so the tests, which run in parallel) never does.
+  @discardableResult
+  public static func stopStartupWorkers() -> Bool {
+    current == 1 && candor_openblas_shutdown_workers() != 0
   }
 
   /// OpenBLAS's current thread count.

@@ -78,6 +78,33 @@ import _CandorTestSupport
     }
   }
 
+  /// The command stops OpenBLAS's start-up worker threads first thing (they would spin
+  /// while the pass needs the cores), and its BLAS and LAPACK work (ω, the factor analysis,
+  /// the MDS, the logistic model) still runs and gives the golden numbers' tables.
+  @Test func startUpStopsOpenBLASWorkersAndBLASStillWorks() throws {
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("candor-analyze-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: out) }
+    var environment = ProcessInfo.processInfo.environment
+    environment["CANDOR_TRACE"] = "1"
+    environment["CANDOR_BLAS_THREADS"] = nil
+    let r = try runProcess(candorExecutable(), ["analyze", Self.demo, "--codebook", Self.codebook, "--output", out.path, "--quiet"],
+                           currentDirectory: Self.root, environment: environment)
+    #expect(r.status == 0, "\(r.stderr)")
+    let line = try #require(r.stderr.split(separator: "\n").first { $0.hasPrefix("trace BLAS:") }, "\(r.stderr)")
+    let counts = line.split(separator: "(").last.map { $0.filter { $0.isNumber || $0 == " " }.split(separator: " ").compactMap { Int($0) } }
+    #expect(line.contains("1 thread; OpenBLAS's start-up workers stopped"), "\(line)")
+    // Debian's default OpenBLAS (the pthreads build, which `make test` installs) starts one
+    // worker per core beyond the first: on more than one core, the process has fewer after.
+    #expect(counts?.count == 2, "\(line)")
+    if let c = counts, c.count == 2 {
+      #expect(ProcessInfo.processInfo.activeProcessorCount > 1 ? c[1] < c[0] : c[1] <= c[0], "\(line)")
+    }
+    let json = try JSONValue.parse(String(contentsOf: out.appendingPathComponent("summary.json"), encoding: .utf8))
+    for section in ["factorAnalysis", "values", "retention"] {
+      #expect(json[section]?.arrayValue?.isEmpty == false, "no \(section) entries")
+    }
+  }
+
   @Test func htmlIsSelfContainedWithEveryChart() throws {
     let (r, out) = try Self.run(["--format", "html"])
     defer { try? FileManager.default.removeItem(at: out) }

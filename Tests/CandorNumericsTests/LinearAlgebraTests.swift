@@ -89,19 +89,6 @@ enum Naive {
     }
   }
 
-  /// One BLAS thread shuts down OpenBLAS's own workers (start-up does this); BLAS calls
-  /// large enough to be split across threads must still run, and give the same numbers.
-  /// (The count is process-wide, so the test only sets the value start-up sets.)
-  @Test func blasStillComputesAfterItsWorkerThreadsAreShutDown() {
-    BLASThreads.configure(threads: 1)
-    BLASThreads.configure(threads: 1)  // a second shutdown is harmless
-    #expect(BLASThreads.current == 1)
-    var g = SeededGenerator(seed: 11)
-    let a = Naive.random(400, 60, &g)
-    let expected = Naive.multiply(Naive.transpose(a), a)
-    #expect(Naive.maxAbs(LinearAlgebra.crossProduct(a), expected) < 1e-11)
-  }
-
   @Test func symmetricEigenReconstructsTheMatrixInDescendingOrder() throws {
     var g = SeededGenerator(seed: 4)
     for n in [1, 2, 5, 17] {
