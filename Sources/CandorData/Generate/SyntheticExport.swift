@@ -134,7 +134,8 @@ public enum SyntheticExport {
         // The sheet's XML goes to a file next to the output first (streamed, bounded memory),
         // then into the archive in deflated chunks.
         let sheet = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).sheet1.xml")
-        FileManager.default.createFile(atPath: sheet.path, contents: nil)
+        // A file that cannot be made fails in FileHandle(forWritingTo:) below, with its reason.
+        _ = FileManager.default.createFile(atPath: sheet.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: sheet) }
         let handle = try FileHandle(forWritingTo: sheet)
         var stream = XLSXSheetStream(handle: handle)
@@ -145,7 +146,7 @@ public enum SyntheticExport {
         files.append(url.lastPathComponent)
         continue
       }
-      FileManager.default.createFile(atPath: url.path, contents: nil)
+      _ = FileManager.default.createFile(atPath: url.path, contents: nil)  // failure: thrown just below
       let handle = try FileHandle(forWritingTo: url)
       defer { try? handle.close() }
       try handle.truncate(atOffset: 0)
