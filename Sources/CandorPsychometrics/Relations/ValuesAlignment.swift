@@ -82,6 +82,7 @@ extension ValuesAlignment {
   @inline(__always)
   public static func profileAgreement(_ own: [Double], _ other: [Double]) -> (r: Double, distance: Double) {
     precondition(own.count == other.count, "profiles of \(own.count) and \(other.count) values")
+    if own.isEmpty { return (.nan, 0) }  // no values: no correlation, no distance
     return own.withUnsafeBufferPointer { a in
       other.withUnsafeBufferPointer { b in profileAgreement(a.baseAddress!, b.baseAddress!, count: a.count) }
     }
