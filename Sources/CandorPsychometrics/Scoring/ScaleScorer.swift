@@ -130,15 +130,33 @@ public enum ScaleScorer {
     block.values.withUnsafeBufferPointer { v in
       sums.withUnsafeMutableBufferPointer { s in
         answered.withUnsafeMutableBufferPointer { a in
-          for c in columns {
-            let base = c * block.rows + rows.lowerBound
-            // Branch-free: a select per cell.
-            for r in 0..<rows.count {
-              let x = v[base + r]
-              let answered = !x.isNaN
-              s[r] += answered ? x : 0
-              a[r] &+= answered ? 1 : 0
+          let n = rows.count
+          func column(_ c: Int) -> UnsafePointer<Double> { v.baseAddress! + c * block.rows + rows.lowerBound }
+          // Branch-free (a select per cell), and up to four columns per sweep of the rows, so
+          // the running sums are read and written once per four items, not once per item.
+          // The items' values are added in column order, as one at a time would add them.
+          var c = 0
+          while c + 4 <= columns.count {
+            let x0 = column(columns[c]), x1 = column(columns[c + 1]), x2 = column(columns[c + 2]), x3 = column(columns[c + 3])
+            for r in 0..<n {
+              var sum = s[r], count = a[r]
+              let y0 = x0[r], y1 = x1[r], y2 = x2[r], y3 = x3[r]
+              sum += y0.isNaN ? 0 : y0; count &+= y0.isNaN ? 0 : 1
+              sum += y1.isNaN ? 0 : y1; count &+= y1.isNaN ? 0 : 1
+              sum += y2.isNaN ? 0 : y2; count &+= y2.isNaN ? 0 : 1
+              sum += y3.isNaN ? 0 : y3; count &+= y3.isNaN ? 0 : 1
+              s[r] = sum; a[r] = count
             }
+            c += 4
+          }
+          while c < columns.count {
+            let x = column(columns[c])
+            for r in 0..<n {
+              let y = x[r]
+              s[r] += y.isNaN ? 0 : y
+              a[r] &+= y.isNaN ? 0 : 1
+            }
+            c += 1
           }
         }
       }
