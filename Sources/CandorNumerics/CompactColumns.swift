@@ -68,11 +68,34 @@ public struct CompactColumn: Sendable, Equatable {
   }
 
   public mutating func append(contentsOf values: [Double]) {
-    for x in values {
-      if floats == nil, let b = Self.byte(x) { bytes.append(b); continue }
+    if values.isEmpty { return }
+    var start = 0
+    if floats == nil {
+      // The leading values that fit a byte, coded in one pass and appended at once.
+      let codes = [UInt8](unsafeUninitializedCapacity: values.count) { buffer, initialized in
+        initialized = values.count
+        for k in values.indices {
+          guard let b = Self.byte(values[k]) else { initialized = k; return }
+          buffer[k] = b
+        }
+      }
+      bytes.append(contentsOf: codes)
+      if codes.count == values.count { return }
+      start = codes.count
       promote()
-      floats!.append(Float(x))
     }
+    // The rest as Float32, written through a pointer into storage grown once (the array is
+    // moved out of the optional meanwhile, so it is not copied).
+    var f = floats!
+    floats = nil
+    let first = f.count, n = values.count - start
+    f.append(contentsOf: repeatElement(0, count: n))
+    f.withUnsafeMutableBufferPointer { out in
+      values.withUnsafeBufferPointer { src in
+        for k in 0..<n { out[first + k] = Float(src[start + k]) }
+      }
+    }
+    floats = f
   }
 
   public mutating func append(contentsOf other: CompactColumn) {

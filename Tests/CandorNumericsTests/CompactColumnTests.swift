@@ -22,6 +22,16 @@ import Testing
       #expect(c.count == 5)
       #expect(c[0] == 1 && c[1].isNaN && c[2] == 3 && c[4] == 4)
       #expect(c[3] == Double(Float(odd)))
+      // The value that does not fit in the middle of an append: the rows before it go in
+      // as bytes, it and the rest as Float32; later appends stay Float32.
+      var d = CompactColumn([1, .nan])
+      d.append(contentsOf: [9, odd, 4, .nan])
+      d.append(contentsOf: [5, 0.5])
+      #expect(!d.isBytes && d.count == 8, "\(odd)")
+      let expected: [Double] = [1, .nan, 9, Double(Float(odd)), 4, .nan, 5, 0.5]
+      for i in expected.indices {
+        if expected[i].isNaN { #expect(d[i].isNaN) } else { #expect(d[i] == expected[i], "\(odd) row \(i)") }
+      }
     }
   }
 
