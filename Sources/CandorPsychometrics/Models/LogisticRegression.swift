@@ -243,14 +243,16 @@ public enum LogisticRegression {
       var b = [Double](repeating: 0, count: k)
       var deviance = 0.0
       var extreme = false
-      // A block's usable rows, one array per quantity: each step below is a loop over
+      // A block's usable rows, one buffer per quantity: each step below is a loop over
       // the block, so the exp and log calls of different rows overlap in the CPU instead
       // of waiting on one row's chain (per row, the same operations in the same order).
-      var x = [Double](repeating: 0, count: blockSize * (k - 1))  // predictors, column-major
-      var y = [Double](repeating: 0, count: blockSize)
-      var g = [Int](repeating: 0, count: blockSize)
-      var eta = [Double](repeating: 0, count: blockSize)
-      var mu = [Double](repeating: 0, count: blockSize)
+      // Buffers through pointers, so the element-wise loops are vector loops.
+      let x = UnsafeMutablePointer<Double>.allocate(capacity: blockSize * max(1, k - 1))  // predictors, column-major
+      let y = UnsafeMutablePointer<Double>.allocate(capacity: blockSize)
+      let g = UnsafeMutablePointer<Int>.allocate(capacity: blockSize)
+      let eta = UnsafeMutablePointer<Double>.allocate(capacity: blockSize)
+      let mu = UnsafeMutablePointer<Double>.allocate(capacity: blockSize)
+      defer { x.deallocate(); y.deallocate(); g.deallocate(); eta.deallocate(); mu.deallocate() }
       var next = range.lowerBound
       while next < range.upperBound {
         // Gather up to blockSize usable rows: each row's values are read once, into the
@@ -280,8 +282,8 @@ public enum LogisticRegression {
         if let beta {
           for r in 0..<filled { eta[r] = beta[0] }
           for j in 1..<k {
-            let bj = beta[j], base = (j - 1) * blockSize
-            for r in 0..<filled { eta[r] += bj * x[base + r] }
+            let bj = beta[j], column = x + (j - 1) * blockSize
+            for r in 0..<filled { eta[r] += bj * column[r] }
           }
         } else {
           for r in 0..<filled { eta[r] = y[r] == 1 ? log(3.0) : -log(3.0) }
@@ -289,31 +291,39 @@ public enum LogisticRegression {
         // `mu` holds e^(−η) first; the next loop turns it into μ = 1/(1 + e^(−η)).
         for r in 0..<filled { mu[r] = exp(-eta[r]) }
         let eps = 10 * Double.ulpOfOne
-        for r in 0..<filled {
-          let m = 1 / (1 + mu[r])
-          mu[r] = m
-          if m < eps || m > 1 - eps { extreme = true }
-          let w = max(m * (1 - m), Double.leastNormalMagnitude)
-          let z = eta[r] + (y[r] - m) / w
-          let sw = w.squareRoot()
-          block.storage[r] = sw
-          zw[r] = sw * z
-        }
-        for j in 1..<k {
-          let base = (j - 1) * blockSize
-          for r in 0..<filled { block.storage[r + j * blockSize] = block.storage[r] * x[base + r] }
+        block.storage.withUnsafeMutableBufferPointer { weighted in
+          zw.withUnsafeMutableBufferPointer { zw in
+            for r in 0..<filled {
+              let m = 1 / (1 + mu[r])
+              mu[r] = m
+              if m < eps || m > 1 - eps { extreme = true }
+              let w = max(m * (1 - m), Double.leastNormalMagnitude)
+              let z = eta[r] + (y[r] - m) / w
+              let sw = w.squareRoot()
+              weighted[r] = sw
+              zw[r] = sw * z
+            }
+            for j in 1..<k {
+              let column = x + (j - 1) * blockSize, out = weighted.baseAddress! + j * blockSize
+              for r in 0..<filled { out[r] = weighted[r] * column[r] }
+            }
+          }
         }
         for r in 0..<filled { deviance += y[r] == 1 ? -2 * log(mu[r]) : -2 * log1p(-mu[r]) }
         if final {
-          for r in 0..<filled {
-            if cluster != nil {
-              let residual = y[r] - mu[r]
-              let c = g[r]
-              extras.seen[c] = true
-              extras.scores[c * k] += residual
-              for j in 1..<k { extras.scores[c * k + j] += residual * x[(j - 1) * blockSize + r] }
+          extras.scores.withUnsafeMutableBufferPointer { scores in
+            extras.squares.withUnsafeMutableBufferPointer { squares in
+              for r in 0..<filled {
+                if cluster != nil {
+                  let residual = y[r] - mu[r]
+                  let c = g[r]
+                  extras.seen[c] = true
+                  scores[c * k] += residual
+                  for j in 1..<k { scores[c * k + j] += residual * x[(j - 1) * blockSize + r] }
+                }
+                for j in 1..<k { let d = x[(j - 1) * blockSize + r] - centre[j]; squares[j] += d * d }
+              }
             }
-            for j in 1..<k { let d = x[(j - 1) * blockSize + r] - centre[j]; extras.squares[j] += d * d }
           }
         }
         let xb = filled == blockSize ? block
