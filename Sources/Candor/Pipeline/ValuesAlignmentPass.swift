@@ -146,20 +146,31 @@ public struct ValuesAlignmentPass: Sendable {
   /// Alignment r and distance of one respondent (`x`: the V centred values), given the
   /// group's value sums and counts (`sums[v]`, `counts[v]`).
   static func alignment(_ x: [Double], sums: [Double], counts: [Int]) -> (r: Double, distance: Double) {
+    precondition(sums.count == x.count && counts.count == x.count, "a sum and a count per value")
     var loo = [Double](repeating: 0, count: x.count)
-    return alignment(x, loo: &loo, sums: sums, counts: counts, base: 0)
+    return x.withUnsafeBufferPointer { x in
+      loo.withUnsafeMutableBufferPointer { loo in
+        sums.withUnsafeBufferPointer { sums in
+          counts.withUnsafeBufferPointer { counts in
+            alignment(x.baseAddress!, loo: loo.baseAddress!, count: x.count, sums: sums.baseAddress!, counts: counts.baseAddress!)
+          }
+        }
+      }
+    }
   }
 
-  /// The same with the group's sums and counts at `sums[base...]`, `counts[base...]`, the
-  /// rest-of-group profile written into `loo` (no allocation per respondent).
+  /// The same on `count` values at `x`, with the group's sums and counts at `sums` and
+  /// `counts`, the rest-of-group profile written into `loo` (no allocation per respondent):
+  /// the one computation behind both ways of reading the rows (a second read, the kept rows).
   @inline(__always)
-  static func alignment(_ x: [Double], loo: inout [Double], sums: [Double], counts: [Int], base: Int) -> (r: Double, distance: Double) {
-    for k in x.indices {
-      let n = counts[base + k]
+  static func alignment(_ x: UnsafePointer<Double>, loo: UnsafeMutablePointer<Double>, count v: Int,
+                        sums: UnsafePointer<Double>, counts: UnsafePointer<Int>) -> (r: Double, distance: Double) {
+    for k in 0..<v {
+      let n = counts[k]
       if !x[k].isFinite || n < 2 { return (.nan, .nan) }
-      loo[k] = (sums[base + k] - x[k]) / Double(n - 1)
+      loo[k] = (sums[k] - x[k]) / Double(n - 1)
     }
-    return ValuesAlignment.profileAgreement(x, loo)
+    return ValuesAlignment.profileAgreement(x, UnsafePointer(loo), count: v)
   }
 
   /// One batch's per-row values: alignment r, distance, global group, then `others`
@@ -259,11 +270,21 @@ public struct ValuesAlignmentPass: Sendable {
     // The outputs are written through pointers: no nested-array write per row.
     r.withUnsafeMutableBufferPointer { r in
       distance.withUnsafeMutableBufferPointer { distance in
-        for i in 0..<m where group[i] >= 0 {
-          for k in 0..<v { x[k] = profile[k][i] }
-          let a = Self.alignment(x, loo: &loo, sums: sums, counts: counts, base: Int(group[i]) * v)
-          r[i] = a.r
-          distance[i] = a.distance
+        x.withUnsafeMutableBufferPointer { x in
+          loo.withUnsafeMutableBufferPointer { loo in
+            sums.withUnsafeBufferPointer { sums in
+              counts.withUnsafeBufferPointer { counts in
+                for i in 0..<m where group[i] >= 0 {
+                  for k in 0..<v { x[k] = profile[k][i] }
+                  let base = Int(group[i]) * v
+                  let a = Self.alignment(x.baseAddress!, loo: loo.baseAddress!, count: v,
+                                         sums: sums.baseAddress! + base, counts: counts.baseAddress! + base)
+                  r[i] = a.r
+                  distance[i] = a.distance
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -323,16 +344,10 @@ public struct ValuesAlignmentPass: Sendable {
                   for (j, at) in othersAt.enumerated() { out[(2 + j) * m + i] = row[at] }
                   let g = block.groups[i]
                   if g < 0 { continue }
+                  for k in 0..<v { x[k] = row[profileAt[k]] }
                   let base = Int(g) * v
-                  var defined = true
-                  for k in 0..<v {
-                    let xk = row[profileAt[k]], n = counts[base + k]
-                    if !xk.isFinite || n < 2 { defined = false; break }
-                    x[k] = xk
-                    loo[k] = (sums[base + k] - xk) / Double(n - 1)
-                  }
-                  if !defined { continue }
-                  let a = ValuesAlignment.profileAgreement(x.baseAddress!, loo.baseAddress!, count: v)
+                  let a = Self.alignment(x.baseAddress!, loo: loo.baseAddress!, count: v,
+                                         sums: sums.baseAddress! + base, counts: counts.baseAddress! + base)
                   out[i] = a.r
                   out[m + i] = a.distance
                 }

@@ -192,6 +192,41 @@ public enum LogisticRegression {
         first += count
       }
     }
+    /// The usable rows of `range` from `next` on (outcome, every predictor and the cluster
+    /// present: listwise), up to blockSize of them, into `x` (predictors, column-major,
+    /// blockSize a column), `y` and `g` (cluster); the number gathered. Each row's values
+    /// are read once, into the next free slot, which the next row reuses when one of them
+    /// is missing. The one definition of a usable row, for the counting pass and every
+    /// IRLS pass.
+    @Sendable func gather(_ range: Range<Int>, from next: inout Int, x: UnsafeMutablePointer<Double>,
+                          y: UnsafeMutablePointer<Double>, g: UnsafeMutablePointer<Int>) -> Int {
+      var filled = 0
+      while next < range.upperBound && filled < blockSize {
+        let i = next
+        next += 1
+        let yi = outcome[i]
+        if yi.isNaN { continue }
+        var complete = true
+        for j in 1..<k {
+          let v = predictors[j - 1][i]
+          if v.isNaN { complete = false; break }
+          x[(j - 1) * blockSize + filled] = v
+        }
+        if !complete { continue }
+        if let cluster {
+          let c = cluster[i]
+          if c < 0 { continue }
+          g[filled] = c
+        }
+        y[filled] = yi
+        filled += 1
+      }
+      return filled
+    }
+    /// Buffers for ``gather``: x, y and g of one block.
+    @Sendable func blockBuffers() -> (x: UnsafeMutablePointer<Double>, y: UnsafeMutablePointer<Double>, g: UnsafeMutablePointer<Int>) {
+      (.allocate(capacity: blockSize * max(1, k - 1)), .allocate(capacity: blockSize), .allocate(capacity: blockSize))
+    }
     // One counting pass: n, events, the largest cluster index (the cluster scores' size)
     // and the predictor sums (the means of the SDs below).
     var n = 0, events = 0, maxIndex = 0
@@ -200,21 +235,18 @@ public enum LogisticRegression {
     inChunkOrder({ range -> (n: Int, events: Int, notBinary: Double?, top: Int, sums: [Double]) in
       var n = 0, events = 0, top = 0
       var sums = [Double](repeating: 0, count: k)
-      var row = [Double](repeating: 0, count: k)
-      rows: for i in range {
-        // Each value read once: the row is summed only when it is complete.
-        let y = outcome[i]
-        if y.isNaN { continue }
-        for j in 1..<k {
-          row[j] = predictors[j - 1][i]
-          if row[j].isNaN { continue rows }
+      let (x, y, g) = blockBuffers()
+      defer { x.deallocate(); y.deallocate(); g.deallocate() }
+      var next = range.lowerBound
+      while next < range.upperBound {
+        let filled = gather(range, from: &next, x: x, y: y, g: g)
+        for r in 0..<filled {
+          let yr = y[r]
+          if yr != 0 && yr != 1 { return (n, events, yr, top, sums) }
+          n += 1; if yr == 1 { events += 1 }
+          if cluster != nil { top = max(top, g[r]) }
+          for j in 1..<k { sums[j] += x[(j - 1) * blockSize + r] }
         }
-        var c = 0
-        if let cluster { c = cluster[i]; if c < 0 { continue } }
-        if y != 0 && y != 1 { return (n, events, y, top, sums) }
-        n += 1; if y == 1 { events += 1 }
-        top = max(top, c)
-        for j in 1..<k { sums[j] += row[j] }
       }
       return (n, events, nil, top, sums)
     }, { part in
@@ -247,37 +279,13 @@ public enum LogisticRegression {
       // the block, so the exp and log calls of different rows overlap in the CPU instead
       // of waiting on one row's chain (per row, the same operations in the same order).
       // Buffers through pointers, so the element-wise loops are vector loops.
-      let x = UnsafeMutablePointer<Double>.allocate(capacity: blockSize * max(1, k - 1))  // predictors, column-major
-      let y = UnsafeMutablePointer<Double>.allocate(capacity: blockSize)
-      let g = UnsafeMutablePointer<Int>.allocate(capacity: blockSize)
+      let (x, y, g) = blockBuffers()  // x: predictors, column-major
       let eta = UnsafeMutablePointer<Double>.allocate(capacity: blockSize)
       let mu = UnsafeMutablePointer<Double>.allocate(capacity: blockSize)
       defer { x.deallocate(); y.deallocate(); g.deallocate(); eta.deallocate(); mu.deallocate() }
       var next = range.lowerBound
       while next < range.upperBound {
-        // Gather up to blockSize usable rows: each row's values are read once, into the
-        // next free slot, which the next row reuses when one of them is missing.
-        var filled = 0
-        while next < range.upperBound && filled < blockSize {
-          let i = next
-          next += 1
-          let yi = outcome[i]
-          if yi.isNaN { continue }
-          var complete = true
-          for j in 1..<k {
-            let v = predictors[j - 1][i]
-            if v.isNaN { complete = false; break }
-            x[(j - 1) * blockSize + filled] = v
-          }
-          if !complete { continue }
-          if let cluster {
-            let c = cluster[i]
-            if c < 0 { continue }
-            g[filled] = c
-          }
-          y[filled] = yi
-          filled += 1
-        }
+        let filled = gather(range, from: &next, x: x, y: y, g: g)
         if filled == 0 { break }
         if let beta {
           for r in 0..<filled { eta[r] = beta[0] }
