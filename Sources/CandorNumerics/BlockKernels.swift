@@ -198,12 +198,30 @@ struct BlockKernel {
   }
 
   /// Computes the sums of rows `firstRow ..< firstRow + count` of a column-major
-  /// `rows × p` array (`count ≤ capacity`).
-  mutating func run(values: UnsafePointer<Double>, rows n: Int, firstRow r0: Int, count nb: Int,
-           into sums: inout BlockSums) {
+  /// `rows × p` array (`count ≤ capacity`), reading the block from `codes` (same shape;
+  /// see ``CoMomentAccumulator/add(columnMajor:codes:codeMinimum:rows:)``) when they
+  /// describe every value and single precision is allowed.
+  mutating func run(values: UnsafePointer<Double>, codes: UnsafePointer<UInt8>? = nil,
+                    codeMinimum: UnsafePointer<Float>? = nil, rows n: Int, firstRow r0: Int, count nb: Int,
+                    into sums: inout BlockSums) {
     precondition(nb <= capacity)
     let p = self.p, w = self.w
     sums.rows = nb
+    if allowsSinglePrecision, let codes, let codeMinimum,
+       let listCount = listMissingCodes(codes, rows: n, firstRow: r0, count: nb) {
+      sortRows(listCount: listCount, count: nb, into: &sums)
+      placeCodes(codes, minimum: codeMinimum, rows: n, firstRow: r0, count: nb)
+      if Self.syrks(&singleSorted, &singleC1, &singleC2, variables: p, count: nb, complete: sums.completeRows, limit: 0x1p24) {
+        sums.path = .exactSingle
+        for j in 0..<p { sums.shift[j] = 0 }
+        Self.corrections(&singleSorted, c1: singleC1, c2: singleC2, &singleA, &singleB, nn: &nn,
+                         missingColumns: missingColumns, rowStart: rowStart, missingCount: missingCount,
+                         variables: p, count: nb, complete: sums.completeRows, into: &sums)
+        return
+      }
+      // Too large for Float32 (not so for codes of ≤ 254 points and |minimum| ≤ 64):
+      // the values' paths below, from the start.
+    }
 
     // Pass 1 streams each column once (long sequential reads) into a column-major
     // Float32 buffer, zero-filled (speculatively: most blocks are small integers; the
@@ -303,55 +321,8 @@ struct BlockKernel {
     }
     anyNonInteger = anyNonInteger || any(bad)
 
-    // Missing counts per column and per row; row order: complete rows first,
-    // incomplete rows last (each in input order); missing columns of each incomplete
-    // row listed contiguously (CSR by row).
-    var complete = 0
-    if missingColumns.count < listCount { missingColumns = .init(repeating: 0, count: listCount) }
-    for j in 0..<p { missingCount[j] = 0 }
-    do {
-      let listRows = missingRows.base, listCols = missingCols.base
-      do {
-        missingPerRow.withUnsafeMutableBufferPointer { perRow in
-          destination.withUnsafeMutableBufferPointer { dest in
-            rowStart.withUnsafeMutableBufferPointer { start in
-              rowFill.withUnsafeMutableBufferPointer { fill in
-                missingColumns.withUnsafeMutableBufferPointer { columns in
-                  missingCount.withUnsafeMutableBufferPointer { perColumn in
-                    perRow.baseAddress!.update(repeating: 0, count: nb)
-                    for i in 0..<listCount {
-                      perColumn[Int(listCols[i])] &+= 1
-                      perRow[Int(listRows[i])] &+= 1
-                    }
-                    for r in 0..<nb where perRow[r] == 0 { complete &+= 1 }
-                    var front = 0, back = complete
-                    start[0] = 0
-                    for r in 0..<nb {
-                      let m = perRow[r]
-                      if m == 0 {
-                        dest[r] = front; front &+= 1
-                      } else {
-                        dest[r] = back
-                        start[back &- complete &+ 1] = m
-                        back &+= 1
-                      }
-                    }
-                    let incomplete = nb - complete
-                    for d in 0..<incomplete { start[d &+ 1] &+= start[d]; fill[d] = 0 }
-                    for i in 0..<listCount {
-                      let d = dest[Int(listRows[i])] &- complete
-                      columns[Int(start[d] &+ fill[d])] = listCols[i]
-                      fill[d] &+= 1
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-    sums.completeRows = complete
+    sortRows(listCount: listCount, count: nb, into: &sums)
+    let complete = sums.completeRows
 
     // Exactness: with integer values, every partial sum inside a syrk is an integer
     // bounded by √(Σy_j²·Σy_k²) ≤ max_j Σy_j² (Cauchy–Schwarz), and the corrections
@@ -420,6 +391,164 @@ struct BlockKernel {
                        missingColumns: missingColumns, rowStart: rowStart, missingCount: missingCount,
                        variables: p, count: nb, complete: complete, into: &sums)
       return
+    }
+  }
+
+  /// From the block's `listCount` missing positions (``missingRows``, ``missingCols``):
+  /// missing counts per column and per row, the complete rows' count, and the row order
+  /// (``destination``): complete rows first, incomplete rows last (each in input order),
+  /// with the missing columns of each incomplete row listed contiguously (CSR by row).
+  private mutating func sortRows(listCount: Int, count nb: Int, into sums: inout BlockSums) {
+    let p = self.p
+    var complete = 0
+    if missingColumns.count < listCount { missingColumns = .init(repeating: 0, count: listCount) }
+    for j in 0..<p { missingCount[j] = 0 }
+    do {
+      let listRows = missingRows.base, listCols = missingCols.base
+      do {
+        missingPerRow.withUnsafeMutableBufferPointer { perRow in
+          destination.withUnsafeMutableBufferPointer { dest in
+            rowStart.withUnsafeMutableBufferPointer { start in
+              rowFill.withUnsafeMutableBufferPointer { fill in
+                missingColumns.withUnsafeMutableBufferPointer { columns in
+                  missingCount.withUnsafeMutableBufferPointer { perColumn in
+                    perRow.baseAddress!.update(repeating: 0, count: nb)
+                    for i in 0..<listCount {
+                      perColumn[Int(listCols[i])] &+= 1
+                      perRow[Int(listRows[i])] &+= 1
+                    }
+                    for r in 0..<nb where perRow[r] == 0 { complete &+= 1 }
+                    var front = 0, back = complete
+                    start[0] = 0
+                    for r in 0..<nb {
+                      let m = perRow[r]
+                      if m == 0 {
+                        dest[r] = front; front &+= 1
+                      } else {
+                        dest[r] = back
+                        start[back &- complete &+ 1] = m
+                        back &+= 1
+                      }
+                    }
+                    let incomplete = nb - complete
+                    for d in 0..<incomplete { start[d &+ 1] &+= start[d]; fill[d] = 0 }
+                    for i in 0..<listCount {
+                      let d = dest[Int(listRows[i])] &- complete
+                      columns[Int(start[d] &+ fill[d])] = listCols[i]
+                      fill[d] &+= 1
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    sums.completeRows = complete
+  }
+
+  /// Lists the missing codes (255) of the block, as pass 1 lists NaNs (column by column,
+  /// rows in order), and returns their number; nil when a code is 254 (a value that is not
+  /// one of the codes): the block is then read from its values. Sixteen codes a step: a
+  /// step without a code ≥ 254 costs one vector comparison; in one with (a quarter of
+  /// them at 2 % missing) the flagged bytes of each 8-byte half are found by their bits
+  /// (a byte b is ≥ 254 when ~b & 0xFE is 0; the zero-byte test of ``countQuotes`` is
+  /// exact per byte), not by testing all sixteen.
+  private func listMissingCodes(_ codes: UnsafePointer<UInt8>, rows n: Int, firstRow r0: Int, count nb: Int) -> Int? {
+    let listRows = missingRows.base, listCols = missingCols.base
+    var listCount = 0
+    let vectorEnd = nb / 16 &* 16
+    let high = SIMD16<UInt8>(repeating: 254)
+    let fe: UInt64 = 0xFEFE_FEFE_FEFE_FEFE, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, top: UInt64 = 0x8080_8080_8080_8080
+    for j in 0..<p {
+      let col = codes + (r0 &+ j &* n)
+      let raw = UnsafeRawPointer(col)
+      let column = Int32(j)
+      var r = 0
+      while r < vectorEnd {
+        let x = raw.loadUnaligned(fromByteOffset: r, as: SIMD16<UInt8>.self)
+        if any(x .>= high) {
+          for half in 0..<2 {
+            let at = r &+ 8 &* half
+            let y = ~raw.loadUnaligned(fromByteOffset: at, as: UInt64.self) & fe
+            var flagged = ~(((y & low7) &+ low7) | y) & top
+            while flagged != 0 {
+              let i = at &+ flagged.trailingZeroBitCount / 8
+              if col[i] == 254 { return nil }
+              listRows[listCount] = Int32(truncatingIfNeeded: i)
+              listCols[listCount] = column
+              listCount &+= 1
+              flagged &= flagged &- 1
+            }
+          }
+        }
+        r &+= 16
+      }
+      while r < nb {
+        let c = col[r]
+        if c >= 254 {
+          if c == 254 { return nil }
+          listRows[listCount] = Int32(truncatingIfNeeded: r)
+          listCols[listCount] = column
+          listCount &+= 1
+        }
+        r &+= 1
+      }
+    }
+    return listCount
+  }
+
+  /// Writes the block's values from their codes straight into the Float32 rows at their
+  /// sorted positions (``destination``; missing → 0; the ones column stays 1), in tiles of
+  /// 64 rows so the rows being written stay in L1: `minimum[j] + c`, exactly the Float32
+  /// of the value the code stands for. As ``transpose``: 4 × 4 tiles, four 4-code loads
+  /// from four columns converted and transposed in registers, stored as four 4-value
+  /// pieces of rows.
+  private mutating func placeCodes(_ codes: UnsafePointer<UInt8>, minimum: UnsafePointer<Float>, rows n: Int,
+                                   firstRow r0: Int, count nb: Int) {
+    let p = self.p, w = self.w
+    let p4 = p / 4 &* 4
+    singleSorted.withUnsafeMutableBufferPointer { outBuffer in
+      destination.withUnsafeBufferPointer { dest in
+        let out = outBuffer.baseAddress!
+        let out0 = UnsafeMutableRawPointer(out)
+        let missing = SIMD4<Int32>(repeating: 255)
+        @inline(__always) func values(_ c: UnsafeRawPointer, _ r: Int, _ base: Float) -> SIMD4<Float> {
+          let code = SIMD4<Int32>(truncatingIfNeeded: c.loadUnaligned(fromByteOffset: r, as: SIMD4<UInt8>.self))
+          return (SIMD4<Float>(code) + base).replacing(with: 0, where: code .== missing)
+        }
+        var t0 = 0
+        while t0 < nb {
+          let t1 = min(nb, t0 &+ 64)
+          let t4 = t0 &+ (t1 &- t0) / 4 &* 4
+          var j = 0
+          while j < p4 {
+            let c0 = UnsafeRawPointer(codes + (r0 &+ j &* n)), c1 = c0 + n, c2 = c1 + n, c3 = c2 + n
+            let m0 = minimum[j], m1 = minimum[j &+ 1], m2 = minimum[j &+ 2], m3 = minimum[j &+ 3]
+            var r = t0
+            while r < t4 {
+              let a = values(c0, r, m0), b = values(c1, r, m1), c = values(c2, r, m2), d = values(c3, r, m3)
+              out0.storeBytes(of: SIMD4(a[0], b[0], c[0], d[0]), toByteOffset: (dest[r] &* w &+ j) &* 4, as: SIMD4<Float>.self)
+              out0.storeBytes(of: SIMD4(a[1], b[1], c[1], d[1]), toByteOffset: (dest[r &+ 1] &* w &+ j) &* 4, as: SIMD4<Float>.self)
+              out0.storeBytes(of: SIMD4(a[2], b[2], c[2], d[2]), toByteOffset: (dest[r &+ 2] &* w &+ j) &* 4, as: SIMD4<Float>.self)
+              out0.storeBytes(of: SIMD4(a[3], b[3], c[3], d[3]), toByteOffset: (dest[r &+ 3] &* w &+ j) &* 4, as: SIMD4<Float>.self)
+              r &+= 4
+            }
+            for jj in j..<(j &+ 4) {
+              let col = codes + (r0 &+ jj &* n), base = minimum[jj]
+              for r in t4..<t1 { let c = col[r]; out[dest[r] &* w &+ jj] = c == 255 ? 0 : Float(c) + base }
+            }
+            j &+= 4
+          }
+          while j < p {
+            let col = codes + (r0 &+ j &* n), base = minimum[j]
+            for r in t0..<t1 { let c = col[r]; out[dest[r] &* w &+ j] = c == 255 ? 0 : Float(c) + base }
+            j &+= 1
+          }
+          t0 = t1
+        }
+      }
     }
   }
 

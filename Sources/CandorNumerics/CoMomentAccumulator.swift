@@ -123,7 +123,23 @@ public struct CoMomentAccumulator: Sendable, Equatable {
     add(columnMajor: values, rows: rows, singlePrecision: true)
   }
 
-  private mutating func add(columnMajor values: UnsafeBufferPointer<Double>, rows: Int, singlePrecision: Bool) {
+  /// ``add(columnMajor:rows:)`` with the values' small-integer **response codes**
+  /// alongside (same shape, column-major): a code c below 254 says the value is exactly
+  /// `codeMinimum[j] + c` (an integer), 255 that it is missing, 254 that it is something
+  /// else (read the value). A block whose codes are all below 254 or 255 is read from
+  /// its codes, one byte a value instead of eight, straight into the Float32 rows the
+  /// `syrk` multiplies; any other block, from its values. The sums are the same, bit
+  /// for bit, as from the values alone. `codeMinimum` must hold integers.
+  public mutating func add(columnMajor values: UnsafeBufferPointer<Double>, codes: UnsafeBufferPointer<UInt8>,
+                           codeMinimum: [Double], rows: Int) {
+    precondition(codes.count == values.count && codeMinimum.count == variables,
+                 "codes must have the values' shape and one minimum a variable")
+    precondition(codeMinimum.allSatisfy { $0 == $0.rounded() && abs($0) <= 0x1p20 }, "code minimums must be integers")
+    add(columnMajor: values, rows: rows, singlePrecision: true, codes: codes, codeMinimum: codeMinimum.map { Float($0) })
+  }
+
+  private mutating func add(columnMajor values: UnsafeBufferPointer<Double>, rows: Int, singlePrecision: Bool,
+                            codes: UnsafeBufferPointer<UInt8>? = nil, codeMinimum: [Float] = []) {
     precondition(values.count == rows * variables,
                  "\(values.count) values are not \(rows) rows of \(variables) variables")
     if rows == 0 { return }
@@ -132,11 +148,14 @@ public struct CoMomentAccumulator: Sendable, Equatable {
     kernel.allowsSinglePrecision = singlePrecision
     var sums = BlockSums(variables: variables)
     var r0 = 0
-    while r0 < rows {
-      let nb = min(BlockKernel.maximumRows, rows - r0)
-      kernel.run(values: values.baseAddress!, rows: rows, firstRow: r0, count: nb, into: &sums)
-      absorb(sums)
-      r0 += nb
+    codeMinimum.withUnsafeBufferPointer { minimum in
+      while r0 < rows {
+        let nb = min(BlockKernel.maximumRows, rows - r0)
+        kernel.run(values: values.baseAddress!, codes: codes?.baseAddress, codeMinimum: minimum.baseAddress,
+                   rows: rows, firstRow: r0, count: nb, into: &sums)
+        absorb(sums)
+        r0 += nb
+      }
     }
   }
 

@@ -237,6 +237,55 @@ private func accumulateInRandomSplits(_ rows: [[Double]], columns p: Int, _ g: i
     #expect(difference(whole.moments(.pairwise), naiveMoments(wide, columns: 3, policy: .pairwise)) < 1e-12)
   }
 
+  /// Codes of `values` as the decoder makes them: value − minimum for the integer points
+  /// below `minimum + points`, 255 for NaN, 254 for anything else.
+  private func codes(_ values: [Double], rows n: Int, minimum: [Double], points: Int) -> [UInt8] {
+    values.enumerated().map { i, x in
+      if x.isNaN { return 255 }
+      let c = x - minimum[i / n]
+      return c >= 0 && c < Double(points) && c == c.rounded() ? UInt8(c) : 254
+    }
+  }
+
+  /// Adds `b` from its values alone and from values with codes: same totals, bit for bit.
+  private func sameFromCodes(_ b: RowBlock, minimum: [Double], points: Int) -> Bool {
+    var plain = CoMomentAccumulator(variables: b.columns), coded = plain
+    plain.add(b)
+    let c = codes(b.values, rows: b.rows, minimum: minimum, points: points)
+    b.values.withUnsafeBufferPointer { v in
+      c.withUnsafeBufferPointer { coded.add(columnMajor: v, codes: $0, codeMinimum: minimum, rows: b.rows) }
+    }
+    return plain == coded && MissingDataPolicy.allCases.allSatisfy { identical(plain.moments($0), coded.moments($0)) }
+  }
+
+  /// The kernel reads small-integer blocks from their one-byte codes (the decoder's) instead
+  /// of their values: the same sums, whatever the blocks hold, including blocks it must
+  /// read from the values after all.
+  @Test func blocksReadFromCodesGiveTheValuesBits() {
+    var g = SeededGenerator(seed: 18)
+    // 9,000 rows (two full blocks and a partial one), 2 % missing, 9 columns (4 × 4
+    // tiles and a remainder), items 1–6 whose codes start at 1; and a block of complete rows.
+    let items = randomRows(9000, 9, levels: 6, missing: 0.02, &g)
+    #expect(sameFromCodes(block(items[...], columns: 9), minimum: Array(repeating: 1, count: 9), points: 6))
+    let complete = randomRows(1000, 5, levels: 4, missing: 0, &g)
+    #expect(sameFromCodes(block(complete[...], columns: 5), minimum: Array(repeating: 1, count: 5), points: 4))
+    // Codes counted from other minimums (a 0–4 item, a reversed item stored as −5…−1),
+    // and odd row counts around the 16-code steps.
+    for n in [1, 15, 17, 33, 4095, 4097] {
+      var rows = randomRows(n, 3, levels: 5, missing: 0.1, &g)
+      for i in rows.indices { rows[i][1] -= 1; rows[i][2] = -rows[i][2] }
+      #expect(sameFromCodes(block(rows[...], columns: 3), minimum: [1, 0, -5], points: 5))
+    }
+    // A value that is no code (254: a half) sends its block, and only its block, to the values.
+    var half = items
+    half[5000][3] = 2.5
+    #expect(sameFromCodes(block(half[...], columns: 9), minimum: Array(repeating: 1, count: 9), points: 6))
+    // Codes of large values overflow the Float32 bound (Σx² > 2²⁴ on a 4,096-row block):
+    // the block is redone from the values in Float64, still exactly.
+    let large = randomRows(4096, 3, levels: 200, missing: 0.02, &g).map { $0.map { $0 + 1000 } }
+    #expect(sameFromCodes(block(large[...], columns: 3), minimum: [1001, 1001, 1001], points: 200))
+  }
+
   /// Kernels are pooled between calls: what a kernel ran before (other rows, missing
   /// cells, non-integer values that took the Float64 path) must not reach the next call.
   @Test func aPooledKernelKeepsNothingFromItsLastCall() {

@@ -41,6 +41,10 @@ public struct AnalysisLayout: Sendable {
   /// Per scale: whether every item's decoder codes are the scale's own, so item
   /// histograms count them instead of coding the values again.
   let scaleItemsShareCodes: [Bool]
+  /// Per scale whose items are adjacent decoded variables with integer code minimums:
+  /// each item's code minimum (``ItemGroupHistogram/codeScale(_:)``), so the item
+  /// co-moments can read the decoder's codes (``CoMomentAccumulator/add(columnMajor:codes:codeMinimum:rows:)``).
+  let itemCodeMinimum: [[Double]?]
   /// Per group level and score variable: whether the pass keeps the variable's moments
   /// by group at that level.
   public let groupScores: [[Bool]]
@@ -194,6 +198,11 @@ public struct AnalysisLayout: Sendable {
     }
     scaleItemsShareCodes = scaleLayouts.map { scale in
       scale.variables.allSatisfy { ItemGroupHistogram.codeScale(plan.variables[$0].range) == ItemGroupHistogram.codeScale(scale.range) }
+    }
+    itemCodeMinimum = scaleLayouts.map { scale -> [Double]? in
+      guard let first = scale.variables.first, scale.variables == Array(first..<(first + scale.variables.count)) else { return nil }
+      let minimum = scale.variables.map { ItemGroupHistogram.codeScale(plan.variables[$0].range).minimum }
+      return minimum.allSatisfy { $0 == $0.rounded() && abs($0) <= 0x1p20 } ? minimum : nil
     }
     digitTables = plan.variables.indices.map { v in
       (0..<10).map { d -> Double? in

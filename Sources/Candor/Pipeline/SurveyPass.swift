@@ -360,7 +360,15 @@ struct BatchWork: Sendable {
         }
         Trace.stage(.itemHistograms, since: started)
         started = Trace.stageStart()
-        partial.scaleItems[s].add(columnMajor: values, rows: m)
+        if let minimum = layout.itemCodeMinimum[s], let first = scale.variables.first {
+          // Adjacent items (withColumns read them in place): their codes are adjacent too.
+          usedCodes.withUnsafeBufferPointer { codes in
+            let items = UnsafeBufferPointer(rebasing: codes[(first * m)..<((first + scale.variables.count) * m)])
+            partial.scaleItems[s].add(columnMajor: values, codes: items, codeMinimum: minimum, rows: m)
+          }
+        } else {
+          partial.scaleItems[s].add(columnMajor: values, rows: m)
+        }
         Trace.stage(.itemCoMoments, since: started)
       }
     }
