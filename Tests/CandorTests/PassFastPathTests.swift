@@ -138,6 +138,51 @@ import _CandorTestSupport
     }
   }
 
+  /// The decoder writes a digit-table cell's code only, and the values of those columns
+  /// from the codes afterwards (``CellDecoder``): every value is still what the plan's
+  /// decoder makes of the cell, bit for bit, whichever path the cell took (one digit, a
+  /// padded digit, "3.0", a half, empty), and every code is the value's code.
+  @Test func valuesFilledFromCodesAreThePlansValues() throws {
+    let layout = try Self.load(Self.demo).layout
+    let file = try Self.rewritten { i, c, cell in
+      guard c >= 5, c <= 63, !cell.isEmpty else { return cell }
+      switch (i + c) % 11 {
+      case 1: return " \(cell) "
+      case 2: return "\(cell).0"
+      case 3: return c % 2 == 0 ? "2.5" : ""
+      default: return cell
+      }
+    }
+    defer { try? FileManager.default.removeItem(at: file) }
+    let source = try SurveyFile.open(path: file.path)
+    let plan = layout.plan
+    var cells = 0
+    try source.forEachBatch { batch in
+      var decoder = CellDecoder(layout: layout, decoding: nil, groupLevels: nil)
+      // Two calls over parts of the batch, as a second pass's rows would be.
+      let half = batch.count / 2
+      for rows in [0..<half, half..<batch.count] {
+        let decoded = try decoder.decode(batch, rows: rows)
+        let n = rows.count
+        for (v, variable) in plan.variables.enumerated() {
+          let (minimum, top) = ItemGroupHistogram.codeScale(variable.range)
+          for r in rows {
+            let got = decoded.values[v * n + r - rows.lowerBound]
+            let want = try batch.withField(r, variable.column) { field -> Double in
+              let text = String(decoding: field, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+              if text.isEmpty { return .nan }
+              return try plan.decodeCell(field, variable: v)
+            }
+            #expect(got.bitPattern == want.bitPattern || (got.isNaN && want.isNaN), "row \(r), variable \(variable.name)")
+            #expect(decoded.codes[v * n + r - rows.lowerBound] == ItemGroupHistogram.code(want, minimum: minimum, top: top))
+            cells += 1
+          }
+        }
+      }
+    }
+    #expect(cells > 10_000)
+  }
+
   /// Item cells padded with spaces take the general decoder, and their codes are found
   /// from the decoded value: frequencies, item histograms and co-moments are those of the
   /// untouched export.
