@@ -45,6 +45,9 @@ public struct AnalysisLayout: Sendable {
   /// each item's code minimum (``ItemGroupHistogram/codeScale(_:)``), so the item
   /// co-moments can read the decoder's codes (``CoMomentAccumulator/add(columnMajor:codes:codeMinimum:rows:)``).
   let itemCodeMinimum: [[Double]?]
+  /// Per decoded variable: the value of its code 0 (``ItemGroupHistogram/codeScale(_:)``),
+  /// nil without a range: what ``ResponseCodes`` of a decoded block say.
+  let codeMinimum: [Double?]
   /// Per group level and score variable: whether the pass keeps the variable's moments
   /// by group at that level.
   public let groupScores: [[Bool]]
@@ -199,6 +202,7 @@ public struct AnalysisLayout: Sendable {
     scaleItemsShareCodes = scaleLayouts.map { scale in
       scale.variables.allSatisfy { ItemGroupHistogram.codeScale(plan.variables[$0].range) == ItemGroupHistogram.codeScale(scale.range) }
     }
+    codeMinimum = plan.variables.map { $0.range == nil ? nil : ItemGroupHistogram.codeScale($0.range).minimum }
     itemCodeMinimum = scaleLayouts.map { scale -> [Double]? in
       guard let first = scale.variables.first, scale.variables == Array(first..<(first + scale.variables.count)) else { return nil }
       let minimum = scale.variables.map { ItemGroupHistogram.codeScale(plan.variables[$0].range).minimum }

@@ -374,7 +374,8 @@ struct BatchWork: Sendable {
     }
     for (k, set) in layout.contingencySets.enumerated() { partial.contingency[k].add(Self.columns(used, set)) }
     started = Trace.stageStart()
-    let scoreColumns = Self.scoreColumns(used, layout: layout).columns
+    let responseCodes = ResponseCodes(codes: usedCodes, rows: m, minimum: layout.codeMinimum)
+    let scoreColumns = Self.scoreColumns(used, layout: layout, codes: responseCodes).columns
     Trace.stage(.scoring, since: started)
     started = Trace.stageStart()
     var scoreValues = [Double]()
@@ -427,7 +428,9 @@ struct BatchWork: Sendable {
   /// higher-order scores too), by scale index. Shared by the statistics pass and the
   /// per-respondent export, so both see the same numbers.
   /// `scales`: the scales to score (nil = all); the others' columns are missing.
-  static func scoreColumns(_ used: RowBlock, layout: AnalysisLayout, scales: Set<Int>? = nil)
+  /// `codes`: the block's response codes (the decoder's), which the scorers read where
+  /// they may (same scores, bit for bit).
+  static func scoreColumns(_ used: RowBlock, layout: AnalysisLayout, scales: Set<Int>? = nil, codes: ResponseCodes? = nil)
     -> (columns: [[Double]], valueScores: [CandorPsychometrics.ValueScores?]) {
     let m = used.rows
     var columns: [[Double]] = []
@@ -441,10 +444,10 @@ struct BatchWork: Sendable {
       if let scales, !scales.contains(s) {
         unscored(s)
       } else if let spec = layout.scoreSpecs[s] {
-        let scored = (try? ScaleScorer.score(used, spec))?.scores ?? Array(repeating: .nan, count: m)
+        let scored = (try? ScaleScorer.score(used, spec, codes: codes))?.scores ?? Array(repeating: .nan, count: m)
         columns.append(scored)
       } else if let spec = layout.valueSpecs[s] {
-        if let v = try? ValueScorer.score(used, spec) {
+        if let v = try? ValueScorer.score(used, spec, codes: codes) {
           for c in v.centredValues { columns.append(c.scores) }
           for c in v.centredHigherOrder { columns.append(c.scores) }
           columns.append(v.mrat.scores)

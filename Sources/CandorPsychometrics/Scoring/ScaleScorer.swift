@@ -80,25 +80,62 @@ public struct ScaleScores: Sendable, Equatable {
 /// pomp = 100·(mean − min)/(max − min)
 /// ```
 public enum ScaleScorer {
-  /// Scores every row of `block`.
-  public static func score(_ block: RowBlock, _ spec: ScaleScoreSpec) throws -> ScaleScores {
-    try score(block, rows: 0..<block.rows, spec)
+  /// Scores every row of `block`. `codes`: the block's ``ResponseCodes``, read instead of
+  /// its values where they may be (same scores, bit for bit).
+  public static func score(_ block: RowBlock, _ spec: ScaleScoreSpec, codes: ResponseCodes? = nil) throws -> ScaleScores {
+    try score(block, rows: 0..<block.rows, spec, codes: codes)
   }
 
   /// Scores the rows `rows` of `block` (a slice of a larger block).
-  public static func score(_ block: RowBlock, rows: Range<Int>, _ spec: ScaleScoreSpec) throws -> ScaleScores {
-    let (sums, answered) = try accumulate(block, rows: rows, spec)
+  public static func score(_ block: RowBlock, rows: Range<Int>, _ spec: ScaleScoreSpec,
+                           codes: ResponseCodes? = nil) throws -> ScaleScores {
+    let (sums, answered) = try accumulate(block, rows: rows, spec, codes: codes)
     return scores(sums: sums, answered: answered, spec)
   }
 
   /// ``accumulate(_:rows:columns:)`` over `spec`'s items, after checking that they are
-  /// columns of `block`.
-  static func accumulate(_ block: RowBlock, rows: Range<Int>, _ spec: ScaleScoreSpec) throws
+  /// columns of `block`; from `codes` when the items share a minimum and none of their
+  /// codes in `rows` is 254.
+  static func accumulate(_ block: RowBlock, rows: Range<Int>, _ spec: ScaleScoreSpec, codes: ResponseCodes? = nil) throws
     -> (sums: [Double], answered: [Int]) {
     for c in spec.columns where c < 0 || c >= block.columns {
       throw ScoringError.columnOutOfRange(scale: spec.name, column: c, columns: block.columns)
     }
+    if let codes, codes.rows == block.rows, codes.minimum.count == block.columns,
+       let minimum = codes.sharedMinimum(spec.columns, rows: rows) {
+      return accumulate(codes, rows: rows, columns: spec.columns, minimum: minimum)
+    }
     return accumulate(block, rows: rows, columns: spec.columns)
+  }
+
+  /// Per-row sum and count of the answered cells of `columns`, from their codes (none 254):
+  /// Σ (minimum + c) = answered·minimum + Σ c, in integers, then as a Double. The value
+  /// path adds the same integers in Double, exactly, so the sums are the same bits.
+  static func accumulate(_ codes: ResponseCodes, rows: Range<Int>, columns: [Int], minimum: Double)
+    -> (sums: [Double], answered: [Int]) {
+    let n = rows.count
+    var codeSums = [Int32](repeating: 0, count: n), counts = [Int32](repeating: 0, count: n)
+    codes.codes.withUnsafeBufferPointer { all in
+      codeSums.withUnsafeMutableBufferPointer { s in
+        counts.withUnsafeMutableBufferPointer { a in
+          for c in columns {
+            let x = all.baseAddress! + c * codes.rows + rows.lowerBound
+            for r in 0..<n {
+              let code = x[r]
+              let answered: Int32 = code == ResponseCodes.missing ? 0 : 1
+              s[r] &+= Int32(code) & (0 &- answered)
+              a[r] &+= answered
+            }
+          }
+        }
+      }
+    }
+    var sums = [Double](repeating: 0, count: n), answered = [Int](repeating: 0, count: n)
+    for r in 0..<n {
+      sums[r] = Double(codeSums[r]) + Double(counts[r]) * minimum
+      answered[r] = Int(counts[r])
+    }
+    return (sums, answered)
   }
 
   /// Scores from per-row sums and counts of answered items (``accumulate(_:rows:columns:)``).

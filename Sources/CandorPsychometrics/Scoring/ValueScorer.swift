@@ -61,7 +61,9 @@ public struct ValueScores: Sendable, Equatable {
 /// never standardised within person). Higher-order score = mean of the items of its
 /// values (items shared by two values count once), with half of them required.
 public enum ValueScorer {
-  public static func score(_ block: RowBlock, _ spec: ValueInstrumentSpec) throws -> ValueScores {
+  /// `codes`: the block's ``ResponseCodes``, read instead of its values where they may be
+  /// (same scores, bit for bit).
+  public static func score(_ block: RowBlock, _ spec: ValueInstrumentSpec, codes: ResponseCodes? = nil) throws -> ValueScores {
     let prefix = spec.name + "."
     var byName: [String: ValueSpec] = [:]
     var values: [ScaleScores] = []
@@ -73,7 +75,7 @@ public enum ValueScorer {
     for v in spec.values {
       byName[v.name] = v
       let s = try ScaleScoreSpec(name: prefix + v.name, columns: v.columns, minItems: v.minItems)
-      let part = try ScaleScorer.accumulate(block, rows: 0..<block.rows, s)
+      let part = try ScaleScorer.accumulate(block, rows: 0..<block.rows, s, codes: codes)
       parts[v.name] = part
       values.append(ScaleScorer.scores(sums: part.sums, answered: part.answered, s))
     }
@@ -99,7 +101,7 @@ public enum ValueScorer {
       if let part = combined(names, columns: s.columns) {
         return ScaleScorer.scores(sums: part.sums, answered: part.answered, s)
       }
-      return try ScaleScorer.score(block, s)
+      return try ScaleScorer.score(block, s, codes: codes)
     }
     var higher: [ScaleScores] = []
     for h in spec.higherOrder {

@@ -159,4 +159,53 @@ import _CandorTestSupport
       }
     }
   }
+  /// Scores read from ``ResponseCodes`` equal scores read from the values, bit for bit:
+  /// items 1–6 (codes from 1), a reversed item stored as −6…−1 (codes from −6), missing
+  /// answers, a half (code 254: its block is read from the values), row slices, and
+  /// columns whose minimums differ (read from the values).
+  @Test func scoresFromCodesAreTheValuesScores() throws {
+    var g = SeededGenerator(seed: 21)
+    let n = 97, p = 6
+    var rows: [[Double]] = (0..<n).map { _ in
+      (0..<p).map { _ in Double.random(in: 0..<1, using: &g) < 0.08 ? .nan : Double(Int.random(in: 1...6, using: &g)) }
+    }
+    for r in rows.indices where !rows[r][5].isNaN { rows[r][5] = -rows[r][5] }
+    let minimum: [Double?] = [1, 1, 1, 1, 1, -6]
+    func codes(_ rows: [[Double]]) -> ResponseCodes {
+      var c = [UInt8](repeating: 0, count: rows.count * p)
+      for (r, row) in rows.enumerated() {
+        for j in 0..<p {
+          let x = row[j]
+          c[j * rows.count + r] = x.isNaN ? ResponseCodes.missing : x == x.rounded() ? UInt8(x - minimum[j]!) : ResponseCodes.other
+        }
+      }
+      return ResponseCodes(codes: c, rows: rows.count, minimum: minimum)
+    }
+    func same(_ a: [Double], _ b: [Double]) -> Bool { a.map(\.bitPattern) == b.map(\.bitPattern) }
+    var half = rows
+    half[40][2] = 2.5
+    for data in [rows, half] {
+      let block = RowBlock(rowArrays: data), coded = codes(data)
+      for columns in [[0, 1, 2, 3, 4], [2], [0, 5], [5]] {
+        for method in ScoringMethod.allCases {
+          let spec = try ScaleScoreSpec(name: "s", columns: columns, method: method, minItems: 1, range: 1...6)
+          #expect(same(try ScaleScorer.score(block, spec, codes: coded).scores, try ScaleScorer.score(block, spec).scores))
+          #expect(same(try ScaleScorer.score(block, rows: 10..<60, spec, codes: coded).scores,
+                       try ScaleScorer.score(block, rows: 10..<60, spec).scores))
+        }
+      }
+      let spec = ValueInstrumentSpec(
+        name: "v", values: [ValueSpec(name: "a", columns: [0, 1]), ValueSpec(name: "b", columns: [2, 3, 4])],
+        higherOrder: [HigherOrderSpec(name: "ab", values: ["a", "b"])], mratMinAnswered: 0.6)
+      let fromCodes = try ValueScorer.score(block, spec, codes: coded), fromValues = try ValueScorer.score(block, spec)
+      #expect(same(fromCodes.mrat.scores, fromValues.mrat.scores))
+      #expect(zip(fromCodes.centredValues, fromValues.centredValues).allSatisfy { same($0.scores, $1.scores) })
+      #expect(zip(fromCodes.higherOrder, fromValues.higherOrder).allSatisfy { same($0.scores, $1.scores) })
+    }
+    // The code path is taken: codes that disagree with the values give other scores.
+    let block = RowBlock(rowArrays: rows)
+    let shifted = ResponseCodes(codes: codes(rows).codes, rows: n, minimum: [2, 2, 2, 2, 2, -5])
+    let spec = try ScaleScoreSpec(name: "s", columns: [0, 1], minItems: 1)
+    #expect(!same(try ScaleScorer.score(block, spec, codes: shifted).scores, try ScaleScorer.score(block, spec).scores))
+  }
 }
