@@ -36,7 +36,7 @@ public struct ResponseCodes: Sendable {
   }
 
   /// Whether `code` occurs in `column`: sixteen codes a comparison.
-  static func contains(_ code: UInt8, in column: UnsafeBufferPointer<UInt8>) -> Bool {
+  public static func contains(_ code: UInt8, in column: UnsafeBufferPointer<UInt8>) -> Bool {
     guard let base = column.baseAddress else { return false }
     let raw = UnsafeRawPointer(base), n = column.count
     let target = SIMD16<UInt8>(repeating: code)

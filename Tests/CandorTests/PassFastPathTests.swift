@@ -183,6 +183,35 @@ import _CandorTestSupport
     #expect(cells > 10_000)
   }
 
+  /// Straight-lining found on the decoder's codes is straight-lining found on the values:
+  /// rows that give one answer to every item (before keying: the reversed Edmondson items
+  /// are stored reversed), rows that miss one item, and a batch where a scale has a half
+  /// (code 254: that scale is compared on its values).
+  @Test func straightliningOnCodesIsStraightliningOnValues() throws {
+    let layout = try Self.load(Self.demo).layout
+    let file = try Self.rewritten { i, c, cell in
+      guard c >= 5, c <= 63 else { return cell }
+      switch i % 7 {
+      case 0: return "3"                        // one answer everywhere
+      case 1: return c == 9 ? "" : "2"          // one item missing
+      case 2: return i > 150 && c == 20 ? "2.5" : "4"  // a half in some rows (code 254)
+      default: return cell
+      }
+    }
+    defer { try? FileManager.default.removeItem(at: file) }
+    var flagged = 0, rows = 0
+    try SurveyFile.open(path: file.path).forEachBatch { batch in
+      var decoder = CellDecoder(layout: layout, decoding: nil, groupLevels: nil)
+      let decoded = try decoder.decode(batch, rows: 0..<batch.count)
+      let onCodes = BatchWork.straightlined(decoded.values, codes: decoded.codes, rows: batch.count, layout: layout)
+      let onValues = BatchWork.straightlined(decoded.values, codes: [], rows: batch.count, layout: layout)
+      #expect(onCodes == onValues)
+      flagged += onCodes.filter { $0 }.count
+      rows += batch.count
+    }
+    #expect(flagged > rows / 5)
+  }
+
   /// Item cells padded with spaces take the general decoder, and their codes are found
   /// from the decoded value: frequencies, item histograms and co-moments are those of the
   /// untouched export.

@@ -222,7 +222,7 @@ struct BatchWork: Sendable {
   private mutating func screen(_ batch: RecordBatch, layout: AnalysisLayout, screens: Screens) throws {
     let plan = layout.plan
     var screener = RowScreener(screens: Screens.statelessPart(of: screens))
-    let flat = screens.straightlining == .off ? nil : Self.straightlined(block.values, rows: block.rows, layout: layout)
+    let flat = screens.straightlining == .off ? nil : Self.straightlined(block.values, codes: codes, rows: block.rows, layout: layout)
     let hasStatus = plan.statusColumn != nil || plan.finishedColumn != nil
     for r in 0..<block.rows where hasStatus || flat?[r] == true {
       let reason = try screener.screen(row: r, status: plan.statusColumn.map { batch.string(r, $0) },
@@ -255,10 +255,47 @@ struct BatchWork: Sendable {
 
   /// Straight-lining per row: the same answer (in the respondent's metric, before keying)
   /// on every item of at least two scales of ≥ 2 items, all answered (design.md §4).
-  static func straightlined(_ values: [Double], rows n: Int, layout: AnalysisLayout) -> [Bool] {
+  ///
+  /// A scale whose items share their codes (one minimum and number of points) and have no
+  /// code 254 in the batch is compared on the decoder's codes (`codes`, column-major like
+  /// `values`), a column at a time: a reversed item's code c is the respondent's
+  /// top − 1 − c, and two answers are equal exactly when their codes are. Other scales
+  /// compare the values row by row.
+  static func straightlined(_ values: [Double], codes: [UInt8], rows n: Int, layout: AnalysisLayout) -> [Bool] {
     var flatScales = [Int](repeating: 0, count: n)
-    for scale in layout.scales where scale.variables.count >= 2 {
+    for (s, scale) in layout.scales.enumerated() where scale.variables.count >= 2 {
       let vars = scale.variables
+      if codes.count == values.count, layout.scaleItemsShareCodes[s],
+         case let top = ItemGroupHistogram.codeScale(scale.range).top, top >= 1, top <= 254,
+         !codes.withUnsafeBufferPointer({ all in
+           vars.contains { ResponseCodes.contains(ResponseCodes.other, in: UnsafeBufferPointer(rebasing: all[($0 * n)..<(($0 + 1) * n)])) }
+         }) {
+        let last = UInt8(top - 1)
+        var first = [UInt8](repeating: 0, count: n), same = [UInt8](repeating: 0, count: n)
+        codes.withUnsafeBufferPointer { all in
+          first.withUnsafeMutableBufferPointer { first in
+            same.withUnsafeMutableBufferPointer { same in
+              /// Item `v`'s answer in row `r` as a code of the respondent's metric.
+              @inline(__always) func answer(_ column: UnsafePointer<UInt8>, _ r: Int, flipped: Bool) -> UInt8 {
+                let c = column[r]
+                return c == ResponseCodes.missing || !flipped ? c : last &- c
+              }
+              let column0 = all.baseAddress! + vars[0] * n, flipped0 = layout.flips[vars[0]].flipped
+              for r in 0..<n {
+                let a = answer(column0, r, flipped: flipped0)
+                first[r] = a
+                same[r] = a == ResponseCodes.missing ? 0 : 1
+              }
+              for v in vars.dropFirst() {
+                let column = all.baseAddress! + v * n, flipped = layout.flips[v].flipped
+                for r in 0..<n { same[r] &= answer(column, r, flipped: flipped) == first[r] ? 1 : 0 }
+              }
+            }
+          }
+        }
+        for r in 0..<n { flatScales[r] += Int(same[r]) }
+        continue
+      }
       for r in 0..<n {
         let first = layout.unkeyed(values[r + vars[0] * n], variable: vars[0])
         if first.isNaN { continue }
