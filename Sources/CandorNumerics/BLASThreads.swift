@@ -11,9 +11,14 @@ internal import CLAPACK
 ///
 /// Override with `CANDOR_BLAS_THREADS=N` in the environment (README, "Threads").
 public enum BLASThreads {
-  /// Sets OpenBLAS's thread count (process-wide). Values below 1 become 1.
+  /// Sets OpenBLAS's thread count (process-wide). Values below 1 become 1. A count it
+  /// already has is left alone: OpenBLAS's setter starts its worker pool again when the
+  /// pool is down, so setting 1 again after ``stopStartupWorkers()`` (every
+  /// `SurveyData.load` configures BLAS) brought back a worker that spun on a core through
+  /// the first pass.
   public static func configure(threads: Int) {
-    openblas_set_num_threads(Int32(max(1, threads)))
+    let n = max(1, threads)
+    if current != n { openblas_set_num_threads(Int32(n)) }
   }
 
   /// Stops the worker threads OpenBLAS started when it loaded, when it is set to one thread
