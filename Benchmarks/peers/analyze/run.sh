@@ -6,7 +6,7 @@
 #   env REPEATS (default 3; the median wall time is reported), SCHOOLS (default 300),
 #       SEED (default 7), CANDOR_ONLY=1 (skip the peers), CANDOR (binary; default the
 #       worktree's .build/release/candor — build it first with
-#       `swift build -c release --product candor`),
+#       `make release`, i.e. `swift build -c release --product candor --static-swift-stdlib`),
 #       SKIP_R=1 (leave out the R peer: WORK=full at 5M rows needs more than 24 GB in R,
 #       whose aov for the ICCs builds a dense rows x schools model matrix),
 #       WORK=narrow|full (default narrow): what the peers compute.
