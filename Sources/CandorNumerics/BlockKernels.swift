@@ -219,8 +219,8 @@ struct BlockKernel {
                          variables: p, count: nb, complete: sums.completeRows, into: &sums)
         return
       }
-      // Too large for Float32 (not so for codes of ≤ 254 points and |minimum| ≤ 64):
-      // the values' paths below, from the start.
+      // A diagonal reached 2²⁴ (only possible with values beyond ±64): the block is done
+      // again from its values, on the Float64 paths below.
     }
 
     // Pass 1 streams each column once (long sequential reads) into a column-major

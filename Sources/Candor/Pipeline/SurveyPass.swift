@@ -265,8 +265,11 @@ struct BatchWork: Sendable {
     var flatScales = [Int](repeating: 0, count: n)
     for (s, scale) in layout.scales.enumerated() where scale.variables.count >= 2 {
       let vars = scale.variables
+      // Codes stand for every point (at most 254 of them, a whole number apart), so a
+      // reversed answer's code is top − 1 − c.
       if codes.count == values.count, layout.scaleItemsShareCodes[s],
-         case let top = ItemGroupHistogram.codeScale(scale.range).top, top >= 1, top <= 254,
+         case let top = ItemGroupHistogram.codeScale(scale.range).top, top == Double(scale.range.points),
+         scale.range.max - scale.range.min == top - 1,
          !codes.withUnsafeBufferPointer({ all in
            vars.contains { ResponseCodes.contains(ResponseCodes.other, in: UnsafeBufferPointer(rebasing: all[($0 * n)..<(($0 + 1) * n)])) }
          }) {
