@@ -528,11 +528,8 @@ struct BlockKernel {
             let m0 = minimum[j], m1 = minimum[j &+ 1], m2 = minimum[j &+ 2], m3 = minimum[j &+ 3]
             var r = t0
             while r < t4 {
-              let a = values(c0, r, m0), b = values(c1, r, m1), c = values(c2, r, m2), d = values(c3, r, m3)
-              out0.storeBytes(of: SIMD4(a[0], b[0], c[0], d[0]), toByteOffset: (dest[r] &* w &+ j) &* 4, as: SIMD4<Float>.self)
-              out0.storeBytes(of: SIMD4(a[1], b[1], c[1], d[1]), toByteOffset: (dest[r &+ 1] &* w &+ j) &* 4, as: SIMD4<Float>.self)
-              out0.storeBytes(of: SIMD4(a[2], b[2], c[2], d[2]), toByteOffset: (dest[r &+ 2] &* w &+ j) &* 4, as: SIMD4<Float>.self)
-              out0.storeBytes(of: SIMD4(a[3], b[3], c[3], d[3]), toByteOffset: (dest[r &+ 3] &* w &+ j) &* 4, as: SIMD4<Float>.self)
+              Self.storeTransposed(values(c0, r, m0), values(c1, r, m1), values(c2, r, m2), values(c3, r, m3),
+                                   row: r, column: j, width: w, destination: dest, into: out0)
               r &+= 4
             }
             for jj in j..<(j &+ 4) {
@@ -568,6 +565,19 @@ struct BlockKernel {
     return true
   }
 
+  /// Rows `r … r+3` of columns `j … j+3` (`a`, `b`, `c`, `d`: one column each), transposed
+  /// in registers and stored as four 4-value pieces of rows at the rows' sorted positions
+  /// (`destination`) in a row-major Float32 buffer of `width` values a row.
+  @inline(__always)
+  private static func storeTransposed(_ a: SIMD4<Float>, _ b: SIMD4<Float>, _ c: SIMD4<Float>, _ d: SIMD4<Float>,
+                                      row r: Int, column j: Int, width w: Int,
+                                      destination dest: UnsafeBufferPointer<Int>, into out: UnsafeMutableRawPointer) {
+    out.storeBytes(of: SIMD4(a[0], b[0], c[0], d[0]), toByteOffset: (dest[r] &* w &+ j) &* 4, as: SIMD4<Float>.self)
+    out.storeBytes(of: SIMD4(a[1], b[1], c[1], d[1]), toByteOffset: (dest[r &+ 1] &* w &+ j) &* 4, as: SIMD4<Float>.self)
+    out.storeBytes(of: SIMD4(a[2], b[2], c[2], d[2]), toByteOffset: (dest[r &+ 2] &* w &+ j) &* 4, as: SIMD4<Float>.self)
+    out.storeBytes(of: SIMD4(a[3], b[3], c[3], d[3]), toByteOffset: (dest[r &+ 3] &* w &+ j) &* 4, as: SIMD4<Float>.self)
+  }
+
   /// Column-major (leading dimension `ld`) to row-major rows at their
   /// sorted positions, in tiles of 64 rows so the written rows stay in L1.
   private static func transpose(_ columns: [Float], leadingDimension ld: Int, into sorted: inout [Float],
@@ -590,14 +600,11 @@ struct BlockKernel {
               let c0 = src0 + j &* ld &* 4, c1 = c0 + ld &* 4, c2 = c1 + ld &* 4, c3 = c2 + ld &* 4
               var r = t0
               while r < t4 {
-                let a = c0.loadUnaligned(fromByteOffset: r &* 4, as: SIMD4<Float>.self)
-                let b = c1.loadUnaligned(fromByteOffset: r &* 4, as: SIMD4<Float>.self)
-                let c = c2.loadUnaligned(fromByteOffset: r &* 4, as: SIMD4<Float>.self)
-                let d = c3.loadUnaligned(fromByteOffset: r &* 4, as: SIMD4<Float>.self)
-                dst0.storeBytes(of: SIMD4(a[0], b[0], c[0], d[0]), toByteOffset: (dest[r] &* w &+ j) &* 4, as: SIMD4<Float>.self)
-                dst0.storeBytes(of: SIMD4(a[1], b[1], c[1], d[1]), toByteOffset: (dest[r &+ 1] &* w &+ j) &* 4, as: SIMD4<Float>.self)
-                dst0.storeBytes(of: SIMD4(a[2], b[2], c[2], d[2]), toByteOffset: (dest[r &+ 2] &* w &+ j) &* 4, as: SIMD4<Float>.self)
-                dst0.storeBytes(of: SIMD4(a[3], b[3], c[3], d[3]), toByteOffset: (dest[r &+ 3] &* w &+ j) &* 4, as: SIMD4<Float>.self)
+                Self.storeTransposed(c0.loadUnaligned(fromByteOffset: r &* 4, as: SIMD4<Float>.self),
+                                     c1.loadUnaligned(fromByteOffset: r &* 4, as: SIMD4<Float>.self),
+                                     c2.loadUnaligned(fromByteOffset: r &* 4, as: SIMD4<Float>.self),
+                                     c3.loadUnaligned(fromByteOffset: r &* 4, as: SIMD4<Float>.self),
+                                     row: r, column: j, width: w, destination: dest, into: dst0)
                 r &+= 4
               }
               for jj in j..<(j &+ 4) {
