@@ -140,17 +140,36 @@ public enum ScaleScorer {
 
   /// Scores from per-row sums and counts of answered items (``accumulate(_:rows:columns:)``).
   static func scores(sums: [Double], answered: [Int], _ spec: ScaleScoreSpec) -> ScaleScores {
-    var scores = [Double](repeating: .nan, count: sums.count)
+    let n = sums.count
     var unscored = 0
     let lo = spec.range?.lowerBound ?? 0, width = (spec.range?.upperBound ?? 1) - lo
-    for r in 0..<sums.count {
-      let a = answered[r]
-      guard a >= spec.minItems else { unscored += 1; continue }
-      switch spec.method {
-      case .mean: scores[r] = sums[r] / Double(a)
-      case .sum: scores[r] = sums[r]
-      case .pomp: scores[r] = 100 * (sums[r] / Double(a) - lo) / width
+    let minItems = spec.minItems, method = spec.method
+    // One method per loop, and the minimum as a select, so each loop is a vector loop (a
+    // row under the minimum computes a discarded quotient, perhaps 0/0, and gets NaN).
+    let scores = [Double](unsafeUninitializedCapacity: n) { out, count in
+      sums.withUnsafeBufferPointer { sums in
+        answered.withUnsafeBufferPointer { answered in
+          let out = out.baseAddress!
+          switch method {
+          case .mean:
+            for r in 0..<n {
+              let a = answered[r]
+              let x = sums[r] / Double(a)
+              out[r] = a >= minItems ? x : .nan
+            }
+          case .sum:
+            for r in 0..<n { out[r] = answered[r] >= minItems ? sums[r] : .nan }
+          case .pomp:
+            for r in 0..<n {
+              let a = answered[r]
+              let x = 100 * (sums[r] / Double(a) - lo) / width
+              out[r] = a >= minItems ? x : .nan
+            }
+          }
+          for r in 0..<n { unscored &+= answered[r] >= minItems ? 0 : 1 }
+        }
       }
+      count = n
     }
     return ScaleScores(name: spec.name, scores: scores, unscored: unscored)
   }
