@@ -38,6 +38,19 @@ import _CandorTestSupport
     #expect(key("S1") != key("S10") && key("S1") != key("1S") && key("1234567") != 0)
     func pair(_ s: String) -> [UInt64] { Array(s.utf8).withUnsafeBytes { let p = ShortLabelTable.keyPair($0); return [p.low, p.high] } }
     #expect(pair("") == [0, 0] && pair("0123456789abcdef") == [0, 0] && pair("0123456789abcde")[1] != 0)
+    // The word-load form gives the byte loop's pair for every length, wherever the field
+    // sits in its buffer (close to the end it falls back to the byte loop).
+    let buffer = Array("S0111,teacher,assistant,0123456789abcdef,x".utf8) + Array(repeating: UInt8(0x7A), count: 3)
+    buffer.withUnsafeBytes { all in
+      let end = all.baseAddress! + all.count
+      for start in 0..<all.count {
+        for length in 0...min(16, all.count - start) {
+          let field = UnsafeRawBufferPointer(rebasing: all[start..<(start + length)])
+          let fast = ShortLabelTable.keyPair(field, readableUntil: end), slow = ShortLabelTable.keyPair(field)
+          #expect(fast.low == slow.low && fast.high == slow.high, "start \(start), length \(length)")
+        }
+      }
+    }
     let cells = ["a", "assistant", "assistan", "assistant\0", "12345678", "123456780", "0123456789abcde", "0123456789abcdf"]
     #expect(Set(cells.map(pair)).count == cells.count)  // lengths and bytes both count
     #expect(cells.allSatisfy { pair($0)[1] != 0 })

@@ -91,6 +91,7 @@ struct CellDecoder {
           try groupKeys.withUnsafeMutableBufferPointer { groupKeys in
             let codeOut = codeOut.baseAddress!
             let t = tables
+            let bufferEnd = UnsafeRawPointer(view.base + view.byteCount)
             for r in rows {
               let i = r &- lo
               for j in 0..<t.count {
@@ -108,7 +109,8 @@ struct CellDecoder {
               }
               for q in groupColumns.indices {
                 let c = groupColumns[q]
-                let (low, high) = view.isEscaped(r, c) ? (0, 0) : ShortLabelTable.keyPair(BatchWork.trim(view.field(r, c)))
+                let (low, high) = view.isEscaped(r, c) ? (0, 0)
+                  : ShortLabelTable.keyPair(BatchWork.trim(view.field(r, c)), readableUntil: bufferEnd)
                 groupKeys[2 &* q &* n &+ i] = low
                 groupKeys[(2 &* q &+ 1) &* n &+ i] = high
               }
@@ -450,6 +452,21 @@ struct ShortLabelTable {
     for i in 0..<min(n, 8) { low |= UInt64(field[i]) << (8 * UInt64(i)) }
     if n > 8 { for i in 8..<n { high |= UInt64(field[i]) << (8 * UInt64(i - 8)) } }
     return (low, high)
+  }
+
+  /// ``keyPair(_:)`` of a field inside a buffer readable until `end`: two word loads,
+  /// masked to the field's bytes, when the 16 bytes from the field's start are readable
+  /// (the bytes past the field are masked off, never used); byte by byte otherwise.
+  @inline(__always) static func keyPair(_ field: UnsafeRawBufferPointer, readableUntil end: UnsafeRawPointer)
+    -> (low: UInt64, high: UInt64) {
+    let n = field.count
+    guard n >= 1, n <= 15, let start = field.baseAddress, end - start >= 16 else { return keyPair(field) }
+    let low = start.loadUnaligned(as: UInt64.self), high = start.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+    if n >= 8 {
+      // Bytes 8 ..< n in the high word's low n − 8 bytes (n − 8 ≤ 7), then the length.
+      return (low, high & (UInt64(1) << (8 * UInt64(n - 8)) &- 1) | UInt64(n) << 56)
+    }
+    return (low & (UInt64(1) << (8 * UInt64(n)) &- 1), UInt64(n) << 56)
   }
 
   @inline(__always) private func slot(_ k: UnsafeMutableBufferPointer<UInt64>) -> Int {

@@ -103,7 +103,7 @@ public struct RecordBatch: @unchecked Sendable {
     try storage.bytes.withUnsafeBufferPointer { b in
       try body(UnsafeView(base: b.baseAddress ?? UnsafePointer(bitPattern: 1)!, starts: UnsafePointer(storage.starts),
                           ends: UnsafePointer(storage.ends), fieldsPerRecord: storage.fieldsPerRecord,
-                          count: storage.recordCount, decimalComma: decimalComma))
+                          count: storage.recordCount, decimalComma: decimalComma, byteCount: b.count))
     }
   }
 
@@ -120,11 +120,15 @@ public struct RecordBatch: @unchecked Sendable {
     public let fieldsPerRecord: Int
     public let count: Int
     public let decimalComma: Bool
+    /// Bytes readable from ``base``: the batch's buffer, which may run past its last record,
+    /// so a loop may read a whole word at a field's start when the word ends within it.
+    public let byteCount: Int
 
     @usableFromInline init(base: UnsafePointer<UInt8>, starts: UnsafePointer<UInt32>, ends: UnsafePointer<UInt32>,
-                           fieldsPerRecord: Int, count: Int, decimalComma: Bool) {
+                           fieldsPerRecord: Int, count: Int, decimalComma: Bool, byteCount: Int) {
       self.base = base; self.starts = starts; self.ends = ends
       self.fieldsPerRecord = fieldsPerRecord; self.count = count; self.decimalComma = decimalComma
+      self.byteCount = byteCount
     }
 
     /// Raw bytes of field `c` of record `r`.
