@@ -301,10 +301,16 @@ public enum LogisticRegression {
         let eps = 10 * Double.ulpOfOne
         block.storage.withUnsafeMutableBufferPointer { weighted in
           zw.withUnsafeMutableBufferPointer { zw in
+            // Three loops of the same per-row operations, so each is a vector loop (the
+            // test for fitted 0/1 probabilities, inside, kept the divisions and square
+            // roots scalar).
+            for r in 0..<filled { mu[r] = 1 / (1 + mu[r]) }
+            var extremes = 0
+            for r in 0..<filled { extremes &+= mu[r] < eps || mu[r] > 1 - eps ? 1 : 0 }
+            if extremes > 0 { extreme = true }
+            let weighted = weighted.baseAddress!, zw = zw.baseAddress!
             for r in 0..<filled {
-              let m = 1 / (1 + mu[r])
-              mu[r] = m
-              if m < eps || m > 1 - eps { extreme = true }
+              let m = mu[r]
               let w = max(m * (1 - m), Double.leastNormalMagnitude)
               let z = eta[r] + (y[r] - m) / w
               let sw = w.squareRoot()
@@ -312,7 +318,7 @@ public enum LogisticRegression {
               zw[r] = sw * z
             }
             for j in 1..<k {
-              let column = x + (j - 1) * blockSize, out = weighted.baseAddress! + j * blockSize
+              let column = x + (j - 1) * blockSize, out = weighted + j * blockSize
               for r in 0..<filled { out[r] = weighted[r] * column[r] }
             }
           }
