@@ -459,7 +459,7 @@ struct BlockKernel {
     let listRows = missingRows.base, listCols = missingCols.base
     var listCount = 0
     let vectorEnd = nb / 16 &* 16
-    let high = SIMD16<UInt8>(repeating: 254)
+    let high = SIMD16<UInt8>(repeating: ResponseCodes.other)
     let fe: UInt64 = 0xFEFE_FEFE_FEFE_FEFE, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, top: UInt64 = 0x8080_8080_8080_8080
     for j in 0..<p {
       let col = codes + (r0 &+ j &* n)
@@ -475,7 +475,7 @@ struct BlockKernel {
             var flagged = ~(((y & low7) &+ low7) | y) & top
             while flagged != 0 {
               let i = at &+ flagged.trailingZeroBitCount / 8
-              if col[i] == 254 { return nil }
+              if col[i] == ResponseCodes.other { return nil }
               listRows[listCount] = Int32(truncatingIfNeeded: i)
               listCols[listCount] = column
               listCount &+= 1
@@ -487,8 +487,8 @@ struct BlockKernel {
       }
       while r < nb {
         let c = col[r]
-        if c >= 254 {
-          if c == 254 { return nil }
+        if c >= ResponseCodes.other {
+          if c == ResponseCodes.other { return nil }
           listRows[listCount] = Int32(truncatingIfNeeded: r)
           listCols[listCount] = column
           listCount &+= 1
@@ -513,7 +513,7 @@ struct BlockKernel {
       destination.withUnsafeBufferPointer { dest in
         let out = outBuffer.baseAddress!
         let out0 = UnsafeMutableRawPointer(out)
-        let missing = SIMD4<Int32>(repeating: 255)
+        let missing = SIMD4<Int32>(repeating: Int32(ResponseCodes.missing))
         @inline(__always) func values(_ c: UnsafeRawPointer, _ r: Int, _ base: Float) -> SIMD4<Float> {
           let code = SIMD4<Int32>(truncatingIfNeeded: c.loadUnaligned(fromByteOffset: r, as: SIMD4<UInt8>.self))
           return (SIMD4<Float>(code) + base).replacing(with: 0, where: code .== missing)
@@ -534,13 +534,13 @@ struct BlockKernel {
             }
             for jj in j..<(j &+ 4) {
               let col = codes + (r0 &+ jj &* n), base = minimum[jj]
-              for r in t4..<t1 { let c = col[r]; out[dest[r] &* w &+ jj] = c == 255 ? 0 : Float(c) + base }
+              for r in t4..<t1 { let c = col[r]; out[dest[r] &* w &+ jj] = c == ResponseCodes.missing ? 0 : Float(c) + base }
             }
             j &+= 4
           }
           while j < p {
             let col = codes + (r0 &+ j &* n), base = minimum[j]
-            for r in t0..<t1 { let c = col[r]; out[dest[r] &* w &+ j] = c == 255 ? 0 : Float(c) + base }
+            for r in t0..<t1 { let c = col[r]; out[dest[r] &* w &+ j] = c == ResponseCodes.missing ? 0 : Float(c) + base }
             j &+= 1
           }
           t0 = t1

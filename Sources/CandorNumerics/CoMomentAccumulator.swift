@@ -124,9 +124,9 @@ public struct CoMomentAccumulator: Sendable, Equatable {
   }
 
   /// ``add(columnMajor:rows:)`` with the values' small-integer **response codes**
-  /// alongside (same shape, column-major): a code c below 254 says the value is exactly
-  /// `codeMinimum[j] + c` (an integer), 255 that it is missing, 254 that it is something
-  /// else (read the value). A block whose codes are all below 254 or 255 is read from
+  /// alongside (same shape, column-major; ``ResponseCodes``'s meaning): a code c below 254
+  /// says the value is exactly `codeMinimum[j] + c` (an integer), 255 that it is missing,
+  /// 254 that it is something else (read the value). A block whose codes are all below 254 or 255 is read from
   /// its codes, one byte a value instead of eight, straight into the Float32 rows the
   /// `syrk` multiplies; any other block, from its values. The sums are the same, bit
   /// for bit, as from the values alone. `codeMinimum` must hold integers.
@@ -134,7 +134,7 @@ public struct CoMomentAccumulator: Sendable, Equatable {
                            codeMinimum: [Double], rows: Int) {
     precondition(codes.count == values.count && codeMinimum.count == variables,
                  "codes must have the values' shape and one minimum a variable")
-    precondition(codeMinimum.allSatisfy { $0 == $0.rounded() && abs($0) <= 0x1p20 }, "code minimums must be integers")
+    precondition(codeMinimum.allSatisfy(ResponseCodes.isUsableMinimum), "code minimums must be integers of at most 2²⁰")
     add(columnMajor: values, rows: rows, singlePrecision: true, codes: codes, codeMinimum: codeMinimum.map { Float($0) })
   }
 

@@ -19,7 +19,13 @@ public struct ResponseCodes: Sendable {
     precondition(codes.count == rows * minimum.count, "\(codes.count) codes are not \(rows) rows of \(minimum.count) columns")
     self.codes = codes
     self.rows = rows
-    self.minimum = minimum.map { m in m.flatMap { $0 == $0.rounded() && abs($0) <= 0x1p20 ? $0 : nil } }
+    self.minimum = minimum.map { m in m.flatMap { Self.isUsableMinimum($0) ? $0 : nil } }
+  }
+
+  /// Whether codes counted from `minimum` may be read instead of their values: an integer
+  /// (so minimum + code is an exact integer, in Double and in Float32) of at most 2²⁰.
+  public static func isUsableMinimum(_ minimum: Double) -> Bool {
+    minimum == minimum.rounded() && abs(minimum) <= 0x1p20
   }
 
   /// The minimum that every column of `columns` shares, when their codes may be read for

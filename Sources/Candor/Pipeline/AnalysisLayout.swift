@@ -202,11 +202,12 @@ public struct AnalysisLayout: Sendable {
     scaleItemsShareCodes = scaleLayouts.map { scale in
       scale.variables.allSatisfy { ItemGroupHistogram.codeScale(plan.variables[$0].range) == ItemGroupHistogram.codeScale(scale.range) }
     }
-    codeMinimum = plan.variables.map { $0.range == nil ? nil : ItemGroupHistogram.codeScale($0.range).minimum }
+    let codeMinimum = plan.variables.map { $0.range == nil ? nil : ItemGroupHistogram.codeScale($0.range).minimum }
+    self.codeMinimum = codeMinimum
     itemCodeMinimum = scaleLayouts.map { scale -> [Double]? in
       guard let first = scale.variables.first, scale.variables == Array(first..<(first + scale.variables.count)) else { return nil }
-      let minimum = scale.variables.map { ItemGroupHistogram.codeScale(plan.variables[$0].range).minimum }
-      return minimum.allSatisfy { $0 == $0.rounded() && abs($0) <= 0x1p20 } ? minimum : nil
+      let minimum = scale.variables.compactMap { codeMinimum[$0] }
+      return minimum.count == scale.variables.count && minimum.allSatisfy(ResponseCodes.isUsableMinimum) ? minimum : nil
     }
     digitTables = plan.variables.indices.map { v in
       (0..<10).map { d -> Double? in

@@ -50,26 +50,24 @@ struct CellDecoder {
     }
     self.tables = tables
     caches = [ShortFieldCache](repeating: ShortFieldCache(), count: active.count)
-    // A code below 254 of these variables stands for exactly minimum + code: the row loop
-    // writes only the code, and ``valuesFromCodes`` the values, a column at a time.
-    let minimum = codeMinimum
-    fromCodes = active.indices.map { j in
-      let m = minimum[j]
-      // Every digit the table answers must be one of the points (a code below 254).
-      return m == m.rounded() && abs(m) <= 0x1p20 && (0..<10).allSatisfy { d in
+    // A variable whose every digit the table answers is one of its points (a code below
+    // 254, standing for exactly minimum + code): the row loop writes only the code, and
+    // ``valuesFromCodes`` the values, a column at a time.
+    var filled = [Bool](repeating: false, count: p)
+    for j in active.indices {
+      let m = codeMinimum[j]
+      let fromCodes = ResponseCodes.isUsableMinimum(m) && (0..<10).allSatisfy { d in
         !tables.known[j * 10 + d] || (tables.code[j * 10 + d] < ItemGroupHistogram.otherCode
                                       && tables.value[j * 10 + d] == m + Double(tables.code[j * 10 + d]))
       }
+      tables.storesValue[j] = !fromCodes
+      filled[active[j]] = fromCodes
     }
-    for j in active.indices where fromCodes[j] { tables.storesValue[j] = false }
-    var filled = [Bool](repeating: false, count: p)
-    for j in active.indices where fromCodes[j] { filled[active[j]] = true }
     filledFromCodes = filled
   }
 
-  /// Per active variable: whether its digit-table values are left to ``valuesFromCodes``.
-  private let fromCodes: [Bool]
-  /// Per plan variable: whether ``valuesFromCodes`` writes its column.
+  /// Per plan variable: whether ``valuesFromCodes`` writes its column (the active
+  /// variables whose digit-table cells the row loop stores as codes only).
   private let filledFromCodes: [Bool]
 
   /// Batch rows `rows`, column-major over `rows`: values and codes (every plan variable;
@@ -135,7 +133,7 @@ struct CellDecoder {
     let table = UnsafeMutablePointer<Double>.allocate(capacity: 256)
     defer { table.deallocate() }
     codes.withUnsafeBufferPointer { codes in
-      for j in fromCodes.indices where fromCodes[j] {
+      for j in 0..<tables.count where !tables.storesValue[j] {
         let v = tables.variable[j], m = codeMinimum[j]
         // The value of every code: minimum + code for the points, NaN for missing (255).
         for c in 0..<256 { table[c] = c == Int(ItemGroupHistogram.missingCode) ? .nan : m + Double(c) }

@@ -115,7 +115,7 @@ public struct ItemGroupHistogram: Sendable {
   }
 
   /// Code of a missing value and of one that is not a point of the range.
-  static let missingCode: UInt8 = 255, otherCode: UInt8 = 254
+  static let missingCode = ResponseCodes.missing, otherCode = ResponseCodes.other
 
   /// Each value's position among the range's points (0 = `range.min`), or ``otherCode``
   /// (not a point: a half, or outside) or ``missingCode`` (NaN): computed once per batch

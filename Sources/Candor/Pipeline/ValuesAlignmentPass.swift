@@ -54,9 +54,15 @@ public struct ValuesAlignmentPass: Sendable {
     /// Adds rows given as ``ValuesAlignmentPass/aligned(_:groups:sums:counts:)`` returns
     /// them (alignment r, distance, the score variables kept) with their global groups.
     mutating func add(_ values: [[Double]], groups: [Int32]) {
-      moments.add(RowBlock(rows: groups.count, columns: values.count, values: values.flatMap { $0 }))
-      alignment.add(values: values[0], groups: groups, groupCount: alignment.groupCount)
-      distance.add(values: values[1], groups: groups, groupCount: distance.groupCount)
+      add(columnMajor: values.flatMap { $0 }, columns: values.count, groups: groups)
+    }
+
+    /// ``add(_:groups:)`` with the columns laid end to end (`groups.count` rows each).
+    mutating func add(columnMajor values: [Double], columns: Int, groups: [Int32]) {
+      let m = groups.count
+      moments.add(RowBlock(rows: m, columns: columns, values: values))
+      alignment.add(values: Array(values[0..<m]), groups: groups, groupCount: alignment.groupCount)
+      distance.add(values: Array(values[m..<(2 * m)]), groups: groups, groupCount: distance.groupCount)
     }
 
     /// Adds the sums of another result of the same pass (later rows).
@@ -357,9 +363,7 @@ public struct ValuesAlignmentPass: Sendable {
         }
       }
     }
-    result.moments.add(RowBlock(rows: m, columns: columns, values: out))
-    result.alignment.add(values: Array(out[0..<m]), groups: block.groups, groupCount: result.alignment.groupCount)
-    result.distance.add(values: Array(out[m..<(2 * m)]), groups: block.groups, groupCount: result.distance.groupCount)
+    result.add(columnMajor: out, columns: columns, groups: block.groups)
   }
 }
 
