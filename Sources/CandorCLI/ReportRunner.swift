@@ -65,7 +65,7 @@ struct ReportRunner {
         request.keepColumnsForPlan = true
         request.linkWaves = !waves.isEmpty
         try configure(&request)
-        let bytes = group.compactMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }.reduce(0, +)
+        let bytes = group.compactMap { SurveyFile.size(atPath: $0) }.reduce(0, +)
         let data = try SurveyData.load(request, progress: progress(bytes: bytes))
         if isatty(2) == 1 && !common.quiet { FileHandle.standardError.write(Data("\r".utf8)) }
         log("read \(data.statistics.rowsRead) rows from \(group.joined(separator: ", ")) (\(data.statistics.rowsUsed) used) in \(String(format: "%.2f", data.wallSeconds)) s")

@@ -179,7 +179,10 @@ public struct CompactGroupIndex: Sendable, Equatable {
   /// merging batches that numbered their groups locally.
   public mutating func append(_ other: CompactGroupIndex, mapping: [Int32]) {
     if wide == nil, let top = mapping.max(), top < Int32(Self.missing) {
-      narrow.reserveCapacity(narrow.count + other.count)
+      // Geometric growth when the reserved room runs out: reserving exactly the new count
+      // would copy the whole column at every append (quadratic in the batches).
+      let needed = narrow.count + other.count
+      if narrow.capacity < needed { narrow.reserveCapacity(Swift.max(needed, 2 * narrow.capacity)) }
       if let o = other.wide {
         for g in o { narrow.append(g < 0 ? Self.missing : UInt16(mapping[Int(g)])) }
       } else {

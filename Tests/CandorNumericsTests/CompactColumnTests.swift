@@ -88,4 +88,19 @@ import Testing
     g.reserve(5_000)
     #expect(g.capacity >= 5_000 && g == CompactGroupIndex([0, 3]))
   }
+
+  /// Past its reservation, merging batches grows the index geometrically: it once reserved
+  /// exactly the new count, so every batch copied the whole index (quadratic in batches).
+  @Test func mergingPastTheReservationGrowsGeometrically() {
+    var g = CompactGroupIndex()
+    let batch = CompactGroupIndex([Int32](repeating: 0, count: 1_000))
+    var reallocations = 0
+    var capacity = g.capacity
+    for _ in 0..<200 {
+      g.append(batch, mapping: [4])
+      if g.capacity != capacity { reallocations += 1; capacity = g.capacity }
+    }
+    #expect(g.count == 200_000 && g[199_999] == 4)
+    #expect(reallocations <= 10, "the index was reallocated \(reallocations) times for 200 batches")
+  }
 }

@@ -104,7 +104,7 @@ public struct SurveyData: Sendable {
       if layout == nil { layout = fileLayout }
       var pass = SurveyPass(layout: fileLayout, screens: codebook.screens, threads: request.threads)
       pass.spillIdHashesAbove = request.idHashesInMemory
-      pass.sourceBytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size]) as? Int
+      pass.sourceBytes = SurveyFile.size(atPath: file)
       let stats = try pass.run(source, progress: progress)
       if total == nil { total = stats } else { total!.merge(stats) }
     }

@@ -225,4 +225,15 @@ public enum SurveyFile {
     if got == 4 && (magic == Array("$FL2".utf8) || magic == Array("$FL3".utf8)) { return try SPSSSource(path: path) }
     return try TextSurveySource(path: path, options: options)
   }
+
+  /// The size in bytes of the file at `path`, following symbolic links (the export's own
+  /// size, not the link's), or nil when it cannot be read. `FileManager`'s
+  /// `attributesOfItem` describes a link itself: a 65-byte link to a 155 MB export made
+  /// the pass reserve its per-respondent columns for ~1,000 rows and then grow them by
+  /// copying at every batch.
+  public static func size(atPath path: String) -> Int? {
+    guard let attributes = try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: path).resolvingSymlinksInPath().path),
+          let size = attributes[.size] as? Int else { return nil }
+    return size
+  }
 }

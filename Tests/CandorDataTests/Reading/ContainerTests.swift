@@ -1,7 +1,22 @@
+import Foundation
 import Testing
 @testable import CandorData
 
 @Suite struct ContainerTests {
+  /// The pass reserves its per-respondent columns from the export's size: a symbolic link
+  /// must give the export's size, not the link's (which made the columns grow by copying).
+  @Test func sizeFollowsSymbolicLinks() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("candor-size-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("export.csv"), link = dir.appendingPathComponent("latest.csv")
+    try Data(repeating: 0x31, count: 10_000).write(to: file)
+    try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: file.path)
+    #expect(SurveyFile.size(atPath: file.path) == 10_000)
+    #expect(SurveyFile.size(atPath: link.path) == 10_000)
+    #expect(SurveyFile.size(atPath: dir.appendingPathComponent("missing.csv").path) == nil)
+  }
+
   @Test func xlsxFirstSheet() throws {
     let source = try XLSXSource(path: readingFixture("msforms.xlsx"))
     #expect(source.sheetName == "Responses")
