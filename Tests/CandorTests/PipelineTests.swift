@@ -208,6 +208,13 @@ import _CandorTestSupport
     let results = data.run(AnalysisPlan.make(codebook: data.codebook, layout: data.layout))
     #expect(results.warnings.first?.code == "no-rows")
     #expect(results.warnings.first?.message.contains("no data rows") == true)
+    // The row-reading steps run beside the others, and the warnings still come in plan
+    // order: the factor analysis, then the retention model (a row-reading step), then the
+    // key drivers.
+    let skipped = results.warnings.filter { $0.code == "analysis-skipped" }.map(\.message)
+    #expect(skipped.count == 3)
+    #expect(skipped.count == 3 && skipped[0].hasPrefix("factor analysis of trust")
+            && skipped[1].hasPrefix("the retention model for left") && skipped[2].hasPrefix("key drivers of intent_stay"))
     // The full demo has rows: no such warning.
     let demo = try Self.load()
     #expect(!demo.run(AnalysisPlan.make(codebook: demo.codebook, layout: demo.layout)).warnings.contains { $0.code == "no-rows" })

@@ -141,8 +141,6 @@ extension SurveyData {
   /// An analysis that cannot run (a scale with one item, a model without variation) adds a
   /// warning naming it and the reason; the others still run.
   public func run(_ plan: AnalysisPlan) -> AnalysisResults {
-    var results = AnalysisResults()
-    var alignment = AnalysisResults()
     var warnings = codebookWarnings
     if statistics.rowsUsed == 0 {
       // Said first: an empty export (a failed upstream job, say) explains every skipped table.
@@ -151,80 +149,23 @@ extension SurveyData {
         : "None of the \(statistics.rowsRead) data rows was used (each was excluded; see the exclusions): every table below is empty."),
         at: 0)
     }
-    func attempt(_ what: String, scale: String? = nil, _ body: () throws -> Void) {
-      defer { Trace.mark(what) }
-      do { try body() } catch {
-        warnings.append(AnalysisWarning(code: "analysis-skipped", message: "\(what) was not computed: \(error)", scale: scale))
-      }
-    }
-    // An empty list asks for no reliability table (a per-analysis command's partial plan).
-    if !plan.reliability.isEmpty {
-      attempt("reliability") {
-        var (r, w) = try reliability(scales: plan.reliability)
-        warnings += w
-        warnings += addOmega(to: &r)
-        results.reliability = r
-      }
-      results.scaleDescriptives = scaleDescriptives().filter { plan.reliability.contains($0.scale) }
-    }
-    for (scale, settings) in plan.factors {
-      attempt("factor analysis of \(scale)", scale: scale) {
-        let fa = try factorAnalysis(scale: scale, settings: settings)
-        warnings += fa.warnings
-        results.factorAnalysis.append(fa)
-      }
-    }
-    for scale in plan.values {
-      attempt("the value circle of \(scale)", scale: scale) { results.values.append(try values(scale: scale)) }
-    }
-    if plan.valuesAlignment && layout.groupLevels.contains(where: { !$0.isCut }) {
-      for scale in plan.values where layout.scales.first(where: { $0.name == scale })?.usesMRAT == true {
-        attempt("values alignment of \(scale)", scale: scale) {
-          // With the plan's (first Pearson) correlation table's targets and covariates.
-          let spec = plan.correlate.first { $0.method == "pearson" || $0.method.isEmpty }
-          let a = try valuesAlignment(scale: scale, with: spec?.with ?? [], covariates: spec?.covariates ?? [])
-          alignment.correlations += a.correlations
-          alignment.aggregation.append(GroupedAggregation(result: a.aggregation.result, cells: a.aggregation.cells,
-                                                          level: a.aggregation.level))
-        }
-      }
-    }
-    for c in plan.correlate {
-      attempt("correlations") {
-        results.correlations += try correlations(c)
-      }
-    }
-    for r in plan.retention {
-      attempt("the retention model for \(r.outcome)") {
-        let model = try retention(outcome: r.outcome, predictors: r.predictors, covariates: r.covariates)
-        warnings += model.warnings
-        results.retention.append(model)
-      }
-    }
-    let outcome = plan.retention.first?.outcome
-    for a in plan.aggregate {
-      attempt("aggregation by \(a.by)") {
-        for level in try aggregation(by: a.by, scales: a.scales, retention: outcome) {
-          results.aggregation.append(GroupedAggregation(result: level.result, cells: level.cells, level: level.level))
-        }
-      }
-    }
+    // The values alignment and the retention model read every row again and keep both
+    // cores busy; the other analyses work on the pass's sums on one core. Those run on a
+    // thread of their own meanwhile, in the gaps the row-reading steps leave (1M rows:
+    // ~15 ms). Each step keeps its warnings apart, and they are put together in plan order
+    // (reliability, factors, values, alignment, correlations, retention, aggregation,
+    // drivers), so the results do not depend on which finishes first.
+    let (light, heavy) = Self.sideBySide({ runSums(plan) }, { runRows(plan) })
+    var results = light.results
+    results.retention = heavy.results.retention
+    for step in AnalysisStep.allCases { warnings += light.warnings[step, default: []] + heavy.warnings[step, default: []] }
     // Alignment rows follow the plan's correlations and aggregation tables.
-    if !alignment.correlations.isEmpty {
+    if !heavy.alignment.correlations.isEmpty {
       // One table: Holm and BH over all its coefficients, as the report's note says.
-      results.correlations += alignment.correlations
+      results.correlations += heavy.alignment.correlations
       CorrelationTable.adjust(&results.correlations)
     }
-    results.aggregation += alignment.aggregation
-    for d in plan.drivers {
-      attempt("key drivers of \(d.outcome)") {
-        if let b = plan.driversBootstrap {
-          results.drivers.append(try drivers(outcome: d.outcome, predictors: d.predictors, replicates: b.replicates, seed: b.seed))
-        } else {
-          results.drivers.append(try drivers(outcome: d.outcome, predictors: d.predictors))
-        }
-      }
-    }
+    results.aggregation += heavy.alignment.aggregation
     if statistics.exclusions.straightlinedKept > 0 {
       warnings.append(AnalysisWarning(
         code: "straight-lining",
@@ -248,6 +189,115 @@ extension SurveyData {
     }
     results.warnings = warnings
     return results
+  }
+
+  /// The steps of ``run(_:)``, in the order their warnings are reported.
+  enum AnalysisStep: CaseIterable {
+    case reliability, factors, values, alignment, correlations, retention, aggregation, drivers
+  }
+
+  /// What some steps of ``run(_:)`` produced, with their warnings by step.
+  struct StepResults {
+    var results = AnalysisResults()
+    var alignment = AnalysisResults()
+    var warnings: [AnalysisStep: [AnalysisWarning]] = [:]
+
+    /// Runs `body`; a step that throws adds a warning naming it and the reason.
+    mutating func attempt(_ step: AnalysisStep, _ what: String, scale: String? = nil,
+                          _ body: (inout StepResults) throws -> Void) {
+      defer { Trace.mark(what) }
+      do { try body(&self) } catch {
+        warnings[step, default: []].append(AnalysisWarning(
+          code: "analysis-skipped", message: "\(what) was not computed: \(error)", scale: scale))
+      }
+    }
+  }
+
+  /// `first` on a thread of its own while `second` runs on the calling thread.
+  static func sideBySide<A, B>(_ first: @escaping () -> A, _ second: () -> B) -> (A, B) {
+    let box = ResultBox<A>()
+    // The thread ends before this function returns: nothing it uses outlives the call.
+    nonisolated(unsafe) let first = first
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread { box.value = first(); done.signal() }
+    thread.start()
+    let b = second()
+    done.wait()
+    return (box.value!, b)
+  }
+
+  private final class ResultBox<T>: @unchecked Sendable { var value: T? }
+
+  /// The steps that work on the pass's sums: reliability, factors, the value circle,
+  /// correlations, aggregation, drivers.
+  func runSums(_ plan: AnalysisPlan) -> StepResults {
+    var out = StepResults()
+    // An empty list asks for no reliability table (a per-analysis command's partial plan).
+    if !plan.reliability.isEmpty {
+      out.attempt(.reliability, "reliability") { out in
+        var (r, w) = try reliability(scales: plan.reliability)
+        out.warnings[.reliability, default: []] += w + addOmega(to: &r)
+        out.results.reliability = r
+      }
+      out.results.scaleDescriptives = scaleDescriptives().filter { plan.reliability.contains($0.scale) }
+    }
+    for (scale, settings) in plan.factors {
+      out.attempt(.factors, "factor analysis of \(scale)", scale: scale) { out in
+        let fa = try factorAnalysis(scale: scale, settings: settings)
+        out.warnings[.factors, default: []] += fa.warnings
+        out.results.factorAnalysis.append(fa)
+      }
+    }
+    for scale in plan.values {
+      out.attempt(.values, "the value circle of \(scale)", scale: scale) { out in out.results.values.append(try values(scale: scale)) }
+    }
+    for c in plan.correlate {
+      out.attempt(.correlations, "correlations") { out in out.results.correlations += try correlations(c) }
+    }
+    let outcome = plan.retention.first?.outcome
+    for a in plan.aggregate {
+      out.attempt(.aggregation, "aggregation by \(a.by)") { out in
+        for level in try aggregation(by: a.by, scales: a.scales, retention: outcome) {
+          out.results.aggregation.append(GroupedAggregation(result: level.result, cells: level.cells, level: level.level))
+        }
+      }
+    }
+    for d in plan.drivers {
+      out.attempt(.drivers, "key drivers of \(d.outcome)") { out in
+        if let b = plan.driversBootstrap {
+          out.results.drivers.append(try drivers(outcome: d.outcome, predictors: d.predictors, replicates: b.replicates, seed: b.seed))
+        } else {
+          out.results.drivers.append(try drivers(outcome: d.outcome, predictors: d.predictors))
+        }
+      }
+    }
+    return out
+  }
+
+  /// The steps that read every respondent's row again: the values alignment and the
+  /// retention models.
+  func runRows(_ plan: AnalysisPlan) -> StepResults {
+    var out = StepResults()
+    if plan.valuesAlignment && layout.groupLevels.contains(where: { !$0.isCut }) {
+      for scale in plan.values where layout.scales.first(where: { $0.name == scale })?.usesMRAT == true {
+        out.attempt(.alignment, "values alignment of \(scale)", scale: scale) { out in
+          // With the plan's (first Pearson) correlation table's targets and covariates.
+          let spec = plan.correlate.first { $0.method == "pearson" || $0.method.isEmpty }
+          let a = try valuesAlignment(scale: scale, with: spec?.with ?? [], covariates: spec?.covariates ?? [])
+          out.alignment.correlations += a.correlations
+          out.alignment.aggregation.append(GroupedAggregation(result: a.aggregation.result, cells: a.aggregation.cells,
+                                                              level: a.aggregation.level))
+        }
+      }
+    }
+    for r in plan.retention {
+      out.attempt(.retention, "the retention model for \(r.outcome)") { out in
+        let model = try retention(outcome: r.outcome, predictors: r.predictors, covariates: r.covariates)
+        out.warnings[.retention, default: []] += model.warnings
+        out.results.retention.append(model)
+      }
+    }
+    return out
   }
 
   /// Whole-sample N, mean and SD of each ordinary scale's score.
