@@ -152,7 +152,12 @@ public struct ReportAssembler: Sendable {
     -> [Result<[(name: String, text: String)], any Error>] {
     let order = [ReportFormat.json, .csv, .markdown, .html].filter(formats.contains)
     let files = ChunkResults<Result<[(name: String, text: String)], any Error>>(count: order.count)
-    DispatchQueue.concurrentPerform(iterations: order.count) { i in
+    // Started longest first (the HTML page with its charts, ~12 ms for the demo plan at
+    // 1M rows; the CSV files ~10 ms with their staging; JSON ~7; Markdown ~3), so that on
+    // two cores the HTML does not start last, after the others.
+    let schedule = order.indices.sorted { Self.renderCost(order[$0]) > Self.renderCost(order[$1]) }
+    DispatchQueue.concurrentPerform(iterations: order.count) { s in
+      let i = schedule[s]
       let rendered: [(name: String, text: String)]
       switch order[i] {
       case .json: rendered = [("summary.json", assembled.report.jsonText())]
@@ -164,6 +169,18 @@ public struct ReportAssembler: Sendable {
       files.set(i, Result { try deliver(rendered); return rendered })
     }
     return files.values.map { $0 ?? .success([]) }
+  }
+
+  /// The order in which ``render(_:formats:deliver:)`` starts the formats: the larger
+  /// rendering first.
+  static func renderCost(_ format: ReportFormat) -> Int {
+    switch format {
+    case .html: return 4
+    case .csv: return 3
+    case .json: return 2
+    case .markdown: return 1
+    case .table: return 0
+    }
   }
 
   /// The header's warnings, then the results' own (`results.warnings` and the warnings carried
