@@ -57,6 +57,28 @@ import Testing
     #expect(store.firstRepeated() == expected)
   }
 
+  /// The radix search finds the smallest repeat where hashes share their low 32 bits
+  /// (the sort's key) without being equal, and where repeats hide among them.
+  @Test func repeatsAmongEqualLowHalvesAreFound() {
+    func reference(_ hs: [UInt64]) -> UInt64? {
+      let sorted = hs.sorted()
+      return zip(sorted, sorted.dropFirst()).first { $0 == $1 }?.0
+    }
+    var hs = Self.hashes(5_000, repeatAt: nil, seed: 11)
+    // Runs of equal low halves: distinct high halves, then a repeat inside a run.
+    for k in 0..<40 { hs.append((UInt64(k + 1) << 40) | (hs[k] & 0xFFFF_FFFF)) }
+    var noRepeat = hs
+    #expect(hs.withUnsafeMutableBufferPointer { IdHashStore.repeated($0) } == nil)
+    hs = noRepeat
+    hs.append(hs[5_003]); hs.append(hs[17]); hs.append(hs[4_000])
+    let expected = reference(hs)
+    #expect(expected != nil)
+    #expect(hs.withUnsafeMutableBufferPointer { IdHashStore.repeated($0) } == expected)
+    #expect(noRepeat.withUnsafeMutableBufferPointer { IdHashStore.repeated($0) } == nil)
+    var two: [UInt64] = [7, 7]
+    #expect(two.withUnsafeMutableBufferPointer { IdHashStore.repeated($0) } == 7)
+  }
+
   /// Sorting on two threads (split by a hash bit, past 64k hashes) finds the smallest
   /// repeated hash, as a plain sort and scan does — in memory, where the top bits vary,
   /// and in one spill bucket, where they are all the same.

