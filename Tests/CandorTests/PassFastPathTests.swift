@@ -196,6 +196,55 @@ import _CandorTestSupport
     #expect(cells > 10_000)
   }
 
+  /// The statistics pass's decoder leaves unwritten only the values of variables that pass
+  /// reads as codes alone (``AnalysisLayout/readsOnlyCodes(_:)``), and only in batches where
+  /// no item of their scales has code 254: a batch with a half in one item keeps the values
+  /// of every item of that scale (its straight-lining test, co-moments and scores then read
+  /// them all).
+  /// Codes are the same either way; in a debug build the unwritten values are 2⁶⁰⁰, so a
+  /// use of them anywhere in the pipeline would show in every test against R.
+  @Test func unreadValuesAreLeftOutOnlyWhereNothingReadsThem() throws {
+    let layout = try Self.load(Self.demo).layout
+    // A half in ps2 (column 6) in the first rows only: the first batch has code 254 there.
+    let file = try Self.rewritten { i, c, cell in c == 6 && i < 40 && i % 3 == 0 ? "2.5" : cell }
+    defer { try? FileManager.default.removeItem(at: file) }
+    let plan = layout.plan
+    let ps2 = try #require(plan.variables.firstIndex { $0.name == "ps2" })
+    let safety = try #require(layout.scales.first { $0.name == "psych_safety" }).variables
+    #expect(layout.readsOnlyCodes(ps2))
+    #expect(!layout.outcomeVariables.contains { layout.readsOnlyCodes($0) })
+    var skipped = 0, kept254 = 0, keptSiblings = 0, batches = 0
+    try SurveyFile.open(path: file.path, options: SourceOptions(csv: CSVOptions(chunkSize: 64 << 10))).forEachBatch { batch in
+      batches += 1
+      var all = CellDecoder(layout: layout, decoding: nil, groupLevels: nil)
+      var some = CellDecoder(layout: layout, decoding: nil, groupLevels: nil, skipsUnreadValues: true)
+      let full = try all.decode(batch, rows: 0..<batch.count), lean = try some.decode(batch, rows: 0..<batch.count)
+      #expect(full.codes == lean.codes)
+      let n = batch.count
+      for v in plan.variables.indices {
+        let column = (v * n)..<((v + 1) * n)
+        let same = zip(full.values[column], lean.values[column]).allSatisfy { $0.bitPattern == $1.bitPattern }
+        let has254 = full.codes[column].contains(ResponseCodes.other)
+        let scaleHas254 = layout.scales.filter { $0.variables.contains(v) }.flatMap(\.variables).contains { u in
+          full.codes[(u * n)..<((u + 1) * n)].contains(ResponseCodes.other)
+        }
+        if safety.contains(v) && v != ps2 && scaleHas254 && same { keptSiblings += 1 }
+        if !same {
+          let name = plan.variables[v].name
+          #expect(layout.readsOnlyCodes(v), "variable \(name)")
+          #expect(!has254 && !scaleHas254, "variable \(name)")
+          #if DEBUG
+          #expect(lean.values[column].allSatisfy { $0 == CellDecoder.unwrittenValue })
+          #endif
+          skipped += 1
+        } else if has254 && v == ps2 {
+          kept254 += 1
+        }
+      }
+    }
+    #expect(batches > 1 && skipped > 0 && kept254 > 0 && keptSiblings >= safety.count - 1)
+  }
+
   /// Straight-lining found on the decoder's codes is straight-lining found on the values:
   /// rows that give one answer to every item (before keying: the reversed Edmondson items
   /// are stored reversed), rows that miss one item, and a batch where a scale has a half

@@ -48,6 +48,27 @@ public struct AnalysisLayout: Sendable {
   /// Per decoded variable: the value of its code 0 (``ItemGroupHistogram/codeScale(_:)``),
   /// nil without a range: what ``ResponseCodes`` of a decoded block say.
   let codeMinimum: [Double?]
+
+  /// Whether the statistics pass reads plan variable `v`'s cells only as response codes in
+  /// a batch where each of its codes is a point of its range or missing (no 254): a scale
+  /// item whose every scale takes the codes path for its item histograms, co-moments,
+  /// straight-lining test and scores (items sharing one code scale, adjacent columns, one
+  /// code per point), whose frequencies count codes, whose values lie within ±64 (where the
+  /// co-moments' Float32 path from codes is exact, so it never goes back to the values),
+  /// and which is no outcome or covariate and in no contingency table. The decoder may then
+  /// leave such a column's values unwritten (``CellDecoder``).
+  func readsOnlyCodes(_ v: Int) -> Bool {
+    guard isScaleItem[v], frequenciesCountCodes[v], !outcomeVariables.contains(v), !covariateVariables.contains(v),
+          !contingencySets.contains(where: { $0.contains(v) }) else { return false }
+    return scales.indices.allSatisfy { s in
+      let scale = scales[s]
+      guard scale.variables.contains(v) else { return true }
+      let top = ItemGroupHistogram.codeScale(scale.range).top
+      return scaleItemsShareCodes[s] && itemCodeMinimum[s] != nil
+        && top == Double(scale.range.points) && scale.range.max - scale.range.min == top - 1
+        && scale.range.min >= -64 && scale.range.max <= 64
+    }
+  }
   /// Per group level and score variable: whether the pass keeps the variable's moments
   /// by group at that level.
   public let groupScores: [[Bool]]

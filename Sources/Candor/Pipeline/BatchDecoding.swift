@@ -28,7 +28,11 @@ struct CellDecoder {
   private var caches: [ShortFieldCache]
   private(set) var counts: DecodeCounts
 
-  init(layout: AnalysisLayout, decoding: [Bool]?, groupLevels: Set<Int>?) {
+  /// - Parameter skipsUnreadValues: leave unwritten, in a batch where none of their cells is
+  ///   code 254, the values of the variables the statistics pass reads only as codes
+  ///   (``AnalysisLayout/readsOnlyCodes(_:)``): their codes say everything, and writing
+  ///   8 bytes a cell that nobody reads was ~3 % of a 1M-row run.
+  init(layout: AnalysisLayout, decoding: [Bool]?, groupLevels: Set<Int>?, skipsUnreadValues: Bool = false) {
     plan = layout.plan
     let p = plan.variables.count
     counts = DecodeCounts(variables: p)
@@ -64,7 +68,19 @@ struct CellDecoder {
       filled[active[j]] = fromCodes
     }
     filledFromCodes = filled
+    unread = active.indices.map { j in skipsUnreadValues && !tables.storesValue[j] && layout.readsOnlyCodes(active[j]) }
+    siblings = active.map { v in
+      Array(Set(layout.scales.filter { $0.variables.contains(v) }.flatMap(\.variables))).sorted()
+    }
   }
+
+  /// Per active variable: whether its values may be left unwritten (``init``'s
+  /// `skipsUnreadValues`) in a batch where no item of its scales has code 254.
+  private let unread: [Bool]
+  /// Per active variable: the items of every scale it belongs to (itself included). One
+  /// code 254 among them sends the scale's straight-lining test, co-moments or scores to the
+  /// values of all of them.
+  private let siblings: [[Int]]
 
   /// Per plan variable: whether ``valuesFromCodes`` writes its column (the active
   /// variables whose digit-table cells the row loop stores as codes only).
@@ -133,8 +149,23 @@ struct CellDecoder {
     let table = UnsafeMutablePointer<Double>.allocate(capacity: 256)
     defer { table.deallocate() }
     codes.withUnsafeBufferPointer { codes in
+      // Which variables have a code 254 in this batch (asked once each, when needed).
+      var other = [Bool?](repeating: nil, count: plan.variables.count)
+      func hasOther(_ v: Int) -> Bool {
+        if let known = other[v] { return known }
+        let found = ResponseCodes.contains(ResponseCodes.other, in: UnsafeBufferPointer(rebasing: codes[(v &* n)..<((v &+ 1) &* n)]))
+        other[v] = found
+        return found
+      }
       for j in 0..<tables.count where !tables.storesValue[j] {
         let v = tables.variable[j], m = codeMinimum[j]
+        if unread[j] && !siblings[j].contains(where: hasOther) {
+          #if DEBUG
+          // Tests run debug builds: a value read after all would be far out of any range.
+          (out + v &* n).initialize(repeating: Self.unwrittenValue, count: n)
+          #endif
+          continue
+        }
         // The value of every code: minimum + code for the points, NaN for missing (255).
         for c in 0..<256 { table[c] = c == Int(ItemGroupHistogram.missingCode) ? .nan : m + Double(c) }
         let column = out + v &* n, code = codes.baseAddress! + v &* n
@@ -145,6 +176,10 @@ struct CellDecoder {
       }
     }
   }
+
+  /// What a debug build writes in the values the decoder leaves unwritten (``unread``): no
+  /// answer, so any use of them shows in the results.
+  static let unwrittenValue = 0x1p600
 
   /// A cell the digit table does not answer, through the column's cache or the plan's decoder.
   private mutating func decodeCell(_ field: UnsafeRawBufferPointer, _ batch: RecordBatch, _ r: Int, _ j: Int) throws -> Double {

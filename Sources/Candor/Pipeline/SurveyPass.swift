@@ -54,7 +54,7 @@ public struct SurveyPass: Sendable {
     let interners = GroupInternerPool(layout: layout)
     try source.readBatches(threads: threads, visibility: Self.visibility(plan), map: { batch in
       try BatchWork(batch: batch, layout: layout, screens: screens, accumulate: !orderedAccumulation,
-                    idHashesOnly: hashOnly, interners: interners)
+                    idHashesOnly: hashOnly, interners: interners, skipsUnreadValues: true)
     }, consume: { work, position in
       var work = work
       if !reserved, let size = sourceBytes, work.sourceBytes > 0, work.block.rows > 0 {
@@ -174,9 +174,12 @@ struct BatchWork: Sendable {
   ///     a few scales skips the other columns (they stay missing).
   ///   - interners: the pass's group interners (nil: one for this batch alone); they must
   ///     intern the same `groupLevels`.
+  ///   - skipsUnreadValues: the statistics pass's decoding, which leaves unwritten the values
+  ///     its accumulation never reads (``CellDecoder/init(layout:decoding:groupLevels:skipsUnreadValues:)``);
+  ///     other passes read the decoded block themselves and keep every value.
   init(batch: RecordBatch, layout: AnalysisLayout, screens: Screens, accumulate: Bool,
        idHashesOnly: Bool = false, groupLevels: Set<Int>? = nil, decoding: [Bool]? = nil,
-       interners: GroupInternerPool? = nil) throws {
+       interners: GroupInternerPool? = nil, skipsUnreadValues: Bool = false) throws {
     let plan = layout.plan
     let n = batch.count, p = plan.variables.count
     partial = PassStatistics(layout: layout)
@@ -185,7 +188,7 @@ struct BatchWork: Sendable {
     keep = Array(repeating: true, count: n)
     groupIndex = Array(repeating: Array(repeating: -1, count: n), count: layout.groupLevels.count)
     // 1. Decode (values, codes, group-cell keys), 2. stateless screens, 3. group labels.
-    var decoder = CellDecoder(layout: layout, decoding: decoding, groupLevels: groupLevels)
+    var decoder = CellDecoder(layout: layout, decoding: decoding, groupLevels: groupLevels, skipsUnreadValues: skipsUnreadValues)
     var started = Trace.stageStart()
     let decoded = try decoder.decode(batch, rows: 0..<n)
     Trace.stage(.decode, since: started)
