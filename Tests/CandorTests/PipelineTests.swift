@@ -220,3 +220,54 @@ import _CandorTestSupport
     #expect(!demo.run(AnalysisPlan.make(codebook: demo.codebook, layout: demo.layout)).warnings.contains { $0.code == "no-rows" })
   }
 }
+
+/// `candor analyze` keeps co-moments of the score variables its plan correlates only; the
+/// others' n, mean and SD come from per-variable moments, and a pair the plan does not read
+/// is missing rather than wrong.
+@Suite struct ScoreMomentsTests {
+  static let root = repositoryRoot()
+
+  static func load(missing: MissingDataPolicy, forPlan: Bool) throws -> SurveyData {
+    var request = AnalysisRequest(files: [root.appendingPathComponent("datasets/demo/demo.csv").path],
+                                  codebookPath: root.appendingPathComponent("datasets/demo/demo.codebook.yaml").path)
+    request.missing = missing
+    request.keepColumnsForPlan = forPlan
+    return try SurveyData.load(request)
+  }
+
+  @Test func thePlansPairsAndEveryVariablesOwnMoments() throws {
+    let all = try Self.load(missing: .pairwise, forPlan: false)
+    let plan = try Self.load(missing: .pairwise, forPlan: true)
+    #expect(all.layout.scoreCrossVariables == nil && all.statistics.scores.crossed == nil)
+    let crossed = try #require(plan.statistics.scores.crossed)
+    #expect(Set(crossed.map { plan.layout.scoreNames[$0] }) == ["trust", "psych_safety", "left", "intent_stay", "tenure"])
+    let full = all.statistics.scores.moments(.pairwise), kept = plan.statistics.scores.moments(.pairwise)
+    let p = full.variables
+    #expect(kept.variables == p && kept.counts == full.counts)
+    func close(_ a: Double, _ b: Double) -> Bool { a.isNaN ? b.isNaN : abs(a - b) <= 1e-12 * (1 + abs(b)) }
+    for j in 0..<p {
+      #expect(close(kept.means[j], full.means[j]) && close(kept.standardDeviations[j], full.standardDeviations[j]),
+              "\(plan.layout.scoreNames[j])")
+      for k in 0..<p {
+        if crossed.contains(j) && crossed.contains(k) || j == k {
+          #expect(close(kept.covariance[j, k], full.covariance[j, k]) && close(kept.correlation[j, k], full.correlation[j, k]))
+          #expect(kept.pairwiseCount(j, k) == full.pairwiseCount(j, k))
+        } else {
+          #expect(kept.covariance[j, k].isNaN && kept.correlation[j, k].isNaN && kept.pairwiseCount(j, k) == 0)
+        }
+      }
+    }
+    // Results read from them are the full moments' results.
+    let a = all.run(AnalysisPlan.make(codebook: all.codebook, layout: all.layout))
+    let b = plan.run(AnalysisPlan.make(codebook: plan.codebook, layout: plan.layout))
+    #expect(a.correlations.count == b.correlations.count && !b.correlations.isEmpty)
+    for (x, y) in zip(a.correlations, b.correlations) { #expect(x.n == y.n && close(y.r, x.r) && close(y.p, x.p)) }
+    #expect(a.drivers.count == 1 && b.drivers.count == 1 && close(b.drivers[0].r2, a.drivers[0].r2))
+  }
+
+  /// A listwise sample is defined over every score variable: all pairs are kept.
+  @Test func listwiseKeepsEveryPair() throws {
+    let data = try Self.load(missing: .listwise, forPlan: true)
+    #expect(data.layout.scoreCrossVariables == nil && data.statistics.scores.crossed == nil)
+  }
+}

@@ -116,6 +116,10 @@ public struct AnalysisLayout: Sendable {
 
   /// Score variables kept per respondent (and the cluster level), when a model needs rows.
   public var respondentColumns: (scores: [Int], clusterLevel: Int?)?
+  /// The score variables whose covariances the pass keeps (``ScoreMoments``); nil: all.
+  /// `candor analyze` names those its plan correlates, under pairwise deletion only (a
+  /// listwise sample is defined over every score variable).
+  public var scoreCrossVariables: [Int]?
   /// Item sets (variable indices) whose pairwise contingency tables the pass counts.
   public var contingencySets: [[Int]] = []
 

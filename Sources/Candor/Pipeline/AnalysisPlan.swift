@@ -99,6 +99,19 @@ public struct AnalysisPlan: Sendable {
     return (names, cluster)
   }
 
+  /// The score variables whose covariances the plan reads from the pass's moments: those of
+  /// its correlation tables (variables, targets, covariates; any method, a superset) and of
+  /// its key drivers (predictors, outcome), as indices into the layout's score variables.
+  /// The others are read for their own n, mean and SD (scale descriptives, value scores,
+  /// waves). The values alignment keeps its own co-moments; the models read per-respondent
+  /// columns.
+  public func scoreCrossVariables(layout: AnalysisLayout) -> [Int] {
+    var names: [String] = []
+    for c in correlate { names += c.variables + c.with + c.covariates }
+    for d in drivers { names += [d.outcome] + d.predictors }
+    return Array(Set(names.compactMap { layout.scoreIndex(named: $0) })).sorted()
+  }
+
   /// Item sets whose contingency tables the pass must count (polychoric factor analyses
   /// and polychoric correlations).
   public func contingencySets(layout: AnalysisLayout) -> [[String]] {

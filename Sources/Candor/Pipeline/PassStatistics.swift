@@ -344,8 +344,9 @@ public struct PassStatistics: Sendable {
   public var scaleItems: [CoMomentAccumulator]
   /// Per decoded variable: response frequencies.
   public var frequencies: [ItemFrequencies]
-  /// Co-moments of the score variables (scores, outcomes, covariates).
-  public var scores: CoMomentAccumulator
+  /// Moments of the score variables (scores, outcomes, covariates): co-moments of those the
+  /// plan correlates (``AnalysisLayout/scoreCrossVariables``; all by default).
+  public var scores: ScoreMoments
   /// Per score variable: used rows without a score (too few items answered).
   public var unscored: [Int]
   /// Per score variable of an ordinary scale: respondents whose score lies in the scale's
@@ -370,7 +371,7 @@ public struct PassStatistics: Sendable {
     decodeCounts = DecodeCounts(variables: layout.variableCount)
     scaleItems = layout.scales.map { CoMomentAccumulator(variables: $0.variables.count) }
     frequencies = layout.plan.variables.map { ItemFrequencies(range: $0.range) }
-    scores = CoMomentAccumulator(variables: layout.scoreNames.count)
+    scores = ScoreMoments(variables: layout.scoreNames.count, crossed: layout.scoreCrossVariables)
     unscored = Array(repeating: 0, count: layout.scoreNames.count)
     favourableRespondents = Array(repeating: 0, count: layout.scoreNames.count)
     groups = layout.groupLevels.indices.map { GroupLevelStatistics(layout: layout, level: $0) }

@@ -421,11 +421,8 @@ struct BatchWork: Sendable {
     let scoreColumns = Self.scoreColumns(used, layout: layout, codes: responseCodes).columns
     Trace.stage(.scoring, since: started)
     started = Trace.stageStart()
-    var scoreValues = [Double]()
-    scoreValues.reserveCapacity(m * scoreColumns.count)
     let thresholds = layout.favourableThreshold
     for (k, c) in scoreColumns.enumerated() {
-      scoreValues.append(contentsOf: c)
       if layout.scoreScale[k] != nil {
         var unscored = 0
         for x in c where x.isNaN { unscored &+= 1 }
@@ -437,7 +434,7 @@ struct BatchWork: Sendable {
         }
       }
     }
-    partial.scores.add(RowBlock(rows: m, columns: scoreColumns.count, values: scoreValues))
+    partial.scores.add(scoreColumns, rows: m)
     Trace.stage(.scoreCoMoments, since: started)
     started = Trace.stageStart()
     if partial.waveLink != nil {
