@@ -65,12 +65,14 @@ public struct GroupLevelStatistics: Sendable {
       return other.labels.map { intern($0) }
     }
     mergedRegistry = registry
-    return zip(other.registryIDs, other.labels).map { id, label in
-      let i = Int(id)
+    // By position: a label is read (and its String retained) only the first time its id
+    // is merged, not for each of a batch's ~1,500 groups.
+    return other.registryIDs.indices.map { g in
+      let i = Int(other.registryIDs[g])
       if i >= indexOfMergedID.count {
         indexOfMergedID += repeatElement(-1, count: max(i + 1, 2 * indexOfMergedID.count) - indexOfMergedID.count)
       }
-      if indexOfMergedID[i] < 0 { indexOfMergedID[i] = intern(label) }
+      if indexOfMergedID[i] < 0 { indexOfMergedID[i] = intern(other.labels[g]) }
       return indexOfMergedID[i]
     }
   }

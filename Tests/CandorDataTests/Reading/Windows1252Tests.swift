@@ -58,3 +58,55 @@ import Testing
     }
   }
 }
+
+/// The UTF-8 check finds the first invalid byte wherever it falls: in the 32-byte ASCII
+/// steps, the 8-byte ones, the tail, and inside multi-byte sequences (checked against a
+/// byte-by-byte reading of the same rules).
+@Suite struct UTF8ValidationTests {
+  static func reference(_ b: [UInt8]) -> Int? {
+    var i = 0
+    while i < b.count {
+      let c = b[i]
+      if c < 0x80 { i += 1; continue }
+      var need = 0, lower: UInt8 = 0x80, upper: UInt8 = 0xBF
+      switch c {
+      case 0xC2...0xDF: need = 1
+      case 0xE0: need = 2; lower = 0xA0
+      case 0xE1...0xEC, 0xEE...0xEF: need = 2
+      case 0xED: need = 2; upper = 0x9F
+      case 0xF0: need = 3; lower = 0x90
+      case 0xF1...0xF3: need = 3
+      case 0xF4: need = 3; upper = 0x8F
+      default: return i
+      }
+      if i + need >= b.count { return i }
+      if b[i + 1] < lower || b[i + 1] > upper { return i }
+      for k in 2..<(need + 1) where b[i + k] & 0xC0 != 0x80 { return i }
+      i += need + 1
+    }
+    return nil
+  }
+
+  @Test func firstInvalidByteAnywhere() {
+    let text = Array("respondent,3,4,5,\"Zoë\",naïve,日本,😀,".utf8)
+    var cases: [[UInt8]] = []
+    for length in [0, 1, 7, 8, 31, 32, 33, 64, 95, 200] {
+      let ascii = (0..<length).map { UInt8(0x30 + $0 % 40) }
+      cases.append(ascii)
+      for at in [0, length / 3, max(0, length - 1), length] where at <= length {
+        for bad: [UInt8] in [[0xFF], [0xC3], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0x80]] {
+          var b = ascii
+          b.insert(contentsOf: bad, at: at)
+          cases.append(b)
+          cases.append(b + text)
+          cases.append(text + b)
+        }
+      }
+      cases.append(ascii + text + ascii)
+    }
+    for b in cases {
+      let got = b.withUnsafeBufferPointer { $0.isEmpty ? nil : firstInvalidUTF8($0.baseAddress!, count: $0.count) }
+      #expect(got == Self.reference(b), "\(b.count) bytes")
+    }
+  }
+}
