@@ -205,16 +205,69 @@ public struct CompactGroupIndex: Sendable, Equatable {
 public protocol RealColumn: Sendable {
   var count: Int { get }
   subscript(i: Int) -> Double { get }
+  /// `out[k] = self[base + rows[k]]` for k < `count`: a model's pass reading the same rows
+  /// again (rows as offsets from `base`, two bytes each).
+  func gather(_ rows: UnsafePointer<UInt16>, from base: Int, count: Int, into out: UnsafeMutablePointer<Double>)
+}
+
+extension RealColumn {
+  public func gather(_ rows: UnsafePointer<UInt16>, from base: Int, count: Int, into out: UnsafeMutablePointer<Double>) {
+    for k in 0..<count { out[k] = self[base + Int(rows[k])] }
+  }
 }
 
 /// Read access to a column of group indices by row (negative = no group).
 public protocol GroupIndexColumn: Sendable {
   var count: Int { get }
   subscript(i: Int) -> Int { get }
+  /// `out[k] = self[base + rows[k]]` for k < `count`.
+  func gather(_ rows: UnsafePointer<UInt16>, from base: Int, count: Int, into out: UnsafeMutablePointer<Int>)
 }
 
-extension CompactColumn: RealColumn {}
-extension CompactGroupIndex: GroupIndexColumn {}
+extension GroupIndexColumn {
+  public func gather(_ rows: UnsafePointer<UInt16>, from base: Int, count: Int, into out: UnsafeMutablePointer<Int>) {
+    for k in 0..<count { out[k] = self[base + Int(rows[k])] }
+  }
+}
+
+extension CompactColumn: RealColumn {
+  /// The storage is chosen once, not per value (the same Doubles as the subscript's).
+  public func gather(_ rows: UnsafePointer<UInt16>, from base: Int, count: Int, into out: UnsafeMutablePointer<Double>) {
+    if let floats {
+      floats.withUnsafeBufferPointer { f in
+        let f = UnsafeBufferPointer(rebasing: f[base...])
+        for k in 0..<count { out[k] = Double(f[Int(rows[k])]) }
+      }
+    } else {
+      bytes.withUnsafeBufferPointer { b in
+        let b = UnsafeBufferPointer(rebasing: b[base...])
+        for k in 0..<count {
+          let v = b[Int(rows[k])]
+          out[k] = v == Self.missingByte ? .nan : Double(v)
+        }
+      }
+    }
+  }
+}
+
+extension CompactGroupIndex: GroupIndexColumn {
+  public func gather(_ rows: UnsafePointer<UInt16>, from base: Int, count: Int, into out: UnsafeMutablePointer<Int>) {
+    if let wide {
+      wide.withUnsafeBufferPointer { w in
+        let w = UnsafeBufferPointer(rebasing: w[base...])
+        for k in 0..<count { out[k] = Int(w[Int(rows[k])]) }
+      }
+    } else {
+      narrow.withUnsafeBufferPointer { nb in
+        let nb = UnsafeBufferPointer(rebasing: nb[base...])
+        for k in 0..<count {
+          let g = nb[Int(rows[k])]
+          out[k] = g == Self.missing ? -1 : Int(g)
+        }
+      }
+    }
+  }
+}
 
 /// A read-only Double view of a Float or Double array (no copy).
 public struct ArrayColumn<C: BinaryFloatingPoint & Sendable>: RealColumn {

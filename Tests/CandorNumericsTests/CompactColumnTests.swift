@@ -89,6 +89,29 @@ import Testing
     #expect(g.capacity >= 5_000 && g == CompactGroupIndex([0, 3]))
   }
 
+  /// Reading rows by offsets (a model's pass) gives what the subscript gives, in either
+  /// storage of a column and of a group index.
+  @Test func gatheringRowsEqualsReadingThemOneByOne() {
+    let offsets: [UInt16] = [0, 2, 3, 7, 8]
+    let base = 3
+    let bytes = CompactColumn([9, 1, 2, .nan, 4, 0, 254, 7, 8, .nan, 3, 1])
+    let floats = CompactColumn([9, 1, 2, .nan, 4, 0.5, 254, 7, 8, .nan, 3, 1e9])
+    let narrow = CompactGroupIndex([0, 1, 2, -1, 4, 5, 6, 7, 8, 9, 10, -1])
+    let wide = CompactGroupIndex([0, 1, 2, -1, 4, 5, 70_000, 7, 8, 9, 10, -1])
+    #expect(bytes.isBytes && !floats.isBytes && narrow.bytesPerRow == 2 && wide.bytesPerRow == 4)
+    for column in [bytes, floats] {
+      var out = [Double](repeating: 0, count: offsets.count)
+      offsets.withUnsafeBufferPointer { o in out.withUnsafeMutableBufferPointer { column.gather(o.baseAddress!, from: base, count: o.count, into: $0.baseAddress!) } }
+      let want = offsets.map { column[base + Int($0)] }
+      #expect(zip(out, want).allSatisfy { $0.bitPattern == $1.bitPattern })
+    }
+    for index in [narrow, wide] {
+      var out = [Int](repeating: 0, count: offsets.count)
+      offsets.withUnsafeBufferPointer { o in out.withUnsafeMutableBufferPointer { index.gather(o.baseAddress!, from: base, count: o.count, into: $0.baseAddress!) } }
+      #expect(out == offsets.map { index[base + Int($0)] })
+    }
+  }
+
   /// Past its reservation, merging batches grows the index geometrically: it once reserved
   /// exactly the new count, so every batch copied the whole index (quadratic in batches).
   @Test func mergingPastTheReservationGrowsGeometrically() {

@@ -100,7 +100,8 @@ public enum LogisticRegression {
     public var tolerance: Double = 1e-10
     public var blockSize: Int = 8192
     /// Rows per unit of parallel work. Each IRLS pass sums its chunks' XᵀWX, XᵀWz and
-    /// deviance in chunk order, so the fit is the same on any number of threads.
+    /// deviance in chunk order, so the fit is the same on any number of threads. At most
+    /// 65,536 (larger values are taken as that).
     public var chunkRows: Int = 1 << 16
     /// Threads for the IRLS passes (1 = the calling thread only).
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -170,7 +171,8 @@ public enum LogisticRegression {
     }
     let k = predictors.count + 1
     let blockSize = max(1, options.blockSize)
-    let chunkRows = max(blockSize, options.chunkRows)
+    // At most 65,536 rows a chunk: the passes keep a chunk's usable rows as 2-byte offsets.
+    let chunkRows = min(max(blockSize, options.chunkRows), 1 << 16)
     let chunks = (rows + chunkRows - 1) / chunkRows
     @Sendable func rowsOf(_ c: Int) -> Range<Int> { (c * chunkRows)..<min(rows, (c + 1) * chunkRows) }
     /// `body` over the `first` chunks (all by default), `options.threads` at a time; `combine` takes the
@@ -199,7 +201,8 @@ public enum LogisticRegression {
     /// is missing. The one definition of a usable row, for the counting pass and every
     /// IRLS pass.
     @Sendable func gather(_ range: Range<Int>, from next: inout Int, x: UnsafeMutablePointer<Double>,
-                          y: UnsafeMutablePointer<Double>, g: UnsafeMutablePointer<Int>) -> Int {
+                          y: UnsafeMutablePointer<Double>, g: UnsafeMutablePointer<Int>,
+                          rows: UnsafeMutablePointer<UInt16>) -> Int {
       var filled = 0
       while next < range.upperBound && filled < blockSize {
         let i = next
@@ -219,6 +222,7 @@ public enum LogisticRegression {
           g[filled] = c
         }
         y[filled] = yi
+        rows[filled] = UInt16(truncatingIfNeeded: i - range.lowerBound)
         filled += 1
       }
       return filled
@@ -227,33 +231,42 @@ public enum LogisticRegression {
     @Sendable func blockBuffers() -> (x: UnsafeMutablePointer<Double>, y: UnsafeMutablePointer<Double>, g: UnsafeMutablePointer<Int>) {
       (.allocate(capacity: blockSize * max(1, k - 1)), .allocate(capacity: blockSize), .allocate(capacity: blockSize))
     }
-    // One counting pass: n, events, the largest cluster index (the cluster scores' size)
-    // and the predictor sums (the means of the SDs below).
+    // One counting pass: n, events, the largest cluster index (the cluster scores' size),
+    // the predictor sums (the means of the SDs below), and each chunk's usable rows, which
+    // every IRLS pass then reads by index, a column at a time, without testing each row
+    // again (offsets in the chunk, 2 bytes a usable row; the same rows, in the same blocks,
+    // as before).
     var n = 0, events = 0, maxIndex = 0
     var notBinary: Double? = nil
     var means = [Double](repeating: 0, count: k)
-    inChunkOrder({ range -> (n: Int, events: Int, notBinary: Double?, top: Int, sums: [Double]) in
+    var usableRows: [[UInt16]] = []
+    usableRows.reserveCapacity(chunks)
+    inChunkOrder({ range -> (n: Int, events: Int, notBinary: Double?, top: Int, sums: [Double], rows: [UInt16]) in
       var n = 0, events = 0, top = 0
       var sums = [Double](repeating: 0, count: k)
+      var usable: [UInt16] = []
       let (x, y, g) = blockBuffers()
-      defer { x.deallocate(); y.deallocate(); g.deallocate() }
+      let rows = UnsafeMutablePointer<UInt16>.allocate(capacity: blockSize)
+      defer { x.deallocate(); y.deallocate(); g.deallocate(); rows.deallocate() }
       var next = range.lowerBound
       while next < range.upperBound {
-        let filled = gather(range, from: &next, x: x, y: y, g: g)
+        let filled = gather(range, from: &next, x: x, y: y, g: g, rows: rows)
+        usable.append(contentsOf: UnsafeBufferPointer(start: rows, count: filled))
         for r in 0..<filled {
           let yr = y[r]
-          if yr != 0 && yr != 1 { return (n, events, yr, top, sums) }
+          if yr != 0 && yr != 1 { return (n, events, yr, top, sums, usable) }
           n += 1; if yr == 1 { events += 1 }
           if cluster != nil { top = max(top, g[r]) }
           for j in 1..<k { sums[j] += x[(j - 1) * blockSize + r] }
         }
       }
-      return (n, events, nil, top, sums)
+      return (n, events, nil, top, sums, usable)
     }, { part in
       n += part.n; events += part.events
       if notBinary == nil { notBinary = part.notBinary }
       maxIndex = max(maxIndex, part.top)
       for j in 1..<k { means[j] += part.sums[j] }
+      usableRows.append(part.rows)
     })
     if let y = notBinary { throw LogisticRegressionError.outcomeNotBinary(outcome: outcomeName, value: y) }
     if n == 0 || events == 0 || events == n {
@@ -263,6 +276,7 @@ public enum LogisticRegression {
     let groups = cluster == nil ? 0 : maxIndex + 1
     for j in 1..<k { means[j] /= Double(n) }
     let centre = means
+    let usable = usableRows
     /// One chunk's share of a pass at `beta` (nil = glm's start μ = (y + ½)/2); when `final`
     /// (the pass at the estimate) also its cluster scores U_g = Σ_{i∈g} xᵢ(yᵢ − μᵢ) and the
     /// predictors' squared deviations from their means (the SDs of the odds ratios per
@@ -283,10 +297,18 @@ public enum LogisticRegression {
       let eta = UnsafeMutablePointer<Double>.allocate(capacity: blockSize)
       let mu = UnsafeMutablePointer<Double>.allocate(capacity: blockSize)
       defer { x.deallocate(); y.deallocate(); g.deallocate(); eta.deallocate(); mu.deallocate() }
-      var next = range.lowerBound
-      while next < range.upperBound {
-        let filled = gather(range, from: &next, x: x, y: y, g: g)
-        if filled == 0 { break }
+      let chunkUsable = usable[range.lowerBound / chunkRows]
+      var start = 0
+      while start < chunkUsable.count {
+        let filled = min(blockSize, chunkUsable.count - start)
+        chunkUsable.withUnsafeBufferPointer { all in
+          let rows = all.baseAddress! + start
+          let base = range.lowerBound
+          for j in 1..<k { predictors[j - 1].gather(rows, from: base, count: filled, into: x + (j - 1) * blockSize) }
+          outcome.gather(rows, from: base, count: filled, into: y)
+          cluster?.gather(rows, from: base, count: filled, into: g)
+        }
+        start += filled
         if let beta {
           for r in 0..<filled { eta[r] = beta[0] }
           for j in 1..<k {
