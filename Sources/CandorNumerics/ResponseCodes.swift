@@ -14,12 +14,29 @@ public struct ResponseCodes: Sendable {
   /// Per column: the value of code 0, an integer (`nil` when the column's codes are
   /// not to be read: no integer points, or a minimum that is not an integer).
   public let minimum: [Double?]
+  /// Per column: whether it may hold code 254 (then its values are read, not its codes).
+  public let other: [Bool]
 
-  public init(codes: [UInt8], rows: Int, minimum: [Double?]) {
+  /// `other`: per column, whether it may hold code 254 (``columnsWithOther(_:rows:)`` of
+  /// these codes or of a block they were taken from, which may say yes for a column whose
+  /// 254 was in a row left out); nil: found here.
+  public init(codes: [UInt8], rows: Int, minimum: [Double?], other: [Bool]? = nil) {
     precondition(codes.count == rows * minimum.count, "\(codes.count) codes are not \(rows) rows of \(minimum.count) columns")
+    precondition(other.map { $0.count == minimum.count } ?? true, "one flag a column")
     self.codes = codes
     self.rows = rows
     self.minimum = minimum.map { m in m.flatMap { Self.isUsableMinimum($0) ? $0 : nil } }
+    self.other = other ?? Self.columnsWithOther(codes, rows: rows)
+  }
+
+  /// Per column of column-major `codes` (`rows` a column): whether it holds code 254. The
+  /// one scan for them in a batch: the decoder makes it, and the straight-lining test and
+  /// the scorers read its answer.
+  public static func columnsWithOther(_ codes: [UInt8], rows: Int) -> [Bool] {
+    guard rows > 0 else { return [Bool](repeating: false, count: 0) }
+    return codes.withUnsafeBufferPointer { all in
+      (0..<(all.count / rows)).map { c in contains(other, in: UnsafeBufferPointer(rebasing: all[(c * rows)..<((c + 1) * rows)])) }
+    }
   }
 
   /// Whether codes counted from `minimum` may be read instead of their values: an integer
@@ -28,17 +45,12 @@ public struct ResponseCodes: Sendable {
     minimum == minimum.rounded() && abs(minimum) <= 0x1p20
   }
 
-  /// The minimum that every column of `columns` shares, when their codes may be read for
-  /// rows `rows` (none of them is 254 there); nil otherwise.
-  public func sharedMinimum(_ columns: [Int], rows range: Range<Int>) -> Double? {
-    guard let first = columns.first, let m = minimum[first], columns.allSatisfy({ minimum[$0] == m }) else { return nil }
-    return codes.withUnsafeBufferPointer { all in
-      for c in columns {
-        let column = UnsafeBufferPointer(rebasing: all[(c * rows + range.lowerBound)..<(c * rows + range.upperBound)])
-        if Self.contains(Self.other, in: column) { return nil }
-      }
-      return m
-    }
+  /// The minimum that every column of `columns` shares, when their codes may be read (none
+  /// of them may hold 254: ``other``); nil otherwise.
+  public func sharedMinimum(_ columns: [Int]) -> Double? {
+    guard let first = columns.first, let m = minimum[first],
+          columns.allSatisfy({ minimum[$0] == m && !other[$0] }) else { return nil }
+    return m
   }
 
   /// Whether `code` occurs in `column`: sixteen codes a comparison.

@@ -265,8 +265,8 @@ import _CandorTestSupport
     try SurveyFile.open(path: file.path).forEachBatch { batch in
       var decoder = CellDecoder(layout: layout, decoding: nil, groupLevels: nil)
       let decoded = try decoder.decode(batch, rows: 0..<batch.count)
-      let onCodes = BatchWork.straightlined(decoded.values, codes: decoded.codes, rows: batch.count, layout: layout)
-      let onValues = BatchWork.straightlined(decoded.values, codes: [], rows: batch.count, layout: layout)
+      let onCodes = BatchWork.straightlined(decoded.values, codes: decoded.codes, other: decoded.other, rows: batch.count, layout: layout)
+      let onValues = BatchWork.straightlined(decoded.values, codes: [], other: decoded.other, rows: batch.count, layout: layout)
       #expect(onCodes == onValues)
       flagged += onCodes.filter { $0 }.count
       rows += batch.count

@@ -41,6 +41,11 @@ public struct AnalysisLayout: Sendable {
   /// Per scale: whether every item's decoder codes are the scale's own, so item
   /// histograms count them instead of coding the values again.
   let scaleItemsShareCodes: [Bool]
+  /// Per scale: whether its items share its codes and those stand for every point of its
+  /// range, one code per point a whole number apart (at most 254 of them), so answers are
+  /// equal exactly when their codes are and a reversed answer's code c is points − 1 − c:
+  /// its straight-lining test compares codes (``BatchWork/straightlined(_:codes:other:rows:layout:)``).
+  let codesCoverPoints: [Bool]
   /// Per scale whose items are adjacent decoded variables with integer code minimums:
   /// each item's code minimum (``ItemGroupHistogram/codeScale(_:)``), so the item
   /// co-moments can read the decoder's codes (``CoMomentAccumulator/add(columnMajor:codes:codeMinimum:rows:)``).
@@ -52,21 +57,18 @@ public struct AnalysisLayout: Sendable {
   /// Whether the statistics pass reads plan variable `v`'s cells only as response codes in
   /// a batch where each of its codes is a point of its range or missing (no 254): a scale
   /// item whose every scale takes the codes path for its item histograms, co-moments,
-  /// straight-lining test and scores (items sharing one code scale, adjacent columns, one
-  /// code per point), whose frequencies count codes, whose values lie within ±64 (where the
-  /// co-moments' Float32 path from codes is exact, so it never goes back to the values),
-  /// and which is no outcome or covariate and in no contingency table. The decoder may then
-  /// leave such a column's values unwritten (``CellDecoder``).
+  /// straight-lining test and scores (``codesCoverPoints``, adjacent columns), whose
+  /// frequencies count codes, whose values lie within ±64 (where the co-moments' Float32
+  /// path from codes is exact, so it never goes back to the values), and which is no
+  /// outcome or covariate and in no contingency table. The decoder may then leave such a
+  /// column's values unwritten (``CellDecoder``).
   func readsOnlyCodes(_ v: Int) -> Bool {
     guard isScaleItem[v], frequenciesCountCodes[v], !outcomeVariables.contains(v), !covariateVariables.contains(v),
           !contingencySets.contains(where: { $0.contains(v) }) else { return false }
     return scales.indices.allSatisfy { s in
       let scale = scales[s]
       guard scale.variables.contains(v) else { return true }
-      let top = ItemGroupHistogram.codeScale(scale.range).top
-      return scaleItemsShareCodes[s] && itemCodeMinimum[s] != nil
-        && top == Double(scale.range.points) && scale.range.max - scale.range.min == top - 1
-        && scale.range.min >= -64 && scale.range.max <= 64
+      return codesCoverPoints[s] && itemCodeMinimum[s] != nil && scale.range.min >= -64 && scale.range.max <= 64
     }
   }
   /// Per group level and score variable: whether the pass keeps the variable's moments
@@ -226,6 +228,10 @@ public struct AnalysisLayout: Sendable {
     }
     scaleItemsShareCodes = scaleLayouts.map { scale in
       scale.variables.allSatisfy { ItemGroupHistogram.codeScale(plan.variables[$0].range) == ItemGroupHistogram.codeScale(scale.range) }
+    }
+    codesCoverPoints = zip(scaleLayouts, scaleItemsShareCodes).map { scale, shared in
+      let top = ItemGroupHistogram.codeScale(scale.range).top
+      return shared && top == Double(scale.range.points) && scale.range.max - scale.range.min == top - 1
     }
     let codeMinimum = plan.variables.map { $0.range == nil ? nil : ItemGroupHistogram.codeScale($0.range).minimum }
     self.codeMinimum = codeMinimum

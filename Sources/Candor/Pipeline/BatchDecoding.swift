@@ -79,7 +79,7 @@ struct CellDecoder {
   private let unread: [Bool]
   /// Per active variable: the items of every scale it belongs to (itself included). One
   /// code 254 among them sends the scale's straight-lining test, co-moments or scores to the
-  /// values of all of them.
+  /// values of all of them (the same ``ResponseCodes/columnsWithOther(_:rows:)`` answer).
   private let siblings: [[Int]]
 
   /// Per plan variable: whether ``valuesFromCodes`` writes its column (the active
@@ -87,12 +87,15 @@ struct CellDecoder {
   private let filledFromCodes: [Bool]
 
   /// Batch rows `rows`, column-major over `rows`: values and codes (every plan variable;
-  /// those not decoded stay missing) and the group cells' key pairs (two planes per
-  /// column of `groupColumns`, low words then high words; a high word of 0 = empty,
-  /// longer than 15 bytes or escaped: ``GroupInterner`` reads those again).
-  mutating func decode(_ batch: RecordBatch, rows: Range<Int>) throws -> (values: [Double], codes: [UInt8], groupKeys: [UInt64]) {
+  /// those not decoded stay missing), which columns hold code 254 (`other`: the batch's one
+  /// scan for them) and the group cells' key pairs (two planes per column of
+  /// `groupColumns`, low words then high words; a high word of 0 = empty, longer than 15
+  /// bytes or escaped: ``GroupInterner`` reads those again).
+  mutating func decode(_ batch: RecordBatch, rows: Range<Int>) throws
+    -> (values: [Double], codes: [UInt8], other: [Bool], groupKeys: [UInt64]) {
     let n = rows.count, lo = rows.lowerBound, p = plan.variables.count
     var codes = [UInt8](repeating: ItemGroupHistogram.missingCode, count: n * p)
+    var other = [Bool](repeating: false, count: p)
     var groupKeys = [UInt64](repeating: 0, count: n * 2 * groupColumns.count)
     // Every cell is written once: NaN first in the columns the row loop fills, then the
     // loop's values; in the columns filled from codes, the row loop's values of the cells
@@ -132,10 +135,11 @@ struct CellDecoder {
           }
         }
       }
-      valuesFromCodes(out, codes, rows: n)
+      other = ResponseCodes.columnsWithOther(codes, rows: n)
+      valuesFromCodes(out, codes, other: other, rows: n)
       initialized = n * p
     }
-    return (values, codes, groupKeys)
+    return (values, codes, other, groupKeys)
   }
 
   /// The values of the variables whose digit-table cells were stored as codes only, a
@@ -145,21 +149,13 @@ struct CellDecoder {
   /// every column of the batch, and the columns were first filled with NaN; here each
   /// cell is written once, in one sequential pass per column (decode 0.24 → 0.17 CPU-s at
   /// 1M rows, outputs bit-identical).
-  private func valuesFromCodes(_ out: UnsafeMutablePointer<Double>, _ codes: [UInt8], rows n: Int) {
+  private func valuesFromCodes(_ out: UnsafeMutablePointer<Double>, _ codes: [UInt8], other: [Bool], rows n: Int) {
     let table = UnsafeMutablePointer<Double>.allocate(capacity: 256)
     defer { table.deallocate() }
     codes.withUnsafeBufferPointer { codes in
-      // Which variables have a code 254 in this batch (asked once each, when needed).
-      var other = [Bool?](repeating: nil, count: plan.variables.count)
-      func hasOther(_ v: Int) -> Bool {
-        if let known = other[v] { return known }
-        let found = ResponseCodes.contains(ResponseCodes.other, in: UnsafeBufferPointer(rebasing: codes[(v &* n)..<((v &+ 1) &* n)]))
-        other[v] = found
-        return found
-      }
       for j in 0..<tables.count where !tables.storesValue[j] {
         let v = tables.variable[j], m = codeMinimum[j]
-        if unread[j] && !siblings[j].contains(where: hasOther) {
+        if unread[j] && !siblings[j].contains(where: { other[$0] }) {
           #if DEBUG
           // Tests run debug builds: a value read after all would be far out of any range.
           (out + v &* n).initialize(repeating: Self.unwrittenValue, count: n)

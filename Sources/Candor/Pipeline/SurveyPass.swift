@@ -153,6 +153,8 @@ struct BatchWork: Sendable {
   /// (``ItemGroupHistogram/code(_:minimum:top:)``), column-major like ``block``: what
   /// frequencies and item histograms count, found once while decoding.
   var codes: [UInt8]
+  /// Per variable: whether its codes hold 254 in this batch (``CellDecoder/decode(_:rows:)``).
+  var codesWithOther: [Bool]
   var keep: [Bool]
   /// Per group level: batch-local group index of each row (-1 = no group).
   var groupIndex: [[Int32]]
@@ -195,6 +197,7 @@ struct BatchWork: Sendable {
     partial.decodeCounts = decoder.counts
     block = RowBlock(rows: n, columns: p, values: decoded.values)
     codes = decoded.codes
+    codesWithOther = decoded.other
     started = Trace.stageStart()
     try screen(batch, layout: layout, screens: screens)
     Trace.stage(.screens, since: started)
@@ -225,7 +228,8 @@ struct BatchWork: Sendable {
   private mutating func screen(_ batch: RecordBatch, layout: AnalysisLayout, screens: Screens) throws {
     let plan = layout.plan
     var screener = RowScreener(screens: Screens.statelessPart(of: screens))
-    let flat = screens.straightlining == .off ? nil : Self.straightlined(block.values, codes: codes, rows: block.rows, layout: layout)
+    let flat = screens.straightlining == .off ? nil
+      : Self.straightlined(block.values, codes: codes, other: codesWithOther, rows: block.rows, layout: layout)
     let hasStatus = plan.statusColumn != nil || plan.finishedColumn != nil
     for r in 0..<block.rows where hasStatus || flat?[r] == true {
       let reason = try screener.screen(row: r, status: plan.statusColumn.map { batch.string(r, $0) },
@@ -259,24 +263,17 @@ struct BatchWork: Sendable {
   /// Straight-lining per row: the same answer (in the respondent's metric, before keying)
   /// on every item of at least two scales of ≥ 2 items, all answered (design.md §4).
   ///
-  /// A scale whose items share their codes (one minimum and number of points) and have no
-  /// code 254 in the batch is compared on the decoder's codes (`codes`, column-major like
-  /// `values`), a column at a time: a reversed item's code c is the respondent's
-  /// top − 1 − c, and two answers are equal exactly when their codes are. Other scales
-  /// compare the values row by row.
-  static func straightlined(_ values: [Double], codes: [UInt8], rows n: Int, layout: AnalysisLayout) -> [Bool] {
+  /// A scale whose codes cover its points (``AnalysisLayout/codesCoverPoints``) and none
+  /// of whose items holds code 254 in the batch (`other`, per column of `codes`) is
+  /// compared on the decoder's codes (`codes`, column-major like `values`), a column at a
+  /// time: a reversed item's code c is the respondent's points − 1 − c, and two answers
+  /// are equal exactly when their codes are. Other scales compare the values row by row.
+  static func straightlined(_ values: [Double], codes: [UInt8], other: [Bool], rows n: Int, layout: AnalysisLayout) -> [Bool] {
     var flatScales = [Int](repeating: 0, count: n)
     for (s, scale) in layout.scales.enumerated() where scale.variables.count >= 2 {
       let vars = scale.variables
-      // Codes stand for every point (at most 254 of them, a whole number apart), so a
-      // reversed answer's code is top − 1 − c.
-      if codes.count == values.count, layout.scaleItemsShareCodes[s],
-         case let top = ItemGroupHistogram.codeScale(scale.range).top, top == Double(scale.range.points),
-         scale.range.max - scale.range.min == top - 1,
-         !codes.withUnsafeBufferPointer({ all in
-           vars.contains { ResponseCodes.contains(ResponseCodes.other, in: UnsafeBufferPointer(rebasing: all[($0 * n)..<(($0 + 1) * n)])) }
-         }) {
-        let last = UInt8(top - 1)
+      if codes.count == values.count, layout.codesCoverPoints[s], !vars.contains(where: { other[$0] }) {
+        let last = UInt8(scale.range.points - 1)
         var first = [UInt8](repeating: 0, count: n), same = [UInt8](repeating: 0, count: n)
         codes.withUnsafeBufferPointer { all in
           first.withUnsafeMutableBufferPointer { first in
@@ -417,7 +414,8 @@ struct BatchWork: Sendable {
     }
     for (k, set) in layout.contingencySets.enumerated() { partial.contingency[k].add(Self.columns(used, set)) }
     started = Trace.stageStart()
-    let responseCodes = ResponseCodes(codes: usedCodes, rows: m, minimum: layout.codeMinimum)
+    // The batch's 254 flags: a column flagged for a row left out only takes the values path.
+    let responseCodes = ResponseCodes(codes: usedCodes, rows: m, minimum: layout.codeMinimum, other: codesWithOther)
     let scoreColumns = Self.scoreColumns(used, layout: layout, codes: responseCodes).columns
     Trace.stage(.scoring, since: started)
     started = Trace.stageStart()

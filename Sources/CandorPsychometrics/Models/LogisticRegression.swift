@@ -198,8 +198,8 @@ public enum LogisticRegression {
     /// present: listwise), up to blockSize of them, into `x` (predictors, column-major,
     /// blockSize a column), `y` and `g` (cluster); the number gathered. Each row's values
     /// are read once, into the next free slot, which the next row reuses when one of them
-    /// is missing. The one definition of a usable row, for the counting pass and every
-    /// IRLS pass.
+    /// is missing. The one definition of a usable row: the counting pass keeps the rows it
+    /// finds (`rows`, offsets in the chunk), which every IRLS pass then reads by index.
     @Sendable func gather(_ range: Range<Int>, from next: inout Int, x: UnsafeMutablePointer<Double>,
                           y: UnsafeMutablePointer<Double>, g: UnsafeMutablePointer<Int>,
                           rows: UnsafeMutablePointer<UInt16>) -> Int {

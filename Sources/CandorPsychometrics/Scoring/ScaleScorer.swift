@@ -95,14 +95,14 @@ public enum ScaleScorer {
 
   /// ``accumulate(_:rows:columns:)`` over `spec`'s items, after checking that they are
   /// columns of `block`; from `codes` when the items share a minimum and none of their
-  /// codes in `rows` is 254.
+  /// columns holds code 254.
   static func accumulate(_ block: RowBlock, rows: Range<Int>, _ spec: ScaleScoreSpec, codes: ResponseCodes? = nil) throws
     -> (sums: [Double], answered: [Int]) {
     for c in spec.columns where c < 0 || c >= block.columns {
       throw ScoringError.columnOutOfRange(scale: spec.name, column: c, columns: block.columns)
     }
     if let codes, codes.rows == block.rows, codes.minimum.count == block.columns,
-       let minimum = codes.sharedMinimum(spec.columns, rows: rows) {
+       let minimum = codes.sharedMinimum(spec.columns) {
       return accumulate(codes, rows: rows, columns: spec.columns, minimum: minimum)
     }
     return accumulate(block, rows: rows, columns: spec.columns)
