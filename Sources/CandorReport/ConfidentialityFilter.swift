@@ -97,10 +97,13 @@ public enum ConfidentialityFilter {
   /// plan does not know are treated by the threshold alone when their n is recorded, and
   /// suppressed when it is not — unknown cells are never published).
   public static func publish(_ draft: ReportDraft, plan: SuppressionPlan) throws -> PublishableReport {
-    func hidden(_ cell: CellKey) -> Bool {
+    // The test reads the counts only, not the draft: a closure over the whole draft copied
+    // it (a retain of every table and chart) each time it was passed on, per table cell.
+    let counts = draft.cellCounts
+    let hidden = { (cell: CellKey) -> Bool in
       if plan.isSuppressed(cell) { return true }
       if cell.isWaveChange { return false }  // known and not suppressed (isSuppressed covers unknown)
-      guard let n = draft.cellCounts[cell] else { return true }
+      guard let n = counts[cell] else { return true }
       return n < plan.minGroupSize
     }
 

@@ -158,7 +158,8 @@ private func encodeValue<T: Encodable>(
   case let v as Bool: node.content = .value(.bool(v))
   default:
     try value.encode(to: TreeEncoder(node: node, codingPath: codingPath, options: options))
-    if value is StringKeyedDictionary, case .object(let o) = node.content { o.sortKeys = true }
+    // The enum test first: the conformance test is a runtime lookup, and only objects need it.
+    if case .object(let o) = node.content, value is StringKeyedDictionary { o.sortKeys = true }
   }
 }
 

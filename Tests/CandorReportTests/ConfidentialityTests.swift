@@ -1,4 +1,5 @@
 @testable import CandorReport
+import CandorPsychometrics
 import Foundation
 import Testing
 
@@ -302,6 +303,25 @@ func assertNoSingleHidden(_ plan: SuppressionPlan, _ counts: [CellKey: Int], sou
     // T0 (4 → 6) and its complement T1 are hidden; T2 shown; T9 was never seen in a wave.
     #expect(t.table.rows.map { $0.cells[1] } == [.suppressed, .suppressed, .number(0.3), .suppressed])
     #expect(CellKey(["T0"]).waveChange.description == "T0 (change)")
+  }
+
+  @Test func groupEntriesEncodedInSlicesAreTheOnesEncodedOneByOne() throws {
+    // 1,000 groups take the sliced path (several cores); each entry, in group order, must
+    // be what encoding that group alone gives, suppressed groups included.
+    let results = (0..<1000).map { i -> GroupResult in
+      if i % 7 == 3 { return .suppressedEntry("S\(i)") }
+      return GroupResult(group: "S\(i)", n: 5 + i, mean: Double(i) / 3, ci95: [Double(i) / 3 - 1, Double(i) / 3 + 1],
+                         sd: i % 5 == 0 ? nil : 0.5, rwgj: 0.8, favourable: 0.6, responseRate: nil)
+    }
+    let cells = (0..<1000).map { CellKey(["S\($0)"]) }
+    let entries = ReportDraft.groupedEntries(results, cells: cells)
+    #expect(entries.count == 1000)
+    for (i, e) in entries.enumerated() {
+      let alone = try GroupedEntry(cell: cells[i], name: results[i].group, n: results[i].suppressed ? 0 : results[i].n,
+                                   result: results[i])
+      #expect(e.cell == alone.cell && e.name == alone.name && e.n == alone.n && e.statistics == alone.statistics)
+    }
+    #expect(entries[3].n == 0 && entries[4].n == 9)
   }
 
   @Test func groupResultsAddedAsPlainEntriesAreRefused() throws {
