@@ -55,8 +55,10 @@ struct ReportRunner {
     try runReportingErrors(file: files.count == 1 ? files[0] : nil) {
       let started = Date()
       CandorRuntime.startUp()
-      // Hash the inputs for provenance while they are read and analysed.
-      let digests = FileDigests(paths: files)
+      // Hash the inputs for provenance while they are read and analysed: text exports in
+      // the statistics pass's own read, other files on a background thread.
+      let fed = Set(files.filter { (try? SurveyFile.container(atPath: $0)) == .text })
+      let digests = FileDigests(paths: files, fed: fed)
       defer { digests.finish() }
       var datasets: [(label: String, data: SurveyData)] = []
       let groups: [[String]] = waves.isEmpty ? [files] : files.map { [$0] }
@@ -64,6 +66,7 @@ struct ReportRunner {
         var request = common.request(files: group, codebook: codebook)
         request.keepColumnsForPlan = true
         request.linkWaves = !waves.isEmpty
+        for path in group { if let feed = digests.feed(for: path) { request.rawByteObservers[path] = HashingObserver(feed) } }
         try configure(&request)
         let bytes = group.compactMap { SurveyFile.size(atPath: $0) }.reduce(0, +)
         let data = try SurveyData.load(request, progress: progress(bytes: bytes))
@@ -100,4 +103,12 @@ struct ReportRunner {
       }
     }
   }
+}
+
+/// Feeds a file's raw bytes, as the statistics pass reads them, to its SHA-256.
+private final class HashingObserver: RawByteObserver {
+  let feed: DigestFeed
+  init(_ feed: DigestFeed) { self.feed = feed }
+  func observe(_ bytes: UnsafeRawBufferPointer) { feed.update(bytes) }
+  func reachedEnd() { feed.finishFile() }
 }

@@ -198,23 +198,38 @@ public struct Exclusion: Codable, Sendable, Hashable {
   }
 }
 
-/// Size and SHA-256 of input files, computed on a background thread while the caller does
-/// other work (a run hashes its inputs while it reads them: the hash is ~5 % of a run's
-/// CPU, and the reading pass leaves a core idle now and then). Call ``finish()`` before
-/// the process may exit (e.g. in a `defer`): it stops the hashing between two chunks and
-/// waits for the thread, so no thread is still reading a file while the process ends.
+/// Size and SHA-256 of input files, for provenance, computed while the caller does other
+/// work: a run hashes its inputs while it reads them (the hash is ~6 % of a run's CPU).
+///
+/// A file the caller's reader will read from its first byte to its end (a text export) is
+/// **fed**: the reader hands its bytes to the file's ``DigestFeed`` as it reads them
+/// (`fed:`), so the file is read once, not twice. Every other file is hashed on a
+/// background thread. A fed file whose feed did not see the file's end (its reader stopped
+/// early, or never used the feed) is hashed again from disk when its digest is asked for:
+/// a digest always covers the whole file.
+///
+/// Call ``finish()`` before the process may exit (e.g. in a `defer`): it stops the
+/// background hashing between two chunks and waits for the thread, so no thread is still
+/// reading a file while the process ends.
 public final class FileDigests: @unchecked Sendable {
   private let condition = NSCondition()
   private var done: [String: Result<(bytes: Int, sha256: String), Error>] = [:]
   private var stopped = false
   private var finished = false
+  private let feeds: [String: DigestFeed]
   public let paths: [String]
 
-  /// Starts hashing `paths`, in order, on a background thread.
-  public init(paths: [String]) {
+  /// Starts hashing `paths`, in order, on a background thread, except those in `fed`,
+  /// whose bytes the caller hands to ``feed(for:)``.
+  public init(paths: [String], fed: Set<String> = []) {
     self.paths = paths
+    var feeds: [String: DigestFeed] = [:]
+    for path in paths where fed.contains(path) { feeds[path] = DigestFeed() }
+    self.feeds = feeds
+    let hashed = paths.filter { feeds[$0] == nil }
+    if hashed.isEmpty { finished = true; return }
     let thread = Thread { [self] in
-      for path in paths {
+      for path in hashed {
         let result = Result { try fileDigest(path: path, until: { self.isStopped }) }
         condition.lock()
         done[path] = result
@@ -236,9 +251,19 @@ public final class FileDigests: @unchecked Sendable {
     return stopped
   }
 
+  /// The feed of a path given as `fed` (nil for any other path).
+  public func feed(for path: String) -> DigestFeed? { feeds[path] }
+
   /// The digest of `path` (waits for it), or nil when `path` is not one of ``paths``.
   public func digest(path: String) throws -> (bytes: Int, sha256: String)? {
     guard paths.contains(path) else { return nil }
+    if let feed = feeds[path] {
+      if let fed = feed.digest { return fed }
+      condition.lock()
+      defer { condition.unlock() }
+      if done[path] == nil { done[path] = Result { try fileDigest(path: path) } }
+      return try done[path]!.get()
+    }
     condition.lock()
     defer { condition.unlock() }
     while done[path] == nil { condition.wait() }
@@ -251,6 +276,38 @@ public final class FileDigests: @unchecked Sendable {
     stopped = true
     while !finished { condition.wait() }
     condition.unlock()
+  }
+}
+
+/// The SHA-256 of one file, fed its bytes in order by the reader that reads it
+/// (``FileDigests``). Its digest exists only once ``finishFile()`` said the end of the
+/// file was reached.
+public final class DigestFeed: @unchecked Sendable {
+  private let lock = NSLock()
+  private var hasher = SHA256()
+  private var bytes = 0
+  private var result: (bytes: Int, sha256: String)?
+
+  init() {}
+
+  /// The file's next bytes.
+  public func update(_ chunk: UnsafeRawBufferPointer) {
+    lock.lock(); defer { lock.unlock() }
+    guard result == nil else { return }
+    hasher.update(chunk)
+    bytes += chunk.count
+  }
+
+  /// Every byte of the file was fed: the digest is final.
+  public func finishFile() {
+    lock.lock(); defer { lock.unlock() }
+    if result == nil { result = (bytes, hasher.hexDigest()) }
+  }
+
+  /// Size and hex SHA-256 of the whole file; nil until ``finishFile()``.
+  public var digest: (bytes: Int, sha256: String)? {
+    lock.lock(); defer { lock.unlock() }
+    return result
   }
 }
 

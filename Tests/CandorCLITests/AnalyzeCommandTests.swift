@@ -76,6 +76,11 @@ import _CandorTestSupport
     for section in ["reliability", "factorAnalysis", "values", "correlations", "retention", "aggregation", "drivers"] {
       #expect(json[section]?.arrayValue?.isEmpty == false, "no \(section) entries")
     }
+    // The export's hash, taken in the pass's own read, is the file's.
+    let file = try #require(json["input"]?["files"]?.arrayValue?.first)
+    let direct = try fileDigest(path: Self.demo)
+    #expect(file["sha256"]?.stringValue == direct.sha256)
+    #expect(file["bytes"]?.doubleValue == Double(direct.bytes))
   }
 
   /// The command stops OpenBLAS's start-up worker threads first thing (they would spin

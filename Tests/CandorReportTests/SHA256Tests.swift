@@ -78,6 +78,38 @@ import Testing
     again.finish()
   }
 
+  /// A fed file's digest is the fed bytes' once the feed saw the end; a feed that did not
+  /// (its reader stopped early, or never fed it) is hashed again from disk, so a digest
+  /// always covers the whole file; files not fed are hashed on the background thread.
+  @Test func fedDigestsCoverTheWholeFile() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("candor-fed-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let a = dir.appendingPathComponent("a.csv"), b = dir.appendingPathComponent("b.csv")
+    let c = dir.appendingPathComponent("c.bin")
+    let bytes = Array("id,x\n1,2\n3,4\n".utf8)
+    try Data(bytes).write(to: a)
+    try Data(bytes).write(to: b)
+    try Data(repeating: 9, count: 3 << 20).write(to: c)
+    let digests = FileDigests(paths: [a.path, b.path, c.path], fed: [a.path, b.path])
+    defer { digests.finish() }
+    #expect(digests.feed(for: c.path) == nil)
+    let feedA = try #require(digests.feed(for: a.path)), feedB = try #require(digests.feed(for: b.path))
+    bytes.withUnsafeBytes { all in
+      feedA.update(UnsafeRawBufferPointer(rebasing: all[0..<5]))
+      feedA.update(UnsafeRawBufferPointer(rebasing: all[5...]))
+      feedB.update(UnsafeRawBufferPointer(rebasing: all[0..<5]))  // stopped early: no end
+    }
+    #expect(feedA.digest == nil)
+    feedA.finishFile()
+    bytes.withUnsafeBytes { feedA.update($0) }  // after the end: ignored
+    let direct = try fileDigest(path: a.path)
+    #expect(try digests.digest(path: a.path).map { [String($0.bytes), $0.sha256] } == [String(direct.bytes), direct.sha256])
+    #expect(try digests.digest(path: b.path)?.sha256 == direct.sha256)
+    #expect(try digests.digest(path: b.path)?.bytes == bytes.count)
+    #expect(try digests.digest(path: c.path)?.sha256 == (try fileDigest(path: c.path)).sha256)
+  }
+
   /// A file over several 1 MB read chunks with a partial last one, and an empty file,
   /// digest as the bytes streamed through ``SHA256`` do.
   @Test func chunkedReadsDigestAsTheStreamedBytes() throws {

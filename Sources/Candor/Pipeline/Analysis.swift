@@ -32,6 +32,10 @@ public struct AnalysisRequest: Sendable {
   /// Item sets (by item name) whose pairwise contingency tables the pass counts
   /// (polychoric correlations); empty = none.
   public var contingencySets: [[String]] = []
+  /// Observers of the files' raw bytes, by path as in `files`: the statistics pass hands
+  /// each text export's bytes to its observer as it reads them (once per path, however
+  /// often the path is given). `candor analyze` hashes its inputs this way.
+  public var rawByteObservers: [String: any RawByteObserver] = [:]
 
   public init(files: [String], codebookPath: String) {
     self.files = files
@@ -82,6 +86,7 @@ public struct SurveyData: Sendable {
     var total: PassStatistics?
     var layout: AnalysisLayout?
     var formats: [String] = []
+    var observed = Set<String>()
     for file in request.files {
       var (source, fileLayout) = try openForPass(file, codebook: codebook, request: request)
       formats.append(source.header.layout.rawValue)
@@ -106,6 +111,7 @@ public struct SurveyData: Sendable {
       var pass = SurveyPass(layout: fileLayout, screens: codebook.screens, threads: request.threads)
       pass.spillIdHashesAbove = request.idHashesInMemory
       pass.sourceBytes = SurveyFile.size(atPath: file)
+      if observed.insert(file).inserted { pass.rawByteObserver = request.rawByteObservers[file] }
       let stats = try pass.run(source, progress: progress)
       if total == nil { total = stats } else { total!.merge(stats) }
     }

@@ -29,6 +29,9 @@ public struct SurveyPass: Sendable {
   /// their capacity mid-pass (a doubling briefly holds old and new buffers: ~50 MB more
   /// at 5M rows for the demo's retention model, the largest swing in the peak memory).
   var sourceBytes: Int?
+  /// Sees the export's raw bytes as this pass reads them (text exports only; see
+  /// ``RawByteObserver``): `candor analyze` hashes its input in this read.
+  var rawByteObserver: (any RawByteObserver)?
 
   public init(layout: AnalysisLayout, screens: Screens, threads: Int) {
     self.layout = layout
@@ -52,10 +55,11 @@ public struct SurveyPass: Sendable {
     var reserved = false
     let sourceBytes = self.sourceBytes
     let interners = GroupInternerPool(layout: layout)
-    try source.readBatches(threads: threads, visibility: Self.visibility(plan), map: { batch in
+    let map: @Sendable (RecordBatch) throws -> BatchWork = { batch in
       try BatchWork(batch: batch, layout: layout, screens: screens, accumulate: !orderedAccumulation,
                     idHashesOnly: hashOnly, interners: interners, skipsUnreadValues: true)
-    }, consume: { work, position in
+    }
+    func consume(_ work: BatchWork, _ position: BatchPosition) throws {
       var work = work
       if !reserved, let size = sourceBytes, work.sourceBytes > 0, work.block.rows > 0 {
         // Rows of the whole export at this batch's bytes per row, 2 % over: reserved
@@ -74,7 +78,13 @@ public struct SurveyPass: Sendable {
       total.merge(work.partial)
       Trace.stage(.merge, since: started)
       progress?(row)
-    })
+    }
+    let visibility = Self.visibility(plan)
+    if let observer = rawByteObserver, let text = source as? TextSurveySource {
+      try text.readBatches(threads: threads, visibility: visibility, observer: observer, map: map, consume: consume)
+    } else {
+      try source.readBatches(threads: threads, visibility: visibility, map: map, consume: consume)
+    }
     if hashOnly, let repeated = idHashes.firstRepeated(threads: threads) {
       throw try duplicate(hash: repeated, in: source)
     }

@@ -221,9 +221,11 @@ public final class CSVReader: Sendable {
     }
   }
 
-  private static func makeSource(path: String, fileName: String, encoding: DetectedEncoding, rawSkip: Int) throws(ReadError) -> any ByteSource {
+  private static func makeSource(path: String, fileName: String, encoding: DetectedEncoding, rawSkip: Int,
+                                 observer: (any RawByteObserver)? = nil) throws(ReadError) -> any ByteSource {
     let file = try FileByteSource(path: path, fileName: fileName)
-    file.skip(rawSkip)
+    file.observer = observer
+    try file.skip(rawSkip)
     switch encoding {
     case .utf8, .utf8WithBOM: return file
     case .utf16LittleEndian: return UTF16Transcoder(source: file, bigEndian: false, bomLength: rawSkip)
@@ -289,9 +291,12 @@ public final class CSVReader: Sendable {
   ///   - map: runs on a worker per batch (parse numbers, accumulate); positions are
   ///     batch-relative here, so report bad cells with ``RecordBatch/error(_:record:column:)``.
   ///   - consume: runs on the calling thread, in file order, with the batch's position.
+  ///   - observer: sees every raw byte of the file as it is read (on the calling thread),
+  ///     and the end of the file once it is reached.
   /// - Throws: ``ReadError`` (the first error in file order), or what `map`/`consume` throw.
   public func readBatches<T: Sendable>(
     headerRows: Int, columnNames: [String], threads: Int = 1, visibility: TextVisibility = .hidden,
+    observer: (any RawByteObserver)? = nil,
     map: @escaping @Sendable (RecordBatch) throws -> T,
     consume: (T, BatchPosition) throws -> Void
   ) throws {
@@ -299,7 +304,7 @@ public final class CSVReader: Sendable {
     let skip = separatorLineBytes + (headerRows > 0 ? leadingEnds[headerRows - 1] : 0)
     var lineBase = separatorLines + (headerRows > 0 ? leadingLineCounts[headerRows - 1] : 0)
     var recordBase = 0
-    var source = try Self.makeSource(path: path, fileName: fileName, encoding: encoding, rawSkip: rawSkip)
+    var source = try Self.makeSource(path: path, fileName: fileName, encoding: encoding, rawSkip: rawSkip, observer: observer)
     // Skip the sep= line and header rows; bytes read past them start the first chunk.
     var tail: [UInt8] = []
     if skip > 0 {

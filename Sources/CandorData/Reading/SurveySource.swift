@@ -208,8 +208,16 @@ public final class TextSurveySource: SurveySource {
   public func readBatches<T: Sendable>(threads: Int, visibility: TextVisibility,
                                        map: @escaping @Sendable (RecordBatch) throws -> T,
                                        consume: (T, BatchPosition) throws -> Void) throws {
+    try readBatches(threads: threads, visibility: visibility, observer: nil, map: map, consume: consume)
+  }
+
+  /// ``readBatches(threads:visibility:map:consume:)`` with `observer` seeing the file's raw
+  /// bytes as they are read (``RawByteObserver``).
+  public func readBatches<T: Sendable>(threads: Int, visibility: TextVisibility, observer: (any RawByteObserver)?,
+                                       map: @escaping @Sendable (RecordBatch) throws -> T,
+                                       consume: (T, BatchPosition) throws -> Void) throws {
     try reader.readBatches(headerRows: header.headerRowCount, columnNames: header.columns, threads: threads,
-                           visibility: visibility, map: map, consume: consume)
+                           visibility: visibility, observer: observer, map: map, consume: consume)
   }
 }
 
@@ -217,13 +225,23 @@ public final class TextSurveySource: SurveySource {
 /// `PK\x03\x04` → .xlsx, `$FL2`/`$FL3` → SPSS .sav, anything else → text.
 public enum SurveyFile {
   public static func open(path: String, options: SourceOptions = SourceOptions()) throws -> any SurveySource {
+    switch try container(atPath: path) {
+    case .xlsx: return try XLSXSource(path: path, options: options)
+    case .spss: return try SPSSSource(path: path)
+    case .text: return try TextSurveySource(path: path, options: options)
+    }
+  }
+
+  /// The container of the file at `path`, from its first bytes, as ``open(path:options:)``
+  /// chooses it.
+  public static func container(atPath path: String) throws(ReadError) -> ContainerKind {
     let name = path.split(separator: "/").last.map(String.init) ?? path
     let file = try FileByteSource(path: path, fileName: name)
     var magic = [UInt8](repeating: 0, count: 4)
     let got = try magic.withUnsafeMutableBufferPointer { (b) throws(ReadError) in try file.read(into: b.baseAddress!, capacity: 4) }
-    if got == 4 && magic == [0x50, 0x4B, 0x03, 0x04] { return try XLSXSource(path: path, options: options) }
-    if got == 4 && (magic == Array("$FL2".utf8) || magic == Array("$FL3".utf8)) { return try SPSSSource(path: path) }
-    return try TextSurveySource(path: path, options: options)
+    if got == 4 && magic == [0x50, 0x4B, 0x03, 0x04] { return .xlsx }
+    if got == 4 && (magic == Array("$FL2".utf8) || magic == Array("$FL3".utf8)) { return .spss }
+    return .text
   }
 
   /// The size in bytes of the file at `path`, following symbolic links (the export's own

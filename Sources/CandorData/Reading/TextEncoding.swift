@@ -35,6 +35,9 @@ protocol ByteSource {
 final class FileByteSource: ByteSource {
   let fd: Int32
   let fileName: String
+  /// Sees every byte read, in order (``skip(_:)`` then reads instead of seeking), and the end.
+  var observer: (any RawByteObserver)?
+  private var ended = false
 
   init(path: String, fileName: String) throws(ReadError) {
     fd = open(path, O_RDONLY)
@@ -58,14 +61,25 @@ final class FileByteSource: ByteSource {
         if errno == EINTR { continue }
         throw ReadError(.io("read failed: \(String(cString: strerror(errno)))"), file: fileName)
       }
-      if got == 0 { break }
+      if got == 0 {
+        if let observer, !ended { ended = true; observer.reachedEnd() }
+        break
+      }
+      observer?.observe(UnsafeRawBufferPointer(start: buffer + total, count: got))
       total += got
     }
     return total
   }
 
-  /// Skips `count` bytes from the current position.
-  func skip(_ count: Int) { if count > 0 { lseek(fd, off_t(count), SEEK_CUR) } }
+  /// Skips `count` bytes from the current position (reads them when observed, so the
+  /// observer sees a byte-order mark too).
+  func skip(_ count: Int) throws(ReadError) {
+    guard count > 0 else { return }
+    if observer == nil { lseek(fd, off_t(count), SEEK_CUR); return }
+    let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: count)
+    defer { scratch.deallocate() }
+    _ = try read(into: scratch, capacity: count)
+  }
 }
 
 /// A source that decodes raw blocks into an internal UTF-8 buffer and hands out any amount.

@@ -1,3 +1,4 @@
+import Foundation
 import CandorNumerics
 import Testing
 @testable import CandorData
@@ -117,7 +118,41 @@ import Testing
     #expect(try SurveyFile.open(path: readingFixture("msforms.xlsx")).container == .xlsx)
     #expect(try SurveyFile.open(path: readingFixture("survey.sav")).container == .spss)
     #expect(try SurveyFile.open(path: readingFixture("qualtrics.csv")).container == .text)
+    #expect(try SurveyFile.container(atPath: readingFixture("msforms.xlsx")) == .xlsx)
+    #expect(try SurveyFile.container(atPath: readingFixture("survey.sav")) == .spss)
+    #expect(try SurveyFile.container(atPath: readingFixture("utf16le_bom.txt")) == .text)
   }
+
+  /// An observer of the pass's read sees the file byte for byte from its first byte (a
+  /// byte-order mark, a `sep=` line and the header rows included, before transcoding),
+  /// then the end, once — on one worker and on several, with small chunks.
+  @Test(arguments: ["german_bom_semicolon.csv", "utf16le_bom.txt", "utf16be_bom.txt", "sep_line.csv", "qualtrics.csv",
+                    "crlf_quoted.csv"])
+  func rawByteObserverSeesTheWholeFile(file: String) throws {
+    let path = readingFixture(file)
+    let expected = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+    for threads in [1, 2] {
+      let source = try TextSurveySource(path: path, options: SourceOptions(csv: CSVOptions(chunkSize: 64)))
+      let observer = CollectingObserver()
+      var rows = 0
+      try source.readBatches(threads: threads, visibility: .hidden, observer: observer, map: { $0.count },
+                             consume: { count, _ in rows += count })
+      #expect(rows > 0)
+      #expect(observer.bytes == expected)
+      #expect(observer.ends == 1)
+    }
+  }
+}
+
+/// Collects what a ``RawByteObserver`` is shown.
+final class CollectingObserver: RawByteObserver, @unchecked Sendable {
+  var bytes: [UInt8] = []
+  var ends = 0
+  func observe(_ chunk: UnsafeRawBufferPointer) {
+    #expect(ends == 0)
+    bytes += chunk
+  }
+  func reachedEnd() { ends += 1 }
 }
 
 @Suite struct DecodeNumbersTests {
