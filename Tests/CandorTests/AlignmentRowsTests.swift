@@ -107,6 +107,21 @@ import _CandorTestSupport
       #expect(block.values.count == e.values.count)
       #expect(zip(block.values, e.values).allSatisfy { $0.bitPattern == $1.bitPattern })
     }
+    // Each block read from its own place, by several threads at once in any order, is
+    // the same block.
+    #expect(total.blockCount == expected.count)
+    total.prepareForReading()
+    let kept = total, blocks = total.blockCount
+    let again = ChunkResults<AlignmentRows.Block>(count: blocks)
+    DispatchQueue.concurrentPerform(iterations: 3 * blocks) { c in
+      let i = blocks - 1 - c % blocks
+      if let block = try? kept.block(i) { again.set(i, block) }
+    }
+    for (block, e) in zip(again.values, read) {
+      #expect(block?.groups == e.groups)
+      #expect(block.map { zip($0.values, e.values).allSatisfy { $0.bitPattern == $1.bitPattern } } == true)
+    }
+    #expect(throws: (any Error).self) { try total.block(total.blockCount) }
   }
 
   @Test func aDecimalCovariateIsKeptExactly() throws {

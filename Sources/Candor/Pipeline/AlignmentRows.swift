@@ -20,7 +20,8 @@ import Foundation
 /// the order partials are merged (file order): the row count (Int64), the rows' global
 /// groups (Int32, padded to 8 bytes), then the partial's values as they are (row-major
 /// Doubles). The values are written without a copy, and read back aligned, a block (a
-/// batch) at a time: the step's unit of parallel work.
+/// batch) at a time: the step's unit of parallel work. Each block's place in the file is
+/// kept, so the step's threads read their blocks themselves (``block(_:)``), side by side.
 public struct AlignmentRows: @unchecked Sendable {
   /// Score variables kept (indices into ``AnalysisLayout/scoreNames``), in row order.
   public let scores: [Int]
@@ -35,6 +36,10 @@ public struct AlignmentRows: @unchecked Sendable {
   /// A partial's batch-local group indices (-1 = none).
   private var groups: [Int32] = []
   private var file: SpillFile?
+  /// Per block in the file: its first byte and its rows.
+  private var blockStarts: [Int] = []
+  private var blockRows: [Int] = []
+  private var written = 0
 
   init(scores: [Int], level: Int) {
     self.scores = scores
@@ -78,8 +83,12 @@ public struct AlignmentRows: @unchecked Sendable {
     var head = [Int32](repeating: -1, count: 2 + Self.paddedGroups(m))
     head.withUnsafeMutableBytes { $0.storeBytes(of: Int64(m), as: Int64.self) }
     for i in 0..<m where o.groups[i] >= 0 { head[2 + i] = mapping[Int(o.groups[i])] }
-    let written = head.withUnsafeBytes { file.write($0) } && o.values.withUnsafeBytes { file.write($0) }
-    if written { rows += m } else { stop() }
+    let ok = head.withUnsafeBytes { file.write($0) } && o.values.withUnsafeBytes { file.write($0) }
+    guard ok else { stop(); return }
+    blockStarts.append(written)
+    blockRows.append(m)
+    written += 4 * head.count + 8 * o.values.count
+    rows += m
   }
 
   /// Group slots of a block of `m` rows: `m` rounded up to even (8-byte alignment).
@@ -90,6 +99,8 @@ public struct AlignmentRows: @unchecked Sendable {
     file = nil
     values = []
     groups = []
+    blockStarts = []
+    blockRows = []
   }
 
   /// A block of rows read back: their global groups (-1 = none) and their values,
@@ -100,30 +111,37 @@ public struct AlignmentRows: @unchecked Sendable {
     var rows: Int { groups.count }
   }
 
+  /// Blocks in the file (one per merged partial).
+  public var blockCount: Int { complete && file != nil ? blockStarts.count : 0 }
+
+  /// Makes every block written readable by ``block(_:)``; call once, before the reads.
+  func prepareForReading() {
+    if complete { file?.flush() }
+  }
+
+  /// Block `i` (in the order the batches were merged), read from its place in the file:
+  /// any thread, several at once (after ``prepareForReading()``).
+  func block(_ i: Int) throws -> Block {
+    guard let file, complete, i >= 0, i < blockStarts.count else { throw AlignmentRowsError.badBlock(rows: 0, left: rows) }
+    let m = blockRows[i], k = scores.count
+    var head = [Int32](repeating: -1, count: 2 + Self.paddedGroups(m))
+    var values = [Double](repeating: .nan, count: m * k)
+    try head.withUnsafeMutableBytes { try Self.read(file, at: blockStarts[i], into: $0) }
+    try values.withUnsafeMutableBytes { try Self.read(file, at: blockStarts[i] + 4 * head.count, into: $0) }
+    let count = head.withUnsafeBytes { $0.load(as: Int64.self) }
+    guard count == Int64(m) else { throw AlignmentRowsError.badBlock(rows: Int(count), left: m) }
+    return Block(groups: Array(head[2..<(2 + m)]), values: values)
+  }
+
   /// Reads the blocks back in file order (each a batch of the pass, in the order the batches
   /// were merged).
   func forEachBlock(_ body: (Block) throws -> Void) throws {
-    guard let file, complete else { return }
-    file.rewind()
-    let k = scores.count
-    var left = rows
-    while left > 0 {
-      var count: Int64 = 0
-      try withUnsafeMutableBytes(of: &count) { try Self.read(file, into: $0) }
-      let m = Int(count)
-      guard m > 0, m <= left else { throw AlignmentRowsError.badBlock(rows: m, left: left) }
-      var groups = [Int32](repeating: -1, count: Self.paddedGroups(m))
-      try groups.withUnsafeMutableBytes { try Self.read(file, into: $0) }
-      groups.removeLast(groups.count - m)
-      var values = [Double](repeating: .nan, count: m * k)
-      try values.withUnsafeMutableBytes { try Self.read(file, into: $0) }
-      try body(Block(groups: groups, values: values))
-      left -= m
-    }
+    prepareForReading()
+    for i in 0..<blockCount { try body(try block(i)) }
   }
 
-  private static func read(_ file: SpillFile, into buffer: UnsafeMutableRawBufferPointer) throws {
-    let read = file.read(into: buffer, count: buffer.count)
+  private static func read(_ file: SpillFile, at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws {
+    let read = file.read(at: offset, into: buffer)
     guard read == buffer.count else { throw AlignmentRowsError.shortRead(expected: buffer.count, read: read) }
   }
 }

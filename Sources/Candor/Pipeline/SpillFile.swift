@@ -39,4 +39,21 @@ final class SpillFile: @unchecked Sendable {
   func read(into buffer: UnsafeMutableRawBufferPointer, count: Int) -> Int {
     fread(buffer.baseAddress, 1, min(count, buffer.count), handle)
   }
+
+  /// Writes out what is buffered, so ``read(at:into:)`` sees every byte written.
+  func flush() { fflush(handle) }
+
+  /// Fills `buffer` from byte `offset` of the file (pread(2): no shared position, so
+  /// several threads may read at once); the number of bytes read. After ``flush()``.
+  func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    let fd = fileno(handle)
+    var done = 0
+    while done < buffer.count {
+      let got = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+      if got < 0 && errno == EINTR { continue }
+      if got <= 0 { break }
+      done += got
+    }
+    return done
+  }
 }

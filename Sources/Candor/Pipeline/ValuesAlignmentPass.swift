@@ -306,27 +306,30 @@ public struct ValuesAlignmentPass: Sendable {
     let profileAt = valueScores.map { kept.scores.firstIndex(of: $0)! }
     let othersAt = others.map { kept.scores.firstIndex(of: $0)! }
     let width = kept.scores.count
-    // Rounds of 2 blocks per thread keep the workers busy between merges.
-    let round = 2 * max(1, threads)
+    // Each thread reads its own blocks (positioned reads) and aligns them; a round's
+    // results are merged in block order. Reading them all on the calling thread, between
+    // rounds (108 MB at 1M rows), left the other cores waiting (the step 0.027 -> 0.020 s
+    // wall at 1M rows). Rounds of 4 blocks per thread bound what is held between merges.
+    let round = 4 * max(1, threads)
     let groupCount = result.alignment.groupCount, scaleName = result.scale
-    var pending: [AlignmentRows.Block] = []
-    func flush() {
-      let outputs = ChunkResults<Result>(count: pending.count)
-      let inputs = pending
+    kept.prepareForReading()
+    let count = kept.blockCount
+    var next = 0
+    while next < count {
+      let first = next, size = min(round, count - next)
+      let outputs = ChunkResults<Swift.Result<Result, any Error>>(count: size)
       let me = self
-      DispatchQueue.concurrentPerform(iterations: inputs.count) { c in
-        var partial = me.emptyResult(scaleName: scaleName, groupCount: groupCount)
-        me.align(inputs[c], width: width, profileAt: profileAt, othersAt: othersAt, sums: sums, counts: counts, into: &partial)
-        outputs.set(c, partial)
+      DispatchQueue.concurrentPerform(iterations: size) { c in
+        outputs.set(c, Swift.Result {
+          let block = try kept.block(first + c)
+          var partial = me.emptyResult(scaleName: scaleName, groupCount: groupCount)
+          me.align(block, width: width, profileAt: profileAt, othersAt: othersAt, sums: sums, counts: counts, into: &partial)
+          return partial
+        })
       }
-      for case let partial? in outputs.values { result.merge(partial) }
-      pending = []
+      for output in outputs.values { if let output { result.merge(try output.get()) } }
+      next += size
     }
-    try kept.forEachBlock { block in
-      pending.append(block)
-      if pending.count == round { flush() }
-    }
-    flush()
   }
 
   /// Aligns one kept block into `result`: per row, alignment r and distance from its value
