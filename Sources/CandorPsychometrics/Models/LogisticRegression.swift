@@ -296,7 +296,8 @@ public enum LogisticRegression {
       let (x, y, g) = blockBuffers()  // x: predictors, column-major
       let eta = UnsafeMutablePointer<Double>.allocate(capacity: blockSize)
       let mu = UnsafeMutablePointer<Double>.allocate(capacity: blockSize)
-      defer { x.deallocate(); y.deallocate(); g.deallocate(); eta.deallocate(); mu.deallocate() }
+      let terms = UnsafeMutablePointer<Double>.allocate(capacity: blockSize)
+      defer { x.deallocate(); y.deallocate(); g.deallocate(); eta.deallocate(); mu.deallocate(); terms.deallocate() }
       let chunkUsable = usable[range.lowerBound / chunkRows]
       var start = 0
       while start < chunkUsable.count {
@@ -318,8 +319,15 @@ public enum LogisticRegression {
         } else {
           for r in 0..<filled { eta[r] = y[r] == 1 ? log(3.0) : -log(3.0) }
         }
-        // `mu` holds e^(−η) first; the next loop turns it into μ = 1/(1 + e^(−η)).
-        for r in 0..<filled { mu[r] = exp(-eta[r]) }
+        // `mu` holds e = e^(−η) first; the next loops turn it into μ = 1/(1 + e). Each row's
+        // deviance term is 2·log1p(e) when y = 1 (−2 log μ) and 2·log1p(1/e) when y = 0
+        // (−2 log(1 − μ), as 1 − μ = 1/(1 + 1/e)): no cancellation for any η, and a
+        // fitted 0 or 1 gives +∞ as before. exp and log1p run on vectors of rows
+        // (``VectorMath``): they were ~40 % of the passes' time one row at a time.
+        for r in 0..<filled { mu[r] = -eta[r] }
+        VectorMath.exp(mu, into: mu, count: filled)
+        for r in 0..<filled { terms[r] = y[r] == 1 ? mu[r] : 1 / mu[r] }
+        VectorMath.log1p(terms, into: terms, count: filled)
         let eps = 10 * Double.ulpOfOne
         block.storage.withUnsafeMutableBufferPointer { weighted in
           zw.withUnsafeMutableBufferPointer { zw in
@@ -345,7 +353,7 @@ public enum LogisticRegression {
             }
           }
         }
-        for r in 0..<filled { deviance += y[r] == 1 ? -2 * log(mu[r]) : -2 * log1p(-mu[r]) }
+        for r in 0..<filled { deviance += 2 * terms[r] }
         if final {
           extras.scores.withUnsafeMutableBufferPointer { scores in
             extras.squares.withUnsafeMutableBufferPointer { squares in
