@@ -24,6 +24,9 @@ enum SVGChart {
   // MARK: Shared pieces
 
   static func escape(_ s: String) -> String {
+    // Most texts (numbers, names) have nothing to escape: returned as they are, after one
+    // pass over their bytes (the five characters are ASCII, so bytes can tell).
+    if !s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) { return s }
     var out = ""
     for ch in s {
       switch ch {
@@ -293,7 +296,6 @@ extension CellFormat {
   /// Signed fixed-point text (coordinates).
   static func fixedSigned(_ x: Double, decimals: Int) -> String {
     guard x.isFinite else { return "0" }
-    let s = fixed(abs(x), decimals: decimals)
-    return x < 0 && s.contains(where: { $0 != "0" && $0 != "." }) ? "-" + s : s
+    return signedFixed(x, decimals: decimals, leadingZero: true)
   }
 }

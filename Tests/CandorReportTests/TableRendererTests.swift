@@ -18,6 +18,57 @@ import Testing
     #expect(TableCell.interval(3.1, 3.456).displayText() == "[3.10, 3.46]")
   }
 
+  /// The number texts as the reports made them before they were written into one buffer
+  /// (several Strings a number): the oracle for ``CellFormat/number(_:decimals:leadingZero:)``
+  /// and ``CellFormat/fixedSigned(_:decimals:)``.
+  static func oracleNumber(_ x: Double, decimals: Int, leadingZero: Bool) -> String {
+    var scale = 1.0
+    for _ in 0..<decimals { scale *= 10 }
+    let scaled = (abs(x) * scale).rounded(.toNearestOrAwayFromZero)
+    var s: String
+    if scaled >= 9.0e15 {
+      s = String(abs(x))
+    } else if decimals == 0 {
+      s = String(Int64(scaled))
+    } else {
+      let whole = Int64(scaled), div = Int64(scale)
+      var frac = String(whole % div)
+      while frac.count < decimals { frac = "0" + frac }
+      s = "\(whole / div).\(frac)"
+    }
+    let isZero = s.allSatisfy { $0 == "0" || $0 == "." }
+    if !leadingZero, s.hasPrefix("0.") { s.removeFirst() }
+    return (x < 0 && !isZero ? "-" : "") + s
+  }
+
+  @Test func numberTextsAreTheOracles() {
+    var state: UInt64 = 0x2545_F491_4F6C_DD1D
+    var values: [Double] = [0, -0.0, 0.5, -0.5, 0.005, -0.005, 0.0049999, 0.995, 9.995, 99.5, 1e15, -1e15, 8.99e15,
+                            9.5e15, 1e17, -2.5e20, 0.125, 2.675, 1e-300, -1e-300, 123456789.987654321]
+    for _ in 0..<20_000 {
+      state = state &* 6364136223846793005 &+ 1442695040888963407
+      let mantissa = Double(state >> 11) / Double(1 << 53) - 0.5
+      let exponent = Int(state % 23) - 8
+      values.append(mantissa * pow(10, Double(exponent)))
+    }
+    var mismatches: [String] = []
+    for x in values {
+      for decimals in 0...6 {
+        for leadingZero in [true, false] {
+          let got = CellFormat.number(x, decimals: decimals, leadingZero: leadingZero)
+          let want = Self.oracleNumber(x, decimals: decimals, leadingZero: leadingZero)
+          if got != want && mismatches.count < 5 { mismatches.append("\(x) d\(decimals) \(leadingZero): \(got) vs \(want)") }
+        }
+        if CellFormat.fixedSigned(x, decimals: decimals) != Self.oracleNumber(x, decimals: decimals, leadingZero: true),
+           mismatches.count < 5 { mismatches.append("fixedSigned \(x) d\(decimals)") }
+      }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches)")
+    #expect(CellFormat.number(-1234.5678, decimals: 3) == "-1234.568")
+    #expect(CellFormat.number(0.0714, decimals: 3, leadingZero: false) == ".071")
+    #expect(CellFormat.number(1e300, decimals: 2) == "1e+300")
+  }
+
   static func reliabilityTable() -> ReportTable {
     ReportTable(
       id: "reliability", title: "Reliability of the Scales",
