@@ -254,9 +254,8 @@ final class GroupInterner {
   /// Per level, by registry id: packed keys and FNV hashes → id.
   private var short: [ShortLabelTable]
   private var hashed: [LabelTable]
-  /// Per level, by registry id: the label (empty until this interner meets the id), the
-  /// batch that last gave the id a local index, and that index.
-  private var known: [[String]]
+  /// Per level, by registry id (room for the ids this interner has met): the batch that
+  /// last gave the id a local index, and that index.
   private var stamp: [[Int32]]
   private var local: [[Int32]]
   private var batchNumber: Int32 = 0
@@ -271,7 +270,6 @@ final class GroupInterner {
     keyColumns = levels.indices.map { level in wanted[level] ? levels[level].columns.map { columns.firstIndex(of: $0)! } : [] }
     short = levels.map { ShortLabelTable(width: 2 * $0.columns.count) }
     hashed = levels.map { _ in LabelTable() }
-    known = Array(repeating: [], count: levels.count)
     stamp = Array(repeating: [], count: levels.count)
     local = Array(repeating: [], count: levels.count)
   }
@@ -296,7 +294,7 @@ final class GroupInterner {
     batchNumber &+= 1
     batch.withUnsafeView { view in
       for level in levels.indices where wanted[level] {
-        precondition(groups[level].labels.isEmpty, "a batch's groups are interned once")
+        precondition(groups[level].groupCount == 0, "a batch's groups are interned once")
         let columns = levels[level].columns
         let width = 2 * columns.count
         let keys = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: width)
@@ -344,23 +342,21 @@ final class GroupInterner {
   @inline(__always) private func localIndex(of id: Int32, level: Int, groups: inout [GroupLevelStatistics]) -> Int32 {
     let i = Int(id)
     if stamp[level][i] == batchNumber { return local[level][i] }
-    let g = groups[level].appendRegistered(id: id, label: known[level][i], registry: registry)
+    let g = groups[level].appendRegistered(id: id, registry: registry)
     stamp[level][i] = batchNumber
     local[level][i] = g
     return g
   }
 
-  /// The registry id of `label` at `level`, remembered with its label.
+  /// The registry id of `label` at `level`.
   private func register(_ label: String, level: Int) -> Int32 {
     let id = registry.id(of: label, level: level)
     let i = Int(id)
-    if i >= known[level].count {
-      let extra = max(i + 1, 2 * known[level].count) - known[level].count
-      known[level] += repeatElement("", count: extra)
+    if i >= stamp[level].count {
+      let extra = max(i + 1, 2 * stamp[level].count) - stamp[level].count
       stamp[level] += repeatElement(0, count: extra)
       local[level] += repeatElement(-1, count: extra)
     }
-    known[level][i] = label
     return id
   }
 
@@ -398,9 +394,11 @@ final class GroupInterner {
 final class GroupLabelRegistry: @unchecked Sendable {
   private let lock = NSLock()
   private var ids: [[String: Int32]]
+  private var labels: [[String]]
 
   init(levels: Int) {
     ids = Array(repeating: [:], count: levels)
+    labels = Array(repeating: [], count: levels)
   }
 
   /// The id of `label` at `level`, given on first sight.
@@ -409,7 +407,14 @@ final class GroupLabelRegistry: @unchecked Sendable {
     if let id = ids[level][label] { return id }
     let id = Int32(ids[level].count)
     ids[level][label] = id
+    labels[level].append(label)
     return id
+  }
+
+  /// The label of `id` at `level` (an id this registry gave).
+  func label(of id: Int32, level: Int) -> String {
+    lock.lock(); defer { lock.unlock() }
+    return labels[level][Int(id)]
   }
 }
 

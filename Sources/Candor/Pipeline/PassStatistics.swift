@@ -8,7 +8,17 @@ import CandorPsychometrics
 /// number of groups, never with rows.
 public struct GroupLevelStatistics: Sendable {
   /// Group labels by index (a nested level's label is its path, joined by " / ").
-  public private(set) var labels: [String] = []
+  public var labels: [String] {
+    guard let registry, storedLabels.isEmpty else { return storedLabels }
+    return registryIDs.map { registry.label(of: $0, level: level) }
+  }
+  /// Groups by index (``labels``' count).
+  public var groupCount: Int { registry == nil ? storedLabels.count : registryIDs.count }
+  /// The group level these statistics are of (its index in the layout's levels).
+  let level: Int
+  /// Labels interned by text (merged statistics); a batch's groups interned through a
+  /// registry keep only their ids (``registryIDs``): their labels are the registry's.
+  private var storedLabels: [String] = []
   private var index: [String: Int32] = [:]
   /// Per score variable.
   public var scores: [GroupMoments]
@@ -27,6 +37,7 @@ public struct GroupLevelStatistics: Sendable {
   private var indexOfMergedID: [Int32] = []
 
   init(layout: AnalysisLayout, level: Int) {
+    self.level = level
     scores = Array(repeating: GroupMoments(), count: layout.scoreNames.count)
     items = layout.scales.indices.map { s in
       let scale = layout.scales[s]
@@ -36,22 +47,24 @@ public struct GroupLevelStatistics: Sendable {
 
   /// The dense index of `label`, interning it on first sight.
   mutating func intern(_ label: String) -> Int32 {
+    precondition(registry == nil, "groups interned by text and through a registry do not mix")
     if let g = index[label] { return g }
-    let g = Int32(labels.count)
-    labels.append(label)
+    let g = Int32(storedLabels.count)
+    storedLabels.append(label)
     index[label] = g
     respondents.append(0)
     return g
   }
 
-  /// Appends a batch's group with id `id` in `registry` and its `label`: the interner
-  /// appends each id once per batch, and every group of a batch comes from one registry.
-  mutating func appendRegistered(id: Int32, label: String, registry: GroupLabelRegistry) -> Int32 {
-    precondition(self.registry == nil ? labels.isEmpty : self.registry === registry,
+  /// Appends a batch's group with id `id` in `registry`: the interner appends each id once
+  /// per batch, and every group of a batch comes from one registry. The label is not
+  /// copied (it stays the registry's): a batch meets ~1,500 groups, and keeping each one's
+  /// String per batch was a third of interning them at 1M rows.
+  mutating func appendRegistered(id: Int32, registry: GroupLabelRegistry) -> Int32 {
+    precondition(self.registry == nil ? storedLabels.isEmpty : self.registry === registry,
                  "a batch's groups all come from one registry")
     self.registry = registry
-    let g = Int32(labels.count)
-    labels.append(label)
+    let g = Int32(registryIDs.count)
     registryIDs.append(id)
     respondents.append(0)
     return g
@@ -64,6 +77,7 @@ public struct GroupLevelStatistics: Sendable {
     guard let registry = other.registry, mergedRegistry == nil || mergedRegistry === registry else {
       return other.labels.map { intern($0) }
     }
+    let level = other.level
     mergedRegistry = registry
     // By position: a label is read (and its String retained) only the first time its id
     // is merged, not for each of a batch's ~1,500 groups.
@@ -72,7 +86,7 @@ public struct GroupLevelStatistics: Sendable {
       if i >= indexOfMergedID.count {
         indexOfMergedID += repeatElement(-1, count: max(i + 1, 2 * indexOfMergedID.count) - indexOfMergedID.count)
       }
-      if indexOfMergedID[i] < 0 { indexOfMergedID[i] = intern(other.labels[g]) }
+      if indexOfMergedID[i] < 0 { indexOfMergedID[i] = intern(registry.label(of: other.registryIDs[g], level: level)) }
       return indexOfMergedID[i]
     }
   }
@@ -84,7 +98,7 @@ public struct GroupLevelStatistics: Sendable {
     let mapping = mapping(of: other)
     for g in other.respondents.indices { respondents[Int(mapping[g])] += other.respondents[g] }
     for k in scores.indices { scores[k].merge(other.scores[k], groupMapping: mapping) }
-    for k in items.indices { if let o = other.items[k] { items[k]!.merge(o, groupMapping: mapping, groups: labels.count) } }
+    for k in items.indices { if let o = other.items[k] { items[k]!.merge(o, groupMapping: mapping, groups: groupCount) } }
     return mapping
   }
 }

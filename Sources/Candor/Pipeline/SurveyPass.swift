@@ -403,7 +403,7 @@ struct BatchWork: Sendable {
                                    : ItemGroupHistogram.codes(values, range: scale.range)
           codes.withUnsafeBufferPointer { codes in
             for level in partial.groups.indices where partial.groups[level].items[s] != nil {
-              let count = partial.groups[level].labels.count
+              let count = partial.groups[level].groupCount
               partial.groups[level].items[s]!.add(codes: codes, values: values, rows: m, groups: groups[level], groupCount: count)
             }
           }
@@ -464,7 +464,7 @@ struct BatchWork: Sendable {
     started = Trace.stageStart()
     defer { Trace.stage(.groupMoments, since: started) }
     for level in partial.groups.indices {
-      let count = partial.groups[level].labels.count
+      let count = partial.groups[level].groupCount
       for k in scoreColumns.indices where layout.groupScores[level][k] {
         partial.groups[level].scores[k].add(values: scoreColumns[k], groups: groups[level], groupCount: count)
       }
