@@ -122,6 +122,9 @@ import _CandorTestSupport
       #expect(block.map { zip($0.values, e.values).allSatisfy { $0.bitPattern == $1.bitPattern } } == true)
     }
     #expect(throws: (any Error).self) { try total.block(total.blockCount) }
+    // Nothing kept: nothing to read back (the step then reads the export again).
+    let none = AlignmentRows(scores: [4, 1], level: 0)
+    #expect(!none.prepareForReading() && none.blockCount == 0)
   }
 
   @Test func aDecimalCovariateIsKeptExactly() throws {

@@ -114,9 +114,13 @@ public struct AlignmentRows: @unchecked Sendable {
   /// Blocks in the file (one per merged partial).
   public var blockCount: Int { complete && file != nil ? blockStarts.count : 0 }
 
-  /// Makes every block written readable by ``block(_:)``; call once, before the reads.
-  func prepareForReading() {
-    if complete { file?.flush() }
+  /// Makes every block written readable by ``block(_:)``; call before the reads. False
+  /// when the rows cannot be read back (none were kept, or the last of them could not be
+  /// written out: a full disk), so the step reads the export again instead.
+  @discardableResult
+  func prepareForReading() -> Bool {
+    guard complete, let file else { return false }
+    return file.flush()
   }
 
   /// Block `i` (in the order the batches were merged), read from its place in the file:

@@ -40,8 +40,10 @@ final class SpillFile: @unchecked Sendable {
     fread(buffer.baseAddress, 1, min(count, buffer.count), handle)
   }
 
-  /// Writes out what is buffered, so ``read(at:into:)`` sees every byte written.
-  func flush() { fflush(handle) }
+  /// Writes out what is buffered, so ``read(at:into:)`` sees every byte written; false when
+  /// that fails (a full disk).
+  @discardableResult
+  func flush() -> Bool { fflush(handle) == 0 }
 
   /// Fills `buffer` from byte `offset` of the file (pread(2): no shared position, so
   /// several threads may read at once); the number of bytes read. After ``flush()``.

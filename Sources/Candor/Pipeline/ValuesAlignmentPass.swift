@@ -206,7 +206,7 @@ public struct ValuesAlignmentPass: Sendable {
     }
     var result = emptyResult(scaleName: data.layout.scales[scale].name, groupCount: groupCount)
     if let kept = data.statistics.alignmentRows, kept.complete, kept.level == level, kept.rows == data.statistics.rowsUsed,
-       data.request.files.count == 1, Set(valueScores + others).isSubset(of: kept.scores) {
+       data.request.files.count == 1, Set(valueScores + others).isSubset(of: kept.scores), kept.prepareForReading() {
       try run(kept, sums: sums, counts: counts, threads: data.request.threads, into: &result)
       result.readTheExportAgain = false
       return result
