@@ -230,22 +230,24 @@ extension GroupIndexColumn {
   }
 }
 
+/// `out[k] = convert(storage[base + rows[k]])` for k < `count`: a compact column's gather, for
+/// whichever of its two storages it uses (chosen once per call, not per value).
+@inline(__always)
+private func gatherCompact<Stored, Value>(_ storage: [Stored], _ rows: UnsafePointer<UInt16>, from base: Int, count: Int,
+                                          into out: UnsafeMutablePointer<Value>, _ convert: (Stored) -> Value) {
+  storage.withUnsafeBufferPointer { all in
+    let s = UnsafeBufferPointer(rebasing: all[base...])
+    for k in 0..<count { out[k] = convert(s[Int(rows[k])]) }
+  }
+}
+
 extension CompactColumn: RealColumn {
-  /// The storage is chosen once, not per value (the same Doubles as the subscript's).
+  /// The same Doubles as the subscript's.
   public func gather(_ rows: UnsafePointer<UInt16>, from base: Int, count: Int, into out: UnsafeMutablePointer<Double>) {
     if let floats {
-      floats.withUnsafeBufferPointer { f in
-        let f = UnsafeBufferPointer(rebasing: f[base...])
-        for k in 0..<count { out[k] = Double(f[Int(rows[k])]) }
-      }
+      gatherCompact(floats, rows, from: base, count: count, into: out) { Double($0) }
     } else {
-      bytes.withUnsafeBufferPointer { b in
-        let b = UnsafeBufferPointer(rebasing: b[base...])
-        for k in 0..<count {
-          let v = b[Int(rows[k])]
-          out[k] = v == Self.missingByte ? .nan : Double(v)
-        }
-      }
+      gatherCompact(bytes, rows, from: base, count: count, into: out) { $0 == Self.missingByte ? .nan : Double($0) }
     }
   }
 }
@@ -253,18 +255,9 @@ extension CompactColumn: RealColumn {
 extension CompactGroupIndex: GroupIndexColumn {
   public func gather(_ rows: UnsafePointer<UInt16>, from base: Int, count: Int, into out: UnsafeMutablePointer<Int>) {
     if let wide {
-      wide.withUnsafeBufferPointer { w in
-        let w = UnsafeBufferPointer(rebasing: w[base...])
-        for k in 0..<count { out[k] = Int(w[Int(rows[k])]) }
-      }
+      gatherCompact(wide, rows, from: base, count: count, into: out) { Int($0) }
     } else {
-      narrow.withUnsafeBufferPointer { nb in
-        let nb = UnsafeBufferPointer(rebasing: nb[base...])
-        for k in 0..<count {
-          let g = nb[Int(rows[k])]
-          out[k] = g == Self.missing ? -1 : Int(g)
-        }
-      }
+      gatherCompact(narrow, rows, from: base, count: count, into: out) { $0 == Self.missing ? -1 : Int($0) }
     }
   }
 }

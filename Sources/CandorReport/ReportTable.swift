@@ -117,16 +117,10 @@ public enum CellFormat {
     return number(p, decimals: 3, leadingZero: false)
   }
 
-  /// Fixed-point text of a non-negative finite `x` (round half away from zero on the decimal
-  /// representation Swift prints, so 0.125 → "0.13" is not promised; 2.675 prints as 2.67 or
-  /// 2.68 by its binary value, as printf does).
-  static func fixed(_ x: Double, decimals: Int) -> String {
-    signedFixed(x, decimals: decimals, leadingZero: true)
-  }
-
-  /// `x` (finite) at `decimals` places as ``fixed(_:decimals:)`` gives `|x|`, with a minus
-  /// sign when `x` is negative and does not round to zero, and without the zero before the
-  /// point when `leadingZero` is false (`.71`). The digits are written into one buffer and
+  /// Fixed-point text of a finite `x` at `decimals` places: |x| rounded half away from zero
+  /// on its binary value (so 0.125 → "0.13" is not promised; 2.675 prints as 2.67 or 2.68,
+  /// as printf does), a minus sign when `x` is negative and does not round to zero, and no
+  /// zero before the point when `leadingZero` is false (`.71`). The digits are written into one buffer and
   /// the String made once: the reports format ~100,000 numbers at 1M rows, and building
   /// each from several Strings was ~40 % of rendering the HTML page.
   static func signedFixed(_ x: Double, decimals: Int, leadingZero: Bool) -> String {

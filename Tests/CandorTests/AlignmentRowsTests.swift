@@ -166,3 +166,11 @@ import _CandorTestSupport
     #expect(unreserved.respondents.map { $0.values.allSatisfy { $0.capacity < estimate } } == true)
   }
 }
+
+extension AlignmentRows {
+  /// The blocks in file order (each a batch of the pass, in the order the batches were merged).
+  func forEachBlock(_ body: (Block) throws -> Void) throws {
+    prepareForReading()
+    for i in 0..<blockCount { try body(try block(i)) }
+  }
+}

@@ -137,13 +137,6 @@ public struct AlignmentRows: @unchecked Sendable {
     return Block(groups: Array(head[2..<(2 + m)]), values: values)
   }
 
-  /// Reads the blocks back in file order (each a batch of the pass, in the order the batches
-  /// were merged).
-  func forEachBlock(_ body: (Block) throws -> Void) throws {
-    prepareForReading()
-    for i in 0..<blockCount { try body(try block(i)) }
-  }
-
   private static func read(_ file: SpillFile, at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws {
     let read = file.read(at: offset, into: buffer)
     guard read == buffer.count else { throw AlignmentRowsError.shortRead(expected: buffer.count, read: read) }
