@@ -153,16 +153,18 @@ import _CandorTestSupport
 
   /// The decoder writes a digit-table cell's code only, and the values of those columns
   /// from the codes afterwards (``CellDecoder``): every value is still what the plan's
-  /// decoder makes of the cell, bit for bit, whichever path the cell took (one digit, a
-  /// padded digit, "3.0", a half, empty), and every code is the value's code.
+  /// decoder makes of the cell, bit for bit, whichever path the cell took (one digit in a
+  /// run of eight, reverse-keyed items among them, or alone; a padded digit, "3.0", a half,
+  /// a quoted digit, empty), and every code is the value's code.
   @Test func valuesFilledFromCodesAreThePlansValues() throws {
     let layout = try Self.load(Self.demo).layout
     let file = try Self.rewritten { i, c, cell in
-      guard c >= 5, c <= 63, !cell.isEmpty else { return cell }
-      switch (i + c) % 11 {
+      guard c >= 5, c <= 63, !cell.isEmpty, i % 3 != 0 else { return cell }  // a third of rows untouched
+      switch (i + c) % 23 {
       case 1: return " \(cell) "
       case 2: return "\(cell).0"
       case 3: return c % 2 == 0 ? "2.5" : ""
+      case 4: return "\"\(cell)\""
       default: return cell
       }
     }
@@ -194,6 +196,18 @@ import _CandorTestSupport
       }
     }
     #expect(cells > 10_000)
+  }
+
+  /// A digit out of an item's range inside a run of one-digit cells leaves the run's fast
+  /// path for the plan's decoder, which stops the load naming the cell's line and column.
+  @Test func aDigitOutOfRangeInARunIsReportedAtItsCell() throws {
+    let header = try String(contentsOf: Self.demo, encoding: .utf8).prefix { $0 != "\n" }.split(separator: ",")
+    let file = try Self.rewritten { i, c, cell in i == 300 && c == 30 ? "9" : cell }
+    defer { try? FileManager.default.removeItem(at: file) }
+    #expect(throws: ReadError.self) { try Self.load(file) }
+    do { _ = try Self.load(file) } catch let e as ReadError {
+      #expect(e.line == 302 && e.column == String(header[30]) && e.text == "9", "\(e)")
+    }
   }
 
   /// The statistics pass's decoder leaves unwritten only the values of variables that pass

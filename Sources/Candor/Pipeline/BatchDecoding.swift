@@ -68,10 +68,55 @@ struct CellDecoder {
       filled[active[j]] = fromCodes
     }
     filledFromCodes = filled
+    digitRuns = Self.digitRuns(tables)
     unread = active.indices.map { j in skipsUnreadValues && !tables.storesValue[j] && layout.readsOnlyCodes(active[j]) }
     siblings = active.map { v in
       Array(Set(layout.scales.filter { $0.variables.contains(v) }.flatMap(\.variables))).sorted()
     }
+  }
+
+  /// Runs of eight active variables `first ..< first + 8` in adjacent columns whose digit
+  /// tables all read "digit d in lo...hi is code d − lo" (or, reverse-keyed, "hi − d") and
+  /// whose values follow from their codes: a row whose eight cells are one digit each is
+  /// decoded with a few vector operations (``RecordBatch/UnsafeView/singleByteRun8(_:_:)``)
+  /// instead of eight table lookups. Per run: its first active variable and per cell the
+  /// code of byte b as `(b ^ flip) &+ add` (flip 0xFF for reversed cells, so that
+  /// `add` − 1 − b is k − d), valid when it is at most `span` = hi − lo.
+  private let digitRuns: DigitRuns
+
+  /// The runs of ``digitRuns``, greedily from the first active variable.
+  private static func digitRuns(_ t: DigitTables) -> DigitRuns {
+    // A cell's code of byte b as (b ^ flip) &+ add, valid up to span; nil when its digit
+    // table is not linear in the digit.
+    func linear(_ j: Int) -> (flip: UInt8, add: UInt8, span: UInt8)? {
+      guard !t.storesValue[j] else { return nil }
+      let digits = (0..<10).filter { t.known[j &* 10 &+ $0] }
+      guard let lo = digits.first, let hi = digits.last, hi - lo + 1 == digits.count else { return nil }
+      let code = { (d: Int) in Int(t.code[j &* 10 &+ d]) }
+      if digits.allSatisfy({ code($0) == $0 - lo }) {
+        return (0, UInt8(truncatingIfNeeded: -(48 + lo)), UInt8(hi - lo))
+      }
+      if digits.allSatisfy({ code($0) == hi - $0 }) {
+        // hi − d = hi − (b − 48) = ~b + 1 + 48 + hi (mod 256).
+        return (0xFF, UInt8(truncatingIfNeeded: 49 + hi), UInt8(hi - lo))
+      }
+      return nil
+    }
+    var first: [Int] = [], flip: [SIMD8<UInt8>] = [], add: [SIMD8<UInt8>] = [], span: [SIMD8<UInt8>] = []
+    var j = 0
+    while j + 8 <= t.count {
+      let cells = (0..<8).compactMap { linear(j + $0) }
+      if cells.count == 8, (1..<8).allSatisfy({ t.column[j + $0] == t.column[j] + $0 }) {
+        first.append(j)
+        flip.append(SIMD8(cells.map(\.flip)))
+        add.append(SIMD8(cells.map(\.add)))
+        span.append(SIMD8(cells.map(\.span)))
+        j += 8
+      } else {
+        j += 1
+      }
+    }
+    return DigitRuns(first: first, flip: flip, add: add, span: span)
   }
 
   /// Per active variable: whether its values may be left unwritten (``init``'s
@@ -109,20 +154,40 @@ struct CellDecoder {
             let codeOut = codeOut.baseAddress!
             let t = tables
             let bufferEnd = UnsafeRawPointer(view.base + view.byteCount)
+            let runs = digitRuns
+            // Each active variable's column of codes.
+            let codeColumns = UnsafeMutablePointer<UnsafeMutablePointer<UInt8>>.allocate(capacity: max(1, t.count))
+            defer { codeColumns.deallocate() }
+            for j in 0..<t.count { (codeColumns + j).initialize(to: codeOut + t.variable[j] &* n) }
             for r in rows {
               let i = r &- lo
-              for j in 0..<t.count {
+              // One cell through the digit table, else the cache or the decoder.
+              @inline(__always) func cell(_ j: Int) throws {
                 let v = t.variable[j], c = t.column[j]
                 let field = view.field(r, c)
                 if field.count == 1, case let d = Int(field[0] &- 48), d >= 0, d < 10, t.known[j &* 10 &+ d] {
                   if t.storesValue[j] { out[v &* n &+ i] = t.value[j &* 10 &+ d] }
                   codeOut[v &* n &+ i] = t.code[j &* 10 &+ d]
-                  continue
+                  return
                 }
-                if field.isEmpty { continue }
+                if field.isEmpty { return }
                 let x = try decodeCell(field, batch, r, j)
                 out[v &* n &+ i] = x
                 codeOut[v &* n &+ i] = ItemGroupHistogram.code(x, minimum: codeMinimum[j], top: codeTop[j])
+              }
+              var j = 0, run = 0
+              while j < t.count {
+                guard runs.first[run] == j else { try cell(j); j &+= 1; continue }
+                if let digits = view.singleByteRun8(r, t.column[j]) {
+                  let cellCodes = (digits ^ runs.flip[run]) &+ runs.add[run]
+                  if all(cellCodes .<= runs.span[run]) {
+                    for k in 0..<8 { codeColumns[j &+ k][i] = cellCodes[k] }
+                    j &+= 8; run &+= 1
+                    continue
+                  }
+                }
+                for k in j..<(j &+ 8) { try cell(k) }
+                j &+= 8; run &+= 1
               }
               for q in groupColumns.indices {
                 let c = groupColumns[q]
@@ -230,6 +295,28 @@ final class DigitTables: @unchecked Sendable {
     variable.deallocate(); column.deallocate(); value.deallocate(); code.deallocate(); known.deallocate()
     storesValue.deallocate()
   }
+}
+
+/// ``CellDecoder``'s runs of eight digit cells, in memory read through pointers: per run
+/// its first active variable (then `Int.max`, so the row loop needs no count), and per
+/// cell the code of byte b as `(b ^ flip) &+ add`, valid up to `span`.
+final class DigitRuns: @unchecked Sendable {
+  let count: Int
+  let first: UnsafeMutablePointer<Int>
+  let flip: UnsafeMutablePointer<SIMD8<UInt8>>
+  let add: UnsafeMutablePointer<SIMD8<UInt8>>
+  let span: UnsafeMutablePointer<SIMD8<UInt8>>
+
+  init(first: [Int], flip: [SIMD8<UInt8>], add: [SIMD8<UInt8>], span: [SIMD8<UInt8>]) {
+    count = first.count
+    self.first = .allocate(capacity: count + 1)
+    self.first.initialize(from: first + [Int.max], count: count + 1)
+    self.flip = .allocate(capacity: max(1, count)); self.flip.initialize(from: flip, count: count)
+    self.add = .allocate(capacity: max(1, count)); self.add.initialize(from: add, count: count)
+    self.span = .allocate(capacity: max(1, count)); self.span.initialize(from: span, count: count)
+  }
+
+  deinit { first.deallocate(); flip.deallocate(); add.deallocate(); span.deallocate() }
 }
 
 /// Interns the group labels of a batch's kept rows, level by level, into batch-local

@@ -65,4 +65,56 @@ import Testing
       }
     }
   }
+
+  /// ``RecordBatch/UnsafeView/singleByteRun8(_:_:)`` gives eight cells' bytes exactly when
+  /// each of the eight is one unquoted byte: random records of one-digit, empty, longer,
+  /// quoted (one digit or empty) and escaped fields, every window of eight columns, small
+  /// chunks so records sit at a buffer's end.
+  @Test func eightOneByteCellsAreFoundExactly() throws {
+    var state: UInt64 = 0x0DDC_0FFE_E0DD_F00D
+    func next(_ k: Int) -> Int { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return Int(state % UInt64(k)) }
+    let columns = 12
+    var cells: [[String]] = []   // each cell as written
+    var text = (0..<columns).map { "c\($0)" }.joined(separator: ",") + "\n"
+    for r in 0..<600 {
+      let row = (0..<columns).map { _ -> String in
+        switch next(24) {
+        case 0: return ""
+        case 1: return "\(10 + next(90))"
+        case 2: return "\"\(next(10))\""
+        case 3: return "\"\""
+        case 4: return "\"a\"\"b\""
+        case 5: return "x"
+        default: return "\(next(10))"
+        }
+      }
+      cells.append(row)
+      text += row.joined(separator: ",") + (r % 9 == 0 ? "\r\n" : "\n")
+    }
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("candor-byte-runs-\(UUID().uuidString).csv")
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: file) }
+    for chunk in [64, 300, 1 << 20] {
+      var options = SourceOptions()
+      options.csv = CSVOptions(chunkSize: chunk)
+      var record = 0, found = 0, windows = 0
+      try TextSurveySource(path: file.path, options: options).forEachBatch(threads: 1, visibility: .all) { batch in
+        batch.withUnsafeView { view in
+          for r in 0..<batch.count {
+            let written = cells[record]
+            for c in 0...(columns - 8) {
+              let window = written[c..<(c + 8)]
+              let want = window.allSatisfy { $0.utf8.count == 1 } ? window.map { $0.utf8.first! } : nil
+              let got = view.singleByteRun8(r, c).map { v in (0..<8).map { v[$0] } }
+              #expect(got == want, "chunk \(chunk), record \(record), column \(c): \(window)")
+              if got != nil { found += 1 }
+              windows += 1
+            }
+            record += 1
+          }
+        }
+      }
+      #expect(record == cells.count && found > windows / 10 && found < windows)
+    }
+  }
 }
