@@ -22,8 +22,14 @@ deps:
 # Swift toolchain is installed (Debian's BLAS, LAPACKE, OpenSSL and ReadStat are still
 # shared libraries), and starts in 9 ms instead of 15 (no symbol binding of the Swift
 # libraries at load); 1M-row analyze 0.66 -> 0.645 s.
+#
+# Code for the CPU it is built on (the README builds where it runs): an x86-64 with the
+# AVX2 generation's instructions (scripts/target-cpu.sh) lets the compiler use them; 1M-row
+# analyze 0.58 -> 0.545 s wall, 1.035 -> 0.98 CPU-s, every output the same bits.
+# `make release PORTABLE=1` builds for any x86-64, to copy the binary to older machines.
+TARGET_CPU := $(if $(PORTABLE),,$(shell scripts/target-cpu.sh))
 release: deps
-	$(SWIFT) build -c release --product candor --static-swift-stdlib
+	$(SWIFT) build -c release --product candor --static-swift-stdlib $(TARGET_CPU)
 
 build: deps
 	$(SWIFT) build
