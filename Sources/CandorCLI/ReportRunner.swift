@@ -78,6 +78,9 @@ struct ReportRunner {
       let latest = datasets[datasets.count - 1].data
       var results = latest.run(try makePlan(latest))
       if datasets.count > 1 { results.addWaves(datasets) }
+      // Every analysis is done: the values-alignment rows' file is closed while the report
+      // is written (1M rows: ~10 ms of freeing pages off the critical path).
+      for d in datasets { d.data.statistics.alignmentRows?.release() }
       var header = try latest.summaryHeader(startedAt: started, waves: waves.isEmpty ? [] : waves, digests: digests)
       if datasets.count > 1 {
         // Every wave's files and rows are inputs of this run.

@@ -122,6 +122,11 @@ import _CandorTestSupport
       #expect(block.map { zip($0.values, e.values).allSatisfy { $0.bitPattern == $1.bitPattern } } == true)
     }
     #expect(throws: (any Error).self) { try total.block(total.blockCount) }
+    // Released (the report is being written): the file is closed on another thread, and
+    // a read after it fails instead of giving stale or partial rows.
+    total.release()
+    #expect(throws: (any Error).self) { try total.block(0) }
+    total.release()  // twice is harmless
     // Nothing kept: nothing to read back (the step then reads the export again).
     let none = AlignmentRows(scores: [4, 1], level: 0)
     #expect(!none.prepareForReading() && none.blockCount == 0)

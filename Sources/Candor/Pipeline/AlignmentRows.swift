@@ -123,6 +123,13 @@ public struct AlignmentRows: @unchecked Sendable {
     return file.flush()
   }
 
+  /// Lets the rows go once no step will read them again: the file is closed on another
+  /// thread (``SpillFile/closeInBackground()``), so freeing its pages overlaps the report's
+  /// writing. ``block(_:)`` fails after it. Not while a step reads the rows.
+  public func release() {
+    file?.closeInBackground()
+  }
+
   /// Block `i` (in the order the batches were merged), read from its place in the file:
   /// any thread, several at once (after ``prepareForReading()``).
   func block(_ i: Int) throws -> Block {
