@@ -288,8 +288,25 @@ extension SurveyData {
   }
 
   /// The steps that read every respondent's row again: the values alignment and the
-  /// retention models.
+  /// retention models, side by side when the plan has both. Each keeps both cores busy
+  /// only in its parallel loops: between rounds, and in the alignment's reads and the
+  /// model's serial solves, a core idles, which the other step fills (1M rows: 0.062 s for
+  /// the two one after the other, ~0.045 s side by side; the whole run −7 ms over 15
+  /// alternated runs). Their results and warnings stay apart, so they do not depend on
+  /// which finishes first.
   func runRows(_ plan: AnalysisPlan) -> StepResults {
+    let aligns = plan.valuesAlignment && layout.groupLevels.contains(where: { !$0.isCut })
+    let (models, alignment) = aligns && !plan.retention.isEmpty
+      ? Self.sideBySide({ runRetention(plan) }, { runAlignment(plan) })
+      : (runRetention(plan), runAlignment(plan))
+    var out = alignment
+    out.results.retention = models.results.retention
+    out.warnings[.retention] = models.warnings[.retention]
+    return out
+  }
+
+  /// The values alignment of each MRAT-centred value scale (``runRows(_:)``).
+  func runAlignment(_ plan: AnalysisPlan) -> StepResults {
     var out = StepResults()
     if plan.valuesAlignment && layout.groupLevels.contains(where: { !$0.isCut }) {
       for scale in plan.values where layout.scales.first(where: { $0.name == scale })?.usesMRAT == true {
@@ -303,6 +320,12 @@ extension SurveyData {
         }
       }
     }
+    return out
+  }
+
+  /// The retention models (``runRows(_:)``).
+  func runRetention(_ plan: AnalysisPlan) -> StepResults {
+    var out = StepResults()
     for r in plan.retention {
       out.attempt(.retention, "the retention model for \(r.outcome)") { out in
         let model = try retention(outcome: r.outcome, predictors: r.predictors, covariates: r.covariates)
