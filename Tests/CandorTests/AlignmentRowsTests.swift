@@ -1,6 +1,6 @@
 @testable import Candor
 @testable import CandorNumerics
-import CandorPsychometrics
+@testable import CandorPsychometrics
 import Foundation
 import Testing
 import _CandorTestSupport
@@ -42,7 +42,9 @@ import _CandorTestSupport
     #expect(names == ["values.self_direction", "values.stimulation", "values.hedonism", "values.achievement",
                       "values.power", "values.security", "values.conformity", "values.tradition",
                       "values.benevolence", "values.universalism", "left", "intent_stay", "tenure"])
-    #expect(rows.recordSize == 4 + 8 * 13)
+    // Written compact: the ten values as sixtieths of their uncentred scores beside the
+    // MRAT, the outcomes and tenure as sixtieths (38 bytes a row against 108 as Doubles).
+    #expect(Double(rows.bytesWritten) / Double(rows.rows) < 39)
     let reread = try Self.load(keep: false)
     #expect(reread.statistics.alignmentRows == nil)
     let values = try ValuesAlignmentPass(data: kept, scale: "values", keeping: ["left", "intent_stay", "tenure"])
@@ -132,6 +134,72 @@ import _CandorTestSupport
     #expect(!none.prepareForReading() && none.blockCount == 0)
   }
 
+  /// The compact encodings give back the pass's Doubles bit for bit: centred value scores
+  /// from their uncentred scores minus the MRAT, sixtieths, and Doubles wherever a column
+  /// of a batch is not exactly either (a wrong centring, a tenth times a count, −0,
+  /// negatives) — each column on its own, so one such value costs only its column.
+  @Test func compactColumnsReadBackBitForBitAndFallBackToDoubles() throws {
+    var state: UInt64 = 0x5EED_0F_A11C_0DE5
+    func next(_ k: Int) -> Int { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return Int(state % UInt64(k)) }
+    let m = 257
+    // Seven items answered 1–6, one in three missing; two values of three items each and
+    // the MRAT over all seven (so some MRATs are sevenths, not sixtieths).
+    var items = [Double](repeating: .nan, count: m * 7)
+    for c in 0..<7 { for r in 0..<m where next(3) != 0 { items[c * m + r] = Double(1 + next(6)) } }
+    let spec = ValueInstrumentSpec(name: "v", values: [ValueSpec(name: "a", columns: [0, 1, 2]),
+                                                       ValueSpec(name: "b", columns: [3, 4, 5])],
+                                   mratColumns: Array(0..<7), mratMinAnswered: 0.5)
+    let scored = try ValueScorer.score(RowBlock(rows: m, columns: 7, values: items), spec)
+    let mrat = scored.mrat.scores
+    #expect(mrat.contains { $0.isNaN } && mrat.contains { !$0.isNaN && ($0 * 60).rounded() / 60 != $0 })
+    let columns: [[Double]] = [
+      scored.centredValues[0].scores,                   // 0: centred a
+      scored.centredValues[1].scores,                   // 1: centred b
+      mrat,                                             // 2: the MRAT
+      (0..<m).map { Double($0 % 2) },                   // 3: a 0/1 outcome
+      (0..<m).map { Double($0) / 10 },                  // 4: tenths: sixtieths
+      (0..<m).map { Double($0) * 0.1 },                 // 5: 3 × 0.1 is not 0.3: Doubles
+      (0..<m).map { $0 == 7 ? -0.0 : 2 },               // 6: −0: Doubles
+      (0..<m).map { -Double($0) },                      // 7: negatives: Doubles
+    ]
+    let keptScores = [0, 1, 3, 4, 5, 6, 7, 0]
+    let centring: [AlignmentRows.Centring?] = [
+      .init(scale: 0, value: 0, mrat: 2), .init(scale: 0, value: 1, mrat: 2), nil, nil, nil, nil, nil,
+      .init(scale: 0, value: 1, mrat: 2),  // wrong value for score 0: kept as Doubles
+    ]
+    var total = AlignmentRows(scores: keptScores, level: 0, centring: centring)
+    let groups = (0..<m).map { Int32($0 % 5 == 0 ? -1 : $0 % 3) }
+    for half in [0..<100, 100..<m] {
+      var partial = AlignmentRows(scores: keptScores, level: 0, centring: centring)
+      partial.append(columns.map { Array($0[half]) }, valueScores: [CandorPsychometrics.ValueScores(slicing: scored, half)],
+                     groups: Array(groups[half]))
+      total.merge(partial, mapping: [10, 11, 12])
+    }
+    #expect(total.complete && total.rows == m && total.blockCount == 2)
+    var read: [AlignmentRows.Block] = []
+    try total.forEachBlock { read.append($0) }
+    let values = read.flatMap(\.values), k = keptScores.count
+    #expect(read.flatMap(\.groups) == groups.map { $0 < 0 ? -1 : [10, 11, 12][Int($0)] })
+    for (j, s) in keptScores.enumerated() {
+      for r in 0..<m {
+        let got = values[r * k + j], want = columns[s][r]
+        #expect(got.bitPattern == want.bitPattern || (got.isNaN && want.isNaN), "kept column \(j), row \(r)")
+      }
+    }
+    // Each block: the row count, K = 9 tags (eight kept columns and the MRAT), the groups,
+    // then the columns. Compact (2 bytes a row, padded to 8): both centred values, the
+    // outcome, the tenths, and in the second block the column whose −0 sat in the first;
+    // Doubles: 0.1 × count, negatives, the wrongly centred copy, the MRAT, and −0's column
+    // in the first block.
+    func blockBytes(_ rows: Int, compact: Int) -> Int {
+      8 * (2 + 9) + 4 * AlignmentRows.paddedGroups(rows) + compact * 8 * ((rows + 3) / 4) + (9 - compact) * 8 * rows
+    }
+    #expect(total.bytesWritten == blockBytes(100, compact: 4) + blockBytes(m - 100, compact: 5))
+    #expect(AlignmentRows.sixtieths([1, 0.5, .nan, 1092.2]) == [60, 30, AlignmentRows.sixtiethsMissing, 65_532])
+    #expect(AlignmentRows.sixtieths([0.1 * 3]) == nil && AlignmentRows.sixtieths([-0.0]) == nil)
+    #expect(AlignmentRows.sixtieths([1092.25]) == nil && AlignmentRows.sixtieths([.infinity]) == nil)
+  }
+
   @Test func aDecimalCovariateIsKeptExactly() throws {
     // Tenure 7.5 on one row: the kept rows hold the pass's Doubles, so the step still
     // uses them and gets a second read's numbers.
@@ -177,5 +245,16 @@ extension AlignmentRows {
   func forEachBlock(_ body: (Block) throws -> Void) throws {
     prepareForReading()
     for i in 0..<blockCount { try body(try block(i)) }
+  }
+}
+
+extension CandorPsychometrics.ValueScores {
+  /// Rows `rows` of `scores`' value scores (what a partial of those rows would score).
+  init(slicing scores: CandorPsychometrics.ValueScores, _ rows: Range<Int>) {
+    func cut(_ s: ScaleScores) -> ScaleScores {
+      ScaleScores(name: s.name, scores: Array(s.scores[rows]), unscored: s.scores[rows].filter(\.isNaN).count)
+    }
+    self.init(values: scores.values.map(cut), higherOrder: scores.higherOrder.map(cut), mrat: cut(scores.mrat),
+              centredValues: scores.centredValues.map(cut), centredHigherOrder: scores.centredHigherOrder.map(cut))
   }
 }

@@ -99,7 +99,7 @@ public struct AnalysisLayout: Sendable {
   public var keepsWaveLink = false
   /// Score variables and group level whose values the pass keeps per used row for the
   /// values-alignment step (``AlignmentRows``); nil = none.
-  public var alignmentRows: (scores: [Int], level: Int)?
+  public var alignmentRows: (scores: [Int], level: Int, centring: [AlignmentRows.Centring?])?
   /// Per group level and scale: whether the pass counts the scale's item responses by
   /// group at that level (``ItemGroupHistogram``: rwg and favourability of aggregation
   /// tables); nil = at every level for every ordinary scale.

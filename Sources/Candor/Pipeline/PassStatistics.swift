@@ -397,7 +397,7 @@ public struct PassStatistics: Sendable {
     if let keep = layout.respondentColumns {
       respondents = RespondentColumns(scoreIndices: keep.scores, clusterLevel: keep.clusterLevel)
     }
-    if let keep = layout.alignmentRows { alignmentRows = AlignmentRows(scores: keep.scores, level: keep.level) }
+    if let keep = layout.alignmentRows { alignmentRows = AlignmentRows(scores: keep.scores, level: keep.level, centring: keep.centring) }
     contingency = layout.contingencySets.map { set in
       let ranges = set.compactMap { layout.plan.variables[$0].range }
       let lo = Int((ranges.map(\.min).min() ?? 0).rounded(.down))

@@ -26,9 +26,8 @@ final class SpillFile: @unchecked Sendable {
   deinit { if let handle { fclose(handle) } }
 
   /// Closes the file on another thread, for a caller done with it: closing an unlinked file
-  /// frees its pages, ~10 ms for the 108 MB of a 1M-row values alignment, which the report
-  /// need not wait for. Reads and writes after it fail. Call it when no other thread uses
-  /// the file.
+  /// frees its pages (~10 ms for 108 MB), which the report need not wait for. Reads and
+  /// writes after it fail. Call it when no other thread uses the file.
   func closeInBackground() {
     guard let h = handle else { return }
     handle = nil

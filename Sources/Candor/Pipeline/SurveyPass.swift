@@ -426,7 +426,8 @@ struct BatchWork: Sendable {
     started = Trace.stageStart()
     // The batch's 254 flags: a column flagged for a row left out only takes the values path.
     let responseCodes = ResponseCodes(codes: usedCodes, rows: m, minimum: layout.codeMinimum, other: codesWithOther)
-    let scoreColumns = Self.scoreColumns(used, layout: layout, codes: responseCodes).columns
+    let scored = Self.scoreColumns(used, layout: layout, codes: responseCodes)
+    let scoreColumns = scored.columns
     Trace.stage(.scoring, since: started)
     started = Trace.stageStart()
     let thresholds = layout.favourableThreshold
@@ -454,7 +455,7 @@ struct BatchWork: Sendable {
       partial.waveLink!.append(hashes: hashes, columns: scoreColumns)
     }
     if partial.alignmentRows != nil {
-      partial.alignmentRows!.append(scoreColumns, groups: groups[partial.alignmentRows!.level])
+      partial.alignmentRows!.append(scoreColumns, valueScores: scored.valueScores, groups: groups[partial.alignmentRows!.level])
     }
     if partial.respondents != nil {
       let level = partial.respondents!.clusterLevel
