@@ -148,20 +148,22 @@ public struct AlignmentRows: @unchecked Sendable {
     let n = column.count
     if let result, result.count != n { return nil }
     if let minus, minus.count != n { return nil }
-    var exact = true
+    // Branch-free: adding 2⁵² rounds v · 60 to an integer and leaves it in the low bits
+    // (whatever lands there for a negative, too large or NaN value fails the check below),
+    // and each mismatch ORs nonzero bits into `bad`.
+    var bad: UInt64 = 0
     let q = [UInt16](unsafeUninitializedCapacity: n) { out, count in
       count = n
       sixtiethValues.withUnsafeBufferPointer { table in
         column.withUnsafeBufferPointer { x in
-          @inline(__always) func code(_ i: Int) -> (UInt16, Double) {
+          @inline(__always) func code(_ i: Int) -> Double {
             let v = x[i]
-            let y = (v * 60).rounded()
-            let code = y >= 0 && y < 65_535 ? UInt16(y) : sixtiethsMissing
+            let code = v.isNaN ? sixtiethsMissing : UInt16(truncatingIfNeeded: (v * 60 + 0x1p52).bitPattern)
             out[i] = code
-            // A NaN's code is the missing code (NaN fails the range test), read back as NaN.
+            // A NaN's code is the missing code, read back as NaN.
             let back = table[Int(code)]
-            exact = exact && (back.bitPattern == v.bitPattern || (back.isNaN && v.isNaN))
-            return (code, back)
+            bad |= v.isNaN ? 0 : back.bitPattern ^ v.bitPattern
+            return back
           }
           guard let result, let minus else {
             for i in 0..<n { _ = code(i) }
@@ -170,15 +172,15 @@ public struct AlignmentRows: @unchecked Sendable {
           result.withUnsafeBufferPointer { c in
             minus.withUnsafeBufferPointer { m in
               for i in 0..<n {
-                let d = code(i).1 - m[i]
-                exact = exact && (d.bitPattern == c[i].bitPattern || (d.isNaN && c[i].isNaN))
+                let d = code(i) - m[i]
+                bad |= d.isNaN && c[i].isNaN ? 0 : d.bitPattern ^ c[i].bitPattern
               }
             }
           }
         }
       }
     }
-    return exact ? q : nil
+    return bad == 0 ? q : nil
   }
 
   @inline(__always) static func decode(_ q: UInt16) -> Double { q == sixtiethsMissing ? .nan : Double(q) / 60 }
