@@ -265,6 +265,33 @@ import _CandorTestSupport
     #expect(a.drivers.count == 1 && b.drivers.count == 1 && close(b.drivers[0].r2, a.drivers[0].r2))
   }
 
+  /// The pass for a plan keeps group statistics only at the levels the plan reads (the
+  /// demo aggregates by school and school × role; nothing reads `district`), and every
+  /// group table is the one a pass at every level gives.
+  @Test func groupLevelsNothingReadsAreNotKept() throws {
+    let all = try Self.load(missing: .pairwise, forPlan: false)
+    let plan = try Self.load(missing: .pairwise, forPlan: true)
+    let names = plan.layout.groupLevels.map(\.name)
+    let district = try #require(names.firstIndex(of: "district"))
+    let read = try #require(plan.layout.internedGroupLevels)
+    #expect(Set(read.map { names[$0] }) == ["school_id", "school_id × role"])
+    #expect(all.layout.internedGroupLevels == nil)
+    #expect(plan.statistics.groups[district].groupCount == 0 && all.statistics.groups[district].groupCount > 0)
+    for l in read {
+      #expect(plan.statistics.groups[l].labels == all.statistics.groups[l].labels)
+      #expect(plan.statistics.groups[l].respondents == all.statistics.groups[l].respondents)
+    }
+    let a = all.run(AnalysisPlan.make(codebook: all.codebook, layout: all.layout))
+    let b = plan.run(AnalysisPlan.make(codebook: plan.codebook, layout: plan.layout))
+    #expect(a.aggregation.count == b.aggregation.count && !b.aggregation.isEmpty)
+    for (x, y) in zip(a.aggregation, b.aggregation) {
+      #expect(x.level == y.level && x.result.groupResults.map(\.n) == y.result.groupResults.map(\.n))
+      #expect(x.result.groupResults.map(\.mean) == y.result.groupResults.map(\.mean))
+    }
+    // (Without the plan's per-respondent columns the first cannot fit the retention model.)
+    #expect(a.warnings.map(\.message).filter { !$0.contains("retention model") } == b.warnings.map(\.message))
+  }
+
   /// A listwise sample is defined over every score variable: all pairs are kept.
   @Test func listwiseKeepsEveryPair() throws {
     let data = try Self.load(missing: .listwise, forPlan: true)

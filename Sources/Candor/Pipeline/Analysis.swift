@@ -104,6 +104,8 @@ public struct SurveyData: Sendable {
         // One file: the values alignment reads the rows this pass keeps, not the file again.
         if request.files.count == 1 { fileLayout.alignmentRows = ValuesAlignmentPass.rowsToKeep(plan: plan, layout: fileLayout) }
         fileLayout.itemHistograms = plan.itemHistograms(layout: fileLayout)
+        // Waves compare groups level by level: every level is kept for them.
+        if !request.linkWaves { fileLayout.internedGroupLevels = plan.groupLevelsRead(layout: fileLayout) }
         if request.missing == .pairwise { fileLayout.scoreCrossVariables = plan.scoreCrossVariables(layout: fileLayout) }
       }
       if !request.contingencySets.isEmpty { try fileLayout.keepContingencyTables(request.contingencySets) }

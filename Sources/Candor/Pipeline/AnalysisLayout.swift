@@ -100,6 +100,14 @@ public struct AnalysisLayout: Sendable {
   /// Score variables and group level whose values the pass keeps per used row for the
   /// values-alignment step (``AlignmentRows``); nil = none.
   public var alignmentRows: (scores: [Int], level: Int, centring: [AlignmentRows.Centring?])?
+  /// The group levels the statistics pass interns and keeps counts, moments and item
+  /// histograms for (nil = every level): `candor analyze` keeps only those its plan reads
+  /// (``AnalysisPlan/groupLevelsRead(layout:)``); a level left out has no groups.
+  public var internedGroupLevels: Set<Int>?
+
+  /// Whether the pass keeps group statistics at `level`.
+  func interns(_ level: Int) -> Bool { internedGroupLevels?.contains(level) ?? true }
+
   /// Per group level and scale: whether the pass counts the scale's item responses by
   /// group at that level (``ItemGroupHistogram``: rwg and favourability of aggregation
   /// tables); nil = at every level for every ordinary scale.

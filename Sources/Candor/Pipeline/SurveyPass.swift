@@ -54,10 +54,11 @@ public struct SurveyPass: Sendable {
     var row = 0
     var reserved = false
     let sourceBytes = self.sourceBytes
-    let interners = GroupInternerPool(layout: layout)
+    let levels = layout.internedGroupLevels
+    let interners = GroupInternerPool(layout: layout, groupLevels: levels)
     let map: @Sendable (RecordBatch) throws -> BatchWork = { batch in
       try BatchWork(batch: batch, layout: layout, screens: screens, accumulate: !orderedAccumulation,
-                    idHashesOnly: hashOnly, interners: interners, skipsUnreadValues: true)
+                    idHashesOnly: hashOnly, groupLevels: levels, interners: interners, skipsUnreadValues: true)
     }
     func consume(_ work: BatchWork, _ position: BatchPosition) throws {
       var work = work
@@ -366,7 +367,7 @@ struct BatchWork: Sendable {
     let usedCodes = m == block.rows ? codes : Self.compact(codes, rows: block.rows, kept: kept)
     let groups = m == block.rows ? groupIndex : groupIndex.map { idx in kept.map { idx[$0] } }
     var started = Trace.stageStart()
-    for level in partial.groups.indices {
+    for level in partial.groups.indices where layout.interns(level) {
       groups[level].withUnsafeBufferPointer { g in
         partial.groups[level].respondents.withUnsafeMutableBufferPointer { count in
           for i in 0..<m where g[i] >= 0 { count[Int(g[i])] &+= 1 }
@@ -464,7 +465,7 @@ struct BatchWork: Sendable {
     Trace.stage(.rows, since: started)
     started = Trace.stageStart()
     defer { Trace.stage(.groupMoments, since: started) }
-    for level in partial.groups.indices {
+    for level in partial.groups.indices where layout.interns(level) {
       let count = partial.groups[level].groupCount
       for k in scoreColumns.indices where layout.groupScores[level][k] {
         partial.groups[level].scores[k].add(values: scoreColumns[k], groups: groups[level], groupCount: count)
