@@ -285,7 +285,7 @@ public struct AlignmentRows: @unchecked Sendable {
         at.append(next)
         next += tag & 0xFF == Kind.doubles.rawValue ? m : (m + 3) / 4
       }
-      guard next <= words.count else { throw AlignmentRowsError.badBlock(rows: m, left: m) }
+      guard next <= words.count else { throw AlignmentRowsError.badColumns(block: i) }
       func doubles(_ c: Int) -> UnsafePointer<Double> { (raw.baseAddress! + 8 * at[c]).assumingMemoryBound(to: Double.self) }
       func codes(_ c: Int) -> UnsafePointer<UInt16> { (raw.baseAddress! + 8 * at[c]).assumingMemoryBound(to: UInt16.self) }
       var values = [Double](repeating: .nan, count: m * k)
@@ -303,11 +303,11 @@ public struct AlignmentRows: @unchecked Sendable {
             for r in 0..<m { to.pointee = table[Int(q[r])]; to += k }
           case .centredSixtieths:
             let h = Int(tag >> 8)
-            guard h < tags.count, tags[h] & 0xFF == Kind.doubles.rawValue else { throw AlignmentRowsError.badBlock(rows: m, left: m) }
+            guard h < tags.count, tags[h] & 0xFF == Kind.doubles.rawValue else { throw AlignmentRowsError.badColumns(block: i) }
             let q = codes(j), mrat = doubles(h)
             for r in 0..<m { to.pointee = table[Int(q[r])] - mrat[r]; to += k }
           case nil:
-            throw AlignmentRowsError.badBlock(rows: m, left: m)
+            throw AlignmentRowsError.badColumns(block: i)
           }
         }
       }
@@ -324,10 +324,13 @@ public struct AlignmentRows: @unchecked Sendable {
 enum AlignmentRowsError: Error, CustomStringConvertible {
   case shortRead(expected: Int, read: Int)
   case badBlock(rows: Int, left: Int)
+  case badColumns(block: Int)
   var description: String {
     switch self {
     case let .shortRead(expected, read):
       return "the temporary file of values-alignment rows returned \(read) of \(expected) bytes (was the temporary directory's disk full?)"
+    case let .badColumns(block):
+      return "the temporary file of values-alignment rows has a column in block \(block + 1) that Candor did not write that way (was it changed while Candor ran?)"
     case let .badBlock(rows, left):
       return "the temporary file of values-alignment rows has a block of \(rows) rows where \(left) were left (was it changed while Candor ran?)"
     }

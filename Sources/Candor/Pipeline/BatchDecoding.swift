@@ -301,14 +301,13 @@ final class DigitTables: @unchecked Sendable {
 /// its first active variable (then `Int.max`, so the row loop needs no count), and per
 /// cell the code of byte b as `(b ^ flip) &+ add`, valid up to `span`.
 final class DigitRuns: @unchecked Sendable {
-  let count: Int
   let first: UnsafeMutablePointer<Int>
   let flip: UnsafeMutablePointer<SIMD8<UInt8>>
   let add: UnsafeMutablePointer<SIMD8<UInt8>>
   let span: UnsafeMutablePointer<SIMD8<UInt8>>
 
   init(first: [Int], flip: [SIMD8<UInt8>], add: [SIMD8<UInt8>], span: [SIMD8<UInt8>]) {
-    count = first.count
+    let count = first.count
     self.first = .allocate(capacity: count + 1)
     self.first.initialize(from: first + [Int.max], count: count + 1)
     self.flip = .allocate(capacity: max(1, count)); self.flip.initialize(from: flip, count: count)
