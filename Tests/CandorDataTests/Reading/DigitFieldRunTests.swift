@@ -67,9 +67,10 @@ import Testing
   }
 
   /// ``RecordBatch/UnsafeView/singleByteRun8(_:_:)`` gives eight cells' bytes exactly when
-  /// each of the eight is one unquoted byte: random records of one-digit, empty, longer,
-  /// quoted (one digit or empty) and escaped fields, every window of eight columns, small
-  /// chunks so records sit at a buffer's end.
+  /// each of the eight is one unquoted byte, and ``RecordBatch/UnsafeView/shortRun8(_:_:)``
+  /// exactly when each is empty or one byte, quoted or not, and none escaped: random
+  /// records of one-digit, empty, longer, quoted (one digit or empty) and escaped fields,
+  /// every window of eight columns, small chunks so records sit at a buffer's end.
   @Test func eightOneByteCellsAreFoundExactly() throws {
     var state: UInt64 = 0x0DDC_0FFE_E0DD_F00D
     func next(_ k: Int) -> Int { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return Int(state % UInt64(k)) }
@@ -97,7 +98,7 @@ import Testing
     for chunk in [64, 300, 1 << 20] {
       var options = SourceOptions()
       options.csv = CSVOptions(chunkSize: chunk)
-      var record = 0, found = 0, windows = 0
+      var record = 0, found = 0, windows = 0, short = 0
       try TextSurveySource(path: file.path, options: options).forEachBatch(threads: 1, visibility: .all) { batch in
         batch.withUnsafeView { view in
           for r in 0..<batch.count {
@@ -109,12 +110,24 @@ import Testing
               #expect(got == want, "chunk \(chunk), record \(record), column \(c): \(window)")
               if got != nil { found += 1 }
               windows += 1
+              // Empty or one byte each, quoted or not: the bytes, 0 and absent where empty.
+              let contents = window.map { cell -> [UInt8] in
+                cell.hasPrefix("\"") ? Array(cell.utf8.dropFirst().dropLast()) : Array(cell.utf8)
+              }
+              let wantShort = contents.allSatisfy { $0.count <= 1 }
+                ? contents.map { ($0.first ?? 0, $0.isEmpty ? UInt8(0xFF) : 0) } : nil
+              let gotShort = view.shortRun8(r, c).map { v in (0..<8).map { (v.bytes[$0], v.absent[$0]) } }
+              #expect(gotShort.map { $0.map(\.0) } == wantShort.map { $0.map(\.0) }
+                      && gotShort.map { $0.map(\.1) } == wantShort.map { $0.map(\.1) },
+                      "chunk \(chunk), record \(record), column \(c): \(window)")
+              if gotShort != nil { short += 1 }
             }
             record += 1
           }
         }
       }
       #expect(record == cells.count && found > windows / 10 && found < windows)
+      #expect(short > found && short < windows)
     }
   }
 }
