@@ -56,6 +56,44 @@ import _CandorTestSupport
     }
   }
 
+  /// Four respondents at once (``ValuesAlignmentPass/alignment4(_:loo:count:sums:counts:)``)
+  /// give each the bits of the one-respondent version: random profiles and group sums,
+  /// groups of two and more, flat profiles (r NaN) among them.
+  @Test func fourRespondentsAtOnceGiveTheBitsOfOne() {
+    var state: UInt64 = 0x5EED_0A11_6E7E_0004
+    func uniform() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 11) * 0x1p-53 }
+    let v = 10
+    for trial in 0..<500 {
+      var x = (0..<4).map { _ in (0..<v).map { _ in (uniform() * 6).rounded() / 6 - 0.5 } }
+      if trial % 7 == 0 { x[trial % 4] = Array(repeating: 0.25, count: v) }   // a flat profile
+      let counts = (0..<4).map { _ in (0..<v).map { _ in 2 + Int(uniform() * 40) } }
+      let sums = (0..<4).map { l in (0..<v).map { k in x[l][k] + Double(counts[l][k] - 1) * (uniform() - 0.5) } }
+      let x4 = (0..<v).map { k in SIMD4(x[0][k], x[1][k], x[2][k], x[3][k]) }
+      var loo4 = [SIMD4<Double>](repeating: .zero, count: v)
+      let got = x4.withUnsafeBufferPointer { x4 in
+        loo4.withUnsafeMutableBufferPointer { loo4 in
+          sums[0].withUnsafeBufferPointer { s0 in sums[1].withUnsafeBufferPointer { s1 in
+            sums[2].withUnsafeBufferPointer { s2 in sums[3].withUnsafeBufferPointer { s3 in
+              counts[0].withUnsafeBufferPointer { c0 in counts[1].withUnsafeBufferPointer { c1 in
+                counts[2].withUnsafeBufferPointer { c2 in counts[3].withUnsafeBufferPointer { c3 in
+                  ValuesAlignmentPass.alignment4(x4.baseAddress!, loo: loo4.baseAddress!, count: v,
+                                                 sums: (s0.baseAddress!, s1.baseAddress!, s2.baseAddress!, s3.baseAddress!),
+                                                 counts: (c0.baseAddress!, c1.baseAddress!, c2.baseAddress!, c3.baseAddress!))
+                } }
+              } }
+            } }
+          } }
+        }
+      }
+      for l in 0..<4 {
+        let want = ValuesAlignmentPass.alignment(x[l], sums: sums[l], counts: counts[l])
+        #expect(got.r[l].bitPattern == want.r.bitPattern || (got.r[l].isNaN && want.r.isNaN), "trial \(trial), lane \(l)")
+        #expect(got.distance[l].bitPattern == want.distance.bitPattern, "trial \(trial), lane \(l)")
+        if trial % 7 == 0 && l == trial % 4 { #expect(want.r.isNaN) }
+      }
+    }
+  }
+
   @Test func keptRowsGiveTheSameBitsOnOneOrTwoThreads() throws {
     let one = try Self.load(keep: true, threads: 1).valuesAlignment(scale: "values")
     let two = try Self.load(keep: true, threads: 2).valuesAlignment(scale: "values")

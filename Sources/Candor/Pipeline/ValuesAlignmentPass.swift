@@ -187,6 +187,38 @@ public struct ValuesAlignmentPass: Sendable {
     return ValuesAlignment.profileAgreement(x, UnsafePointer(loo), count: v)
   }
 
+  /// ``alignment(_:loo:count:sums:counts:)`` of four respondents at once, one per lane:
+  /// `x[k]` holds value k of the four (each finite), `sums[l]` and `counts[l]` point at
+  /// lane l's group (each count at least 2); `loo` is room for `v` vectors. Per lane the
+  /// same operations in the same order as the one-respondent version (no fused
+  /// multiply-adds in either), so the same bits; the ten divisions of the rest-of-group
+  /// profile go four at a time, which was most of a respondent's cost.
+  @inline(__always)
+  static func alignment4(_ x: UnsafePointer<SIMD4<Double>>, loo: UnsafeMutablePointer<SIMD4<Double>>, count v: Int,
+                         sums: (UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>),
+                         counts: (UnsafePointer<Int>, UnsafePointer<Int>, UnsafePointer<Int>, UnsafePointer<Int>))
+    -> (r: SIMD4<Double>, distance: SIMD4<Double>) {
+    var ownMean = SIMD4<Double>(), otherMean = SIMD4<Double>(), squared = SIMD4<Double>()
+    for k in 0..<v {
+      let sum = SIMD4(sums.0[k], sums.1[k], sums.2[k], sums.3[k])
+      let rest = SIMD4(Double(counts.0[k] - 1), Double(counts.1[k] - 1), Double(counts.2[k] - 1), Double(counts.3[k] - 1))
+      let own = x[k], other = (sum - own) / rest
+      loo[k] = other
+      ownMean += own; otherMean += other
+      squared += (own - other) * (own - other)
+    }
+    ownMean /= SIMD4(repeating: Double(v)); otherMean /= SIMD4(repeating: Double(v))
+    var sxx = SIMD4<Double>(), syy = SIMD4<Double>(), sxy = SIMD4<Double>()
+    for k in 0..<v {
+      let a = x[k] - ownMean, b = loo[k] - otherMean
+      sxx += a * a; syy += b * b; sxy += a * b
+    }
+    var r = sxy / (sxx * syy).squareRoot()
+    // A flat profile has no correlation (lane by lane: SIMD masks compile to loops).
+    for l in 0..<4 where !(sxx[l] > 0 && syy[l] > 0) { r[l] = .nan }
+    return (r, squared.squareRoot())
+  }
+
   /// One batch's per-row values: alignment r, distance, global group, then `others`
   /// (NaN where the row is excluded).
   struct AlignedBatch: Sendable {
@@ -350,24 +382,54 @@ public struct ValuesAlignmentPass: Sendable {
     let m = block.rows, v = profileAt.count, columns = 2 + othersAt.count
     var out = [Double](repeating: .nan, count: m * columns)
     var x = [Double](repeating: .nan, count: v), loo = x
+    let x4 = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: max(1, 2 * v)), loo4 = x4 + v
+    defer { x4.deallocate() }
     block.values.withUnsafeBufferPointer { values in
       sums.withUnsafeBufferPointer { sums in
         counts.withUnsafeBufferPointer { counts in
           x.withUnsafeMutableBufferPointer { x in
             loo.withUnsafeMutableBufferPointer { loo in
               out.withUnsafeMutableBufferPointer { out in
-                for i in 0..<m {
-                  let row = values.baseAddress! + i * width
-                  for (j, at) in othersAt.enumerated() { out[(2 + j) * m + i] = row[at] }
+                let values = values.baseAddress!, sums = sums.baseAddress!, counts = counts.baseAddress!
+                /// Row i alone: NaN where the one-respondent version says so.
+                func one(_ i: Int) {
                   let g = block.groups[i]
-                  if g < 0 { continue }
+                  if g < 0 { return }
+                  let row = values + i * width
                   for k in 0..<v { x[k] = row[profileAt[k]] }
                   let base = Int(g) * v
-                  let a = Self.alignment(x.baseAddress!, loo: loo.baseAddress!, count: v,
-                                         sums: sums.baseAddress! + base, counts: counts.baseAddress! + base)
+                  let a = Self.alignment(x.baseAddress!, loo: loo.baseAddress!, count: v, sums: sums + base, counts: counts + base)
                   out[i] = a.r
                   out[m + i] = a.distance
                 }
+                /// Rows i ..< i + 4 together when each has a group, every value and a
+                /// group of two or more with every value (nearly all rows), else one by one.
+                func four(_ i: Int) {
+                  let g = (block.groups[i], block.groups[i + 1], block.groups[i + 2], block.groups[i + 3])
+                  guard g.0 >= 0, g.1 >= 0, g.2 >= 0, g.3 >= 0 else { for l in 0..<4 { one(i + l) }; return }
+                  let rows = (values + i * width, values + (i + 1) * width, values + (i + 2) * width, values + (i + 3) * width)
+                  let base = (Int(g.0) * v, Int(g.1) * v, Int(g.2) * v, Int(g.3) * v)
+                  var usable = true
+                  for k in 0..<v {
+                    let at = profileAt[k]
+                    let xk = SIMD4(rows.0[at], rows.1[at], rows.2[at], rows.3[at])
+                    x4[k] = xk
+                    usable = usable && xk[0].isFinite && xk[1].isFinite && xk[2].isFinite && xk[3].isFinite
+                      && counts[base.0 + k] >= 2 && counts[base.1 + k] >= 2 && counts[base.2 + k] >= 2 && counts[base.3 + k] >= 2
+                  }
+                  guard usable else { for l in 0..<4 { one(i + l) }; return }
+                  let a = Self.alignment4(x4, loo: loo4, count: v,
+                                          sums: (sums + base.0, sums + base.1, sums + base.2, sums + base.3),
+                                          counts: (counts + base.0, counts + base.1, counts + base.2, counts + base.3))
+                  for l in 0..<4 { out[i + l] = a.r[l]; out[m + i + l] = a.distance[l] }
+                }
+                for i in 0..<m {
+                  let row = values + i * width
+                  for (j, at) in othersAt.enumerated() { out[(2 + j) * m + i] = row[at] }
+                }
+                var i = 0
+                while i + 4 <= m { four(i); i += 4 }
+                while i < m { one(i); i += 1 }
               }
             }
           }
