@@ -96,16 +96,11 @@ enum CSVTokenizer {
       let fieldStart = i
       // Most cells of a Likert export: four at a time, while at least one byte follows
       // them (so the record and the chunk go on).
-      while i + 8 < n && fc + 4 <= cap,
-            Self.fourDigitFields(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self), delimiters: delimiters) {
-        // Starts s, s+2, s+4, s+6 and ends one past each: two 16-byte stores.
-        let starts = SIMD4<UInt32>(repeating: UInt32(truncatingIfNeeded: i)) &+ SIMD4(0, 2, 4, 6)
-        UnsafeMutableRawPointer(sp + fc).storeBytes(of: starts, as: SIMD4<UInt32>.self)
-        UnsafeMutableRawPointer(ep + fc).storeBytes(of: starts &+ 1, as: SIMD4<UInt32>.self)
-        fc &+= 4
-        i &+= 8
+      if i &+ 8 < n && fc &+ 4 <= cap,
+         Self.fourDigitFields(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self), delimiters: delimiters) {
+        (i, fc) = Self.digitFields(p, from: i, count: n, delimiters: delimiters, starts: sp, ends: ep, field: fc, capacity: cap)
+        continue
       }
-      if i != fieldStart { continue }
       // A one-byte field followed by the delimiter (most cells of a Likert export): no scan.
       if i + 1 < n && p[i + 1] == delimiter && table[Int(p[i])] == 0 {
         push(i, i + 1, false)
@@ -185,6 +180,29 @@ enum CSVTokenizer {
     out.recordCount = records
     out.fieldsPerRecord = expectedFields
     return (i, lines)
+  }
+
+  /// Fields of one digit each followed by the delimiter, four at a time from `start` (where
+  /// the first four are known to be such), while at least one byte follows them and the
+  /// offsets have room: each field's start and end (one past) at `field` on. Returns the
+  /// offset and field number after the last four. Out of line, so its few variables stay
+  /// in registers: inside ``tokenize``, among the record loop's, they went to the stack.
+  @inline(never)
+  static func digitFields(_ p: UnsafePointer<UInt8>, from start: Int, count n: Int, delimiters: UInt64,
+                          starts: UnsafeMutablePointer<UInt32>, ends: UnsafeMutablePointer<UInt32>,
+                          field: Int, capacity: Int) -> (next: Int, field: Int) {
+    var i = start, fc = field
+    // Starts s, s+2, s+4, s+6 and ends one past each: two 16-byte stores a step.
+    var at = SIMD4<UInt32>(repeating: UInt32(truncatingIfNeeded: i)) &+ SIMD4(0, 2, 4, 6)
+    repeat {
+      UnsafeMutableRawPointer(starts + fc).storeBytes(of: at, as: SIMD4<UInt32>.self)
+      UnsafeMutableRawPointer(ends + fc).storeBytes(of: at &+ 1, as: SIMD4<UInt32>.self)
+      at &+= 8
+      fc &+= 4
+      i &+= 8
+    } while i &+ 8 < n && fc &+ 4 <= capacity
+      && fourDigitFields(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self), delimiters: delimiters)
+    return (i, fc)
   }
 
   /// Whether the 8 bytes of `w` (little-endian: first byte lowest) are four one-digit
