@@ -245,13 +245,14 @@ public enum SurveyFile {
   }
 
   /// The size in bytes of the file at `path`, following symbolic links (the export's own
-  /// size, not the link's), or nil when it cannot be read. `FileManager`'s
-  /// `attributesOfItem` describes a link itself: a 65-byte link to a 155 MB export made
+  /// size, not the link's), or nil when it cannot be read: `stat(2)`. `FileManager`'s
+  /// `attributesOfItem` describes a link itself (a 65-byte link to a 155 MB export made
   /// the pass reserve its per-respondent columns for ~1,000 rows and then grow them by
-  /// copying at every batch.
+  /// copying at every batch), and looks up the owner's and group's names in
+  /// /etc/passwd and /etc/group, which nothing here reads.
   public static func size(atPath path: String) -> Int? {
-    guard let attributes = try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: path).resolvingSymlinksInPath().path),
-          let size = attributes[.size] as? Int else { return nil }
-    return size
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return Int(info.st_size)
   }
 }
