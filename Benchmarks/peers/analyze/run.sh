@@ -3,7 +3,10 @@
 # the same generated export.
 #
 # usage: Benchmarks/peers/analyze/run.sh ROWS
-#   env REPEATS (default 3; the median wall time is reported), SCHOOLS (default 300),
+#   env REPEATS (default 3; the median wall time is reported), CANDOR_REPEATS (default
+#       9: Candor's half-second runs vary by ~10 % on this shared machine, the peers'
+#       8-40 s runs average such swings out; more of Candor's runs make its median as
+#       steady as theirs), SCHOOLS (default 300),
 #       SEED (default 7), CANDOR_ONLY=1 (skip the peers), CANDOR (binary; default the
 #       worktree's .build/release/candor — build it first with
 #       `make release`, i.e. `swift build -c release --product candor --static-swift-stdlib`),
@@ -34,6 +37,7 @@ peers=$(dirname "$here")
 root=$(cd "$peers/../.." && pwd)
 rows=${1:?usage: run.sh ROWS}
 repeats=${REPEATS:-3}
+candor_repeats=${CANDOR_REPEATS:-9}
 schools=${SCHOOLS:-300}
 seed=${SEED:-7}
 candor=${CANDOR:-$root/.build/release/candor}
@@ -62,47 +66,55 @@ bytes=$(stat -L -c %s "$data")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-run() {  # name, command... ; appends "name wall_s rss_kb cpu_s inproc_s" per repeat
-  local name=$1; shift
-  for i in $(seq "$repeats"); do
+run() {  # name, runs, command... ; appends "name wall_s rss_kb cpu_s inproc_s" per run
+  local name=$1 runs=$2; shift 2
+  for i in $(seq "$runs"); do
     rm -rf "$work/out"
+    # Wall time to the millisecond around the whole process (/usr/bin/time's %e has 10 ms
+    # steps, 2 % of Candor's run); peak RSS and CPU from /usr/bin/time.
+    local t0 t1
+    t0=$(date +%s%N)
     /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$@" > "$work/stdout.$name" 2> "$work/stderr.$name" \
       || { echo "$name failed:" >&2; cat "$work/stderr.$name" >&2; exit 1; }
-    read -r wall rss user sys < "$work/time"
+    t1=$(date +%s%N)
+    read -r _ rss user sys < "$work/time"
+    wall=$(echo "scale=3; ($t1 - $t0) / 1000000000" | bc)
     inproc=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' "$work/stdout.$name" | head -1)
     echo "$name $wall $rss $(echo "$user + $sys" | bc) ${inproc:--}" >> "$work/results"
   done
 }
 
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-run candor "$candor" analyze "$data" --codebook "$codebook" --output "$work/out" \
+run candor "$candor_repeats" "$candor" analyze "$data" --codebook "$codebook" --output "$work/out" \
   --format markdown --format csv --format json --format html --quiet
 candor_alpha=$(python3 "$here/summary_alpha.py" "$work/out/summary.json" psych_safety)
 outputs=$(ls "$work/out" | tr '\n' ' ')
 if [ "${CANDOR_ONLY:-0}" != 1 ]; then
   if [ "${SKIP_R:-0}" != 1 ]; then
-    run "$r_name" Rscript "$here/${prefix}_r.R" "$data" 2
+    run "$r_name" "$repeats" Rscript "$here/${prefix}_r.R" "$data" 2
     r_alpha=$(sed -n 's/alpha_psych_safety=//p' "$work/stdout.$r_name")
   fi
-  run "$pandas_name" "$py" "$here/${prefix}_pandas.py" "$data"
-  POLARS_MAX_THREADS=2 run "$polars_name" "$py" "$here/${prefix}_polars.py" "$data"
+  run "$pandas_name" "$repeats" "$py" "$here/${prefix}_pandas.py" "$data"
+  POLARS_MAX_THREADS=2 run "$polars_name" "$repeats" "$py" "$here/${prefix}_polars.py" "$data"
 fi
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
-echo "File: $(basename "$data") ($(echo "scale=1; $bytes / 1000000" | bc) MB, $rows rows, $schools schools, seed $seed); $repeats runs each, median wall time."
+echo "File: $(basename "$data") ($(echo "scale=1; $bytes / 1000000" | bc) MB, $rows rows, $schools schools, seed $seed); median wall time of $candor_repeats runs of Candor and $repeats of each peer."
 echo "Load average: $load_start at start, $load_end at end. Candor wrote: $outputs"
 [ "${CANDOR_ONLY:-0}" != 1 ] && echo "Peer work: $work_note"
 echo
-echo "| tool | median wall s | in-process s | CPU s (user+sys) | peak RSS MB | wall ÷ Candor's |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| tool | median wall s | (min–max) | in-process s | CPU s (user+sys) | peak RSS MB | wall ÷ Candor's |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
 base=""
 for name in $(cut -d' ' -f1 "$work/results" | awk '!seen[$0]++'); do
   med() { awk -v n="$name" -v c="$1" '$1 == n {print $c}' "$work/results" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
   wall=$(med 2); cpu=$(med 4); inproc=$(med 5)
   rss=$(awk -v n="$name" '$1 == n {print $3}' "$work/results" | sort -n | tail -1)
   [ -z "$base" ] && base=$wall
-  printf "| %s | %.2f | %s | %.2f | %.0f | %.1f |\n" "$(echo "$name" | tr '~' ' ')" "$wall" "$inproc" "$cpu" \
-    "$(echo "$rss / 1024" | bc -l)" "$(echo "$wall / $base" | bc -l)"
+  low=$(awk -v n="$name" '$1 == n {print $2}' "$work/results" | sort -n | head -1)
+  high=$(awk -v n="$name" '$1 == n {print $2}' "$work/results" | sort -n | tail -1)
+  printf "| %s | %.3f | %.3f–%.3f | %s | %.2f | %.0f | %.2f |\n" "$(echo "$name" | tr '~' ' ')" "$wall" "$low" "$high" \
+    "$inproc" "$cpu" "$(echo "$rss / 1024" | bc -l)" "$(echo "$wall / $base" | bc -l)"
 done
 echo
 echo "alpha(psych_safety): Candor $candor_alpha${r_alpha:+, R psych::alpha $r_alpha}"
