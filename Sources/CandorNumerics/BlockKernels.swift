@@ -180,7 +180,7 @@ struct BlockKernel {
     missingCols = ScratchBuffer(capacity: m * p)
     missingPerRow = .init(repeating: 0, count: m)
     destination = .init(repeating: 0, count: m)
-    rowStart = .init(repeating: 0, count: m + 1)
+    rowStart = .init(repeating: 0, count: m + 2)
     rowFill = .init(repeating: 0, count: m)
     singleColumns = .init(repeating: 0, count: m * p)
     singleSorted = Self.buffer(rows: m, width: p + 1)
@@ -417,18 +417,28 @@ struct BlockKernel {
                       perColumn[Int(listCols[i])] &+= 1
                       perRow[Int(listRows[i])] &+= 1
                     }
-                    for r in 0..<nb where perRow[r] == 0 { complete &+= 1 }
+                    // Without a branch per row: whether a row is complete is a coin toss to the
+                    // branch predictor (45 % of PVQ-40 rows at 2 % missing answers), and these
+                    // two loops, branching, were 80 % of this function.
+                    // In arithmetic, as `(m | −m) >> 31` (1 for a count m > 0, else 0): the
+                    // compiler turns `m == 0 ? 1 : 0` back into a branch.
+                    @inline(__always) func incomplete(_ m: Int32) -> Int {
+                      Int(truncatingIfNeeded: UInt32(bitPattern: m | (0 &- m)) &>> 31)
+                    }
+                    var missingRows = 0
+                    for r in 0..<nb { missingRows &+= incomplete(perRow[r]) }
+                    complete = nb &- missingRows
                     var front = 0, back = complete
                     start[0] = 0
                     for r in 0..<nb {
                       let m = perRow[r]
-                      if m == 0 {
-                        dest[r] = front; front &+= 1
-                      } else {
-                        dest[r] = back
-                        start[back &- complete &+ 1] = m
-                        back &+= 1
-                      }
+                      let k = incomplete(m)
+                      dest[r] = front ^ ((front ^ back) & (0 &- k))
+                      // A complete row writes its 0 where the next incomplete row's count
+                      // goes (overwritten by it), or one past the last (room for it below).
+                      start[back &- complete &+ 1] = m
+                      front &+= 1 &- k
+                      back &+= k
                     }
                     let incomplete = nb - complete
                     for d in 0..<incomplete { start[d &+ 1] &+= start[d]; fill[d] = 0 }
