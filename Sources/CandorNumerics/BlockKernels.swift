@@ -419,20 +419,20 @@ struct BlockKernel {
                     }
                     // Without a branch per row: whether a row is complete is a coin toss to the
                     // branch predictor (45 % of PVQ-40 rows at 2 % missing answers), and these
-                    // two loops, branching, were 80 % of this function.
-                    // In arithmetic, as `(m | −m) >> 31` (1 for a count m > 0, else 0): the
-                    // compiler turns `m == 0 ? 1 : 0` back into a branch.
-                    @inline(__always) func incomplete(_ m: Int32) -> Int {
+                    // two loops, branching, were 80 % of this function. In arithmetic, as
+                    // `(m | −m) >> 31` (1 for a count m > 0, else 0): the compiler turns
+                    // `m == 0 ? 1 : 0` back into a branch.
+                    @inline(__always) func isIncomplete(_ m: Int32) -> Int {
                       Int(truncatingIfNeeded: UInt32(bitPattern: m | (0 &- m)) &>> 31)
                     }
                     var missingRows = 0
-                    for r in 0..<nb { missingRows &+= incomplete(perRow[r]) }
+                    for r in 0..<nb { missingRows &+= isIncomplete(perRow[r]) }
                     complete = nb &- missingRows
                     var front = 0, back = complete
                     start[0] = 0
                     for r in 0..<nb {
                       let m = perRow[r]
-                      let k = incomplete(m)
+                      let k = isIncomplete(m)
                       dest[r] = front ^ ((front ^ back) & (0 &- k))
                       // A complete row writes its 0 where the next incomplete row's count
                       // goes (overwritten by it), or one past the last (room for it below).

@@ -160,12 +160,12 @@ public struct RecordBatch: @unchecked Sendable {
     /// The bytes of fields `c ..< c + 8` of record `r` when each is empty or one byte and
     /// none is escaped (`3,,4,5,3,,2,2`: a run with missing answers), with 0xFF in
     /// `absent` where a cell is empty (its byte is 0); else nil (also for a batch of no
-    /// bytes: .xlsx cells all empty). Where
-    /// ``singleByteRun8(_:_:)`` needs the eight cells at their pattern's offsets, this
-    /// reads each cell's byte at its own start (a quoted `"3"` holds the byte 3). The
-    /// lengths are checked two at a time in 64-bit words (an end is never below its start,
-    /// so no lane borrows from the next): lane comparisons of `SIMD8<UInt32>` compiled to
-    /// a loop through memory, three times slower than the cells one by one.
+    /// bytes: .xlsx cells all empty). Where ``singleByteRun8(_:_:)`` needs the eight cells
+    /// at their pattern's offsets, this reads each cell's byte at its own start (a quoted
+    /// `"3"` holds the byte 3). The lengths are checked two at a time in 64-bit words (an
+    /// end is never below its start, so no lane borrows from the next): lane comparisons
+    /// of `SIMD8<UInt32>` compiled to a loop through memory, three times slower than the
+    /// cells one by one.
     @inlinable @inline(__always)
     public func shortRun8(_ r: Int, _ c: Int) -> (bytes: SIMD8<UInt8>, absent: SIMD8<UInt8>)? {
       let k = r &* fieldsPerRecord &+ c
