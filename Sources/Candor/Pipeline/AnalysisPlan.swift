@@ -313,8 +313,7 @@ extension SurveyData {
   /// alternated runs). Their results and warnings stay apart, so they do not depend on
   /// which finishes first.
   func runRows(_ plan: AnalysisPlan) -> StepResults {
-    let aligns = plan.valuesAlignment && layout.groupLevels.contains(where: { !$0.isCut })
-    let (models, alignment) = aligns && !plan.retention.isEmpty
+    let (models, alignment) = aligns(plan) && !plan.retention.isEmpty
       ? Self.sideBySide({ runRetention(plan) }, { runAlignment(plan) })
       : (runRetention(plan), runAlignment(plan))
     var out = alignment
@@ -323,10 +322,16 @@ extension SurveyData {
     return out
   }
 
+  /// Whether `plan` has a values alignment to run: asked for, and a group level (not a cut)
+  /// to align within.
+  func aligns(_ plan: AnalysisPlan) -> Bool {
+    plan.valuesAlignment && layout.groupLevels.contains(where: { !$0.isCut })
+  }
+
   /// The values alignment of each MRAT-centred value scale (``runRows(_:)``).
   func runAlignment(_ plan: AnalysisPlan) -> StepResults {
     var out = StepResults()
-    if plan.valuesAlignment && layout.groupLevels.contains(where: { !$0.isCut }) {
+    if aligns(plan) {
       for scale in plan.values where layout.scales.first(where: { $0.name == scale })?.usesMRAT == true {
         out.attempt(.alignment, "values alignment of \(scale)", scale: scale) { out in
           // With the plan's (first Pearson) correlation table's targets and covariates.
